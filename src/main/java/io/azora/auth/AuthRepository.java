@@ -1,0 +1,247 @@
+package io.azora.auth;
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.UUID;
+
+/** All of auth's SQL, and nothing else. */
+final class AuthRepository {
+
+  private static final String USER_COLUMNS =
+      "id, email, name, password_hash, google_sub, roles, mfa_secret, mfa_enabled, mfa_last_step, created_at";
+
+  /** A user row as the domain sees it. */
+  record User(UUID id, String email, String name, String passwordHash, String googleSub, List<String> roles,
+              String mfaSecret, boolean mfaEnabled, long mfaLastStep, OffsetDateTime createdAt) {
+
+    /** The contract's user: {id, email, name, roles, role, mfaEnabled, createdAt}. */
+    JsonObject toJson() {
+      return new JsonObject().put("id", id.toString()).put("email", email).put("name", name)
+          .put("roles", new JsonArray(roles)).put("role", primaryRole(roles)).put("mfaEnabled", mfaEnabled)
+          .put("createdAt", rfc3339(createdAt));
+    }
+  }
+
+  record Session(UUID id, UUID userId, boolean active) {
+  }
+
+  static String primaryRole(List<String> roles) {
+    for (String r : List.of("admin", "instructor", "employer", "student")) {
+      if (roles.contains(r)) {
+        return r;
+      }
+    }
+    return roles.isEmpty() ? "student" : roles.get(0);
+  }
+
+  static String rfc3339(OffsetDateTime t) {
+    return t == null ? null : t.withOffsetSameInstant(ZoneOffset.UTC).toInstant().toString();
+  }
+
+  private static User user(Row r) {
+    return new User(r.getUUID("id"), r.getString("email"), r.getString("name"), r.getString("password_hash"),
+        r.getString("google_sub"), List.of(r.getArrayOfStrings("roles")), r.getString("mfa_secret"),
+        r.getBoolean("mfa_enabled"), r.getLong("mfa_last_step"), r.getOffsetDateTime("created_at"));
+  }
+
+  private static User first(RowSet<Row> rows) {
+    return rows.size() == 0 ? null : user(rows.iterator().next());
+  }
+
+  Future<User> insertUser(SqlClient db, UUID id, String email, String name, String passwordHash, String googleSub,
+                          List<String> roles) {
+    return db.preparedQuery("INSERT INTO users (id, email, name, password_hash, google_sub, roles) "
+            + "VALUES ($1, $2, $3, $4, $5, $6) RETURNING " + USER_COLUMNS)
+        .execute(Tuple.of(id, email, name, passwordHash, googleSub, roles.toArray(new String[0])))
+        .map(AuthRepository::first);
+  }
+
+  Future<User> byEmail(SqlClient db, String email) {
+    return db.preparedQuery("SELECT " + USER_COLUMNS + " FROM users WHERE email = $1")
+        .execute(Tuple.of(email)).map(AuthRepository::first);
+  }
+
+  Future<User> byId(SqlClient db, UUID id) {
+    return db.preparedQuery("SELECT " + USER_COLUMNS + " FROM users WHERE id = $1")
+        .execute(Tuple.of(id)).map(AuthRepository::first);
+  }
+
+  /** The user row, locked for the rest of the transaction (MFA changes). */
+  Future<User> byIdForUpdate(SqlClient db, UUID id) {
+    return db.preparedQuery("SELECT " + USER_COLUMNS + " FROM users WHERE id = $1 FOR UPDATE")
+        .execute(Tuple.of(id)).map(AuthRepository::first);
+  }
+
+  Future<User> byGoogleSub(SqlClient db, String sub) {
+    return db.preparedQuery("SELECT " + USER_COLUMNS + " FROM users WHERE google_sub = $1")
+        .execute(Tuple.of(sub)).map(AuthRepository::first);
+  }
+
+  Future<User> linkGoogle(SqlClient db, UUID id, String sub) {
+    return db.preparedQuery("UPDATE users SET google_sub = $2 WHERE id = $1 RETURNING " + USER_COLUMNS)
+        .execute(Tuple.of(id, sub)).map(AuthRepository::first);
+  }
+
+  Future<User> setRoles(SqlClient db, UUID id, List<String> roles) {
+    return db.preparedQuery("UPDATE users SET roles = $2 WHERE id = $1 RETURNING " + USER_COLUMNS)
+        .execute(Tuple.of(id, roles.toArray(new String[0]))).map(AuthRepository::first);
+  }
+
+  Future<Void> setMfa(SqlClient db, UUID id, String secret, boolean enabled, long lastStep) {
+    return db.preparedQuery("UPDATE users SET mfa_secret = $2, mfa_enabled = $3, mfa_last_step = $4 WHERE id = $1")
+        .execute(Tuple.of(id, secret, enabled, lastStep)).mapEmpty();
+  }
+
+  // Sessions and refresh tokens
+
+  Future<Void> insertSession(SqlClient db, UUID id, UUID userId, OffsetDateTime expiresAt, String userAgent, String ip) {
+    return db.preparedQuery("INSERT INTO sessions (id, user_id, expires_at, user_agent, ip) VALUES ($1, $2, $3, $4, $5)")
+        .execute(Tuple.of(id, userId, expiresAt, userAgent, ip)).mapEmpty();
+  }
+
+  Future<Void> insertRefreshToken(SqlClient db, byte[] hash, UUID sessionId) {
+    return db.preparedQuery("INSERT INTO refresh_tokens (token_hash, session_id) VALUES ($1, $2)")
+        .execute(Tuple.of(Buffer.buffer(hash), sessionId)).mapEmpty();
+  }
+
+  /** The refresh token's state: {sessionId, userId, spent, sessionActive}, or null when unknown. */
+  Future<Row> refreshTokenForUpdate(SqlClient db, byte[] hash) {
+    return db.preparedQuery("""
+            SELECT t.session_id, t.spent_at IS NOT NULL AS spent, s.user_id,
+                   (s.revoked_at IS NULL AND s.expires_at > now()) AS session_active
+            FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id
+            WHERE t.token_hash = $1 FOR UPDATE OF t, s""")
+        .execute(Tuple.of(Buffer.buffer(hash)))
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next());
+  }
+
+  Future<Void> spendRefreshToken(SqlClient db, byte[] hash) {
+    return db.preparedQuery("UPDATE refresh_tokens SET spent_at = now() WHERE token_hash = $1")
+        .execute(Tuple.of(Buffer.buffer(hash))).mapEmpty();
+  }
+
+  Future<Void> touchSession(SqlClient db, UUID sessionId, String userAgent, String ip) {
+    return db.preparedQuery("UPDATE sessions SET last_used_at = now(), user_agent = coalesce($2, user_agent), "
+            + "ip = coalesce($3, ip) WHERE id = $1")
+        .execute(Tuple.of(sessionId, userAgent, ip)).mapEmpty();
+  }
+
+  /** Revokes the session if it belongs to {@code userId} (any user when null); true when it was active. */
+  Future<Boolean> revokeSession(SqlClient db, UUID sessionId, UUID userId) {
+    return db.preparedQuery("UPDATE sessions SET revoked_at = now() WHERE id = $1 AND ($2::uuid IS NULL OR user_id = $2) "
+            + "AND revoked_at IS NULL RETURNING id")
+        .execute(Tuple.of(sessionId, userId)).map(rows -> rows.size() > 0);
+  }
+
+  Future<Boolean> sessionActive(SqlClient db, UUID sessionId) {
+    return db.preparedQuery("SELECT 1 FROM sessions WHERE id = $1 AND revoked_at IS NULL AND expires_at > now()")
+        .execute(Tuple.of(sessionId)).map(rows -> rows.size() > 0);
+  }
+
+  Future<JsonArray> activeSessions(SqlClient db, UUID userId, String current) {
+    return db.preparedQuery("""
+            SELECT id, created_at, last_used_at, user_agent, ip FROM sessions
+            WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > now() ORDER BY created_at DESC LIMIT 100""")
+        .execute(Tuple.of(userId))
+        .map(rows -> {
+          JsonArray out = new JsonArray();
+          rows.forEach(r -> out.add(new JsonObject().put("id", r.getUUID("id").toString())
+              .put("createdAt", rfc3339(r.getOffsetDateTime("created_at")))
+              .put("lastUsedAt", rfc3339(r.getOffsetDateTime("last_used_at")))
+              .put("userAgent", r.getString("user_agent")).put("ip", r.getString("ip"))
+              .put("current", r.getUUID("id").toString().equals(current))));
+          return out;
+        });
+  }
+
+  // Login throttling
+
+  /** Seconds until {@code subject} may try again (0 when it may now). */
+  Future<Long> blockedFor(SqlClient db, String subject) {
+    return db.preparedQuery("SELECT ceil(extract(epoch FROM blocked_until - now()))::bigint FROM login_throttle "
+            + "WHERE subject = $1 AND blocked_until > now()")
+        .execute(Tuple.of(subject))
+        .map(rows -> rows.size() == 0 ? 0L : Math.max(1L, rows.iterator().next().getLong(0)));
+  }
+
+  /**
+   * Counts a failure. After {@code freeFailures} the subject waits base × 2^(extra failures) seconds,
+   * capped; failures older than the cap are forgotten, so the back-off never locks anyone out for good.
+   */
+  Future<Void> recordFailure(SqlClient db, String subject, int freeFailures, int baseSeconds, int maxSeconds) {
+    return db.preparedQuery("""
+            INSERT INTO login_throttle AS t (subject, failures, last_failure, blocked_until) VALUES ($1, 1, now(), now())
+            ON CONFLICT (subject) DO UPDATE SET
+              failures = CASE WHEN t.last_failure < now() - make_interval(secs => $4) THEN 1 ELSE t.failures + 1 END,
+              last_failure = now(),
+              blocked_until = CASE
+                WHEN t.last_failure < now() - make_interval(secs => $4) OR t.failures + 1 < $2 THEN now()
+                ELSE now() + make_interval(secs => least($4, $3 * power(2, least(t.failures + 1 - $2, 20))))
+              END""")
+        .execute(Tuple.of(subject, freeFailures, baseSeconds, maxSeconds)).mapEmpty();
+  }
+
+  Future<Void> clearFailures(SqlClient db, String subject) {
+    return db.preparedQuery("DELETE FROM login_throttle WHERE subject = $1").execute(Tuple.of(subject)).mapEmpty();
+  }
+
+  // MFA
+
+  Future<Void> insertChallenge(SqlClient db, byte[] hash, UUID userId, OffsetDateTime expiresAt) {
+    return db.preparedQuery("INSERT INTO mfa_challenges (token_hash, user_id, expires_at) VALUES ($1, $2, $3)")
+        .execute(Tuple.of(Buffer.buffer(hash), userId, expiresAt)).mapEmpty();
+  }
+
+  /** The user id of a live, unused challenge with attempts left, locked; null otherwise. */
+  Future<UUID> challengeForUpdate(SqlClient db, byte[] hash, int maxAttempts) {
+    return db.preparedQuery("SELECT user_id FROM mfa_challenges WHERE token_hash = $1 AND used_at IS NULL "
+            + "AND expires_at > now() AND attempts < $2 FOR UPDATE")
+        .execute(Tuple.of(Buffer.buffer(hash), maxAttempts))
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getUUID(0));
+  }
+
+  Future<Void> challengeAttempt(SqlClient db, byte[] hash, boolean success) {
+    return db.preparedQuery("UPDATE mfa_challenges SET attempts = attempts + 1, "
+            + "used_at = CASE WHEN $2 THEN now() ELSE used_at END WHERE token_hash = $1")
+        .execute(Tuple.of(Buffer.buffer(hash), success)).mapEmpty();
+  }
+
+  Future<Void> replaceRecoveryCodes(SqlClient db, UUID userId, List<byte[]> hashes) {
+    return db.preparedQuery("DELETE FROM recovery_codes WHERE user_id = $1").execute(Tuple.of(userId))
+        .compose(v -> hashes.isEmpty() ? Future.succeededFuture() :
+            db.preparedQuery("INSERT INTO recovery_codes (user_id, code_hash) VALUES ($1, $2)")
+                .executeBatch(hashes.stream().map(h -> Tuple.of(userId, Buffer.buffer(h))).toList()))
+        .mapEmpty();
+  }
+
+  /** Marks an unused recovery code used; true when there was one. */
+  Future<Boolean> useRecoveryCode(SqlClient db, UUID userId, byte[] hash) {
+    return db.preparedQuery("UPDATE recovery_codes SET used_at = now() WHERE user_id = $1 AND code_hash = $2 "
+            + "AND used_at IS NULL RETURNING user_id")
+        .execute(Tuple.of(userId, Buffer.buffer(hash))).map(rows -> rows.size() > 0);
+  }
+
+  // Google sign-in flows
+
+  Future<Void> insertFlow(SqlClient db, String state, String nonce, String verifier) {
+    return db.preparedQuery("INSERT INTO oauth_flows (state, nonce, code_verifier) VALUES ($1, $2, $3)")
+        .execute(Tuple.of(state, nonce, verifier)).mapEmpty();
+  }
+
+  /** Consumes a flow started less than 10 minutes ago: {nonce, code_verifier}, or null. */
+  Future<Row> consumeFlow(SqlClient db, String state) {
+    return db.preparedQuery("UPDATE oauth_flows SET used_at = now() WHERE state = $1 AND used_at IS NULL "
+            + "AND created_at > now() - interval '10 minutes' RETURNING nonce, code_verifier")
+        .execute(Tuple.of(state)).map(rows -> rows.size() == 0 ? null : rows.iterator().next());
+  }
+}

@@ -1,0 +1,62 @@
+package io.azora.auth;
+
+import io.vertx.codegen.annotations.ProxyGen;
+import io.vertx.codegen.annotations.VertxGen;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The auth domain's contract on the event bus. Bodies are the JSON of API.md (already schema-checked by
+ * the gateway); {@code client} is {@code {ip, userAgent}} of the caller. Failures are
+ * {@link io.vertx.serviceproxy.ServiceException}s whose code is the HTTP status.
+ */
+@ProxyGen
+@VertxGen
+public interface AuthService {
+
+  String ADDRESS = "azora.auth";
+
+  static AuthService createProxy(Vertx vertx, DeliveryOptions options) {
+    return new AuthServiceVertxEBProxy(vertx, ADDRESS, options);
+  }
+
+  /** {email, password, name, role?} → {user, token, accessToken, refreshToken, expiresIn}. */
+  Future<JsonObject> register(JsonObject request, JsonObject client);
+
+  /** {email, password} → tokens, or 401 mfa_required with an mfaToken. */
+  Future<JsonObject> login(JsonObject request, JsonObject client);
+
+  /** {mfaToken, code} → tokens. */
+  Future<JsonObject> verifyMfa(JsonObject request, JsonObject client);
+
+  /** Spends {@code refreshToken} and returns a new pair; a spent token revokes its session. */
+  Future<JsonObject> refresh(String refreshToken, JsonObject client);
+
+  Future<Void> logout(String userId, String sessionId);
+
+  Future<JsonObject> profile(String userId);
+
+  Future<JsonArray> sessions(String userId, String currentSessionId);
+
+  Future<Void> revokeSession(String userId, String sessionId);
+
+  Future<JsonObject> totpSetup(String userId);
+
+  Future<JsonObject> totpEnable(String userId, String code);
+
+  Future<Void> totpDisable(String userId, String code);
+
+  /** The URL to send the browser to, with state, nonce and PKCE challenge of a new flow. */
+  Future<String> googleAuthorizationUrl();
+
+  Future<JsonObject> googleCallback(String code, String state, JsonObject client);
+
+  /** Sets the roles of {@code userId} (admin only; the gateway checks the caller). */
+  Future<JsonObject> setRoles(String userId, JsonArray roles);
+
+  /** The public keys that verify access tokens and credentials. */
+  Future<JsonObject> jwks();
+}

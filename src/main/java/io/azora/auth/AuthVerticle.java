@@ -1,0 +1,66 @@
+package io.azora.auth;
+
+import io.azora.platform.AzoraConfig;
+import io.azora.platform.Databases;
+import io.azora.platform.Nexus;
+import io.azora.platform.OutboxRelay;
+import io.azora.platform.Services;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Redis;
+import io.vertx.sqlclient.Pool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+
+/** Wires auth: its database and migrations, signing keys, first admin, the service on the bus, its outbox relay. */
+public class AuthVerticle extends VerticleBase {
+
+  private static final Logger log = LoggerFactory.getLogger(AuthVerticle.class);
+
+  private Pool pool;
+  private Redis redis;
+  private MessageConsumer<JsonObject> binding;
+  private MessageConsumer<Object> health;
+  private OutboxRelay relay;
+  private long keyTimer = -1;
+
+  @Override
+  public Future<?> start() {
+    AzoraConfig config = AzoraConfig.from(config());
+    redis = Services.redis(vertx, config.redis());
+    return Databases.open(vertx, config.database(), "auth").compose(p -> {
+      pool = p;
+      // Retired keys stay published for a token lifetime (plus leeway) after rotation.
+      SigningKeys keys = new SigningKeys(vertx, pool, Duration.ofDays(config.auth().signingKeyRotationDays()),
+          config.auth().accessTokenTtlSeconds() + 300);
+      AuthServiceImpl service = new AuthServiceImpl(vertx, pool, redis, config, keys,
+          new GoogleSignIn(vertx, pool, config.google()));
+      keyTimer = vertx.setPeriodic(Duration.ofHours(1).toMillis(), id -> keys.refresh()
+          .onFailure(err -> log.warn("Signing key refresh failed", err)));
+      return keys.refresh()
+          .compose(v -> service.ensureAdmin())
+          .compose(v -> Nexus.relay(vertx, pool, AuthServiceImpl.SOURCE))
+          .compose(r -> {
+            relay = r;
+            binding = Services.bind(vertx, AuthService.ADDRESS, AuthService.class, service);
+            health = Services.healthEndpoint(vertx, AuthServiceImpl.SOURCE, pool);
+            return Future.all(binding.completion(), health.completion());
+          });
+    });
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(keyTimer);
+    return Future.join(
+            binding == null ? Future.succeededFuture() : binding.unregister(),
+            health == null ? Future.succeededFuture() : health.unregister(),
+            relay == null ? Future.succeededFuture() : relay.stop())
+        .eventually(() -> pool == null ? Future.succeededFuture() : pool.close())
+        .eventually(() -> redis.close());
+  }
+}

@@ -1,0 +1,171 @@
+package io.azora.gateway;
+
+import io.azora.platform.AzoraConfig;
+import io.azora.platform.RequestContext;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.function.Function;
+
+/**
+ * The gateway's per-request steps, shared by every route: authenticate, rate-limit (with the session
+ * deny-list in the same Redis round trip), validate against the OpenAPI document, call the domain with
+ * a timeout and the request id, and write the answer or the problem.
+ */
+final class Api {
+
+  /** Who may call a route and which rate limit it counts against. */
+  enum Access { PUBLIC, LOGIN, USER, ADMIN }
+
+  static final String CALLER = "azora.caller";
+  private static final String JSON = "application/json; charset=utf-8";
+
+  private final Vertx vertx;
+  private final AzoraConfig config;
+  private final TokenVerifier tokens;
+  private final RateLimiter limiter;
+  private final ApiValidator validator;
+
+  Api(Vertx vertx, AzoraConfig config, TokenVerifier tokens, RateLimiter limiter, ApiValidator validator) {
+    this.vertx = vertx;
+    this.config = config;
+    this.tokens = tokens;
+    this.limiter = limiter;
+    this.validator = validator;
+  }
+
+  AzoraConfig config() {
+    return config;
+  }
+
+  /** Delivery options for a domain call made while serving this request. */
+  DeliveryOptions delivery() {
+    return RequestContext.deliveryOptions(config.http().serviceTimeoutMs());
+  }
+
+  Vertx vertx() {
+    return vertx;
+  }
+
+  /** Authentication (required for USER and ADMIN, used when present otherwise) and rate limiting. */
+  Handler<RoutingContext> guard(Access access) {
+    return ctx -> {
+      String header = ctx.request().getHeader("Authorization");
+      String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
+      boolean required = access == Access.USER || access == Access.ADMIN;
+      if (token == null || token.isEmpty()) {
+        if (required) {
+          ProblemJson.send(ctx, 401, "unauthorized", "A bearer access token is required");
+        } else {
+          limit(ctx, access, null);
+        }
+        return;
+      }
+      tokens.verify(token)
+          .onFailure(err -> ProblemJson.send(ctx, 401, "unauthorized", "Invalid or expired access token"))
+          .onSuccess(caller -> {
+            if (access == Access.ADMIN && !caller.has("admin")) {
+              ProblemJson.send(ctx, 403, "forbidden", "This needs the admin role");
+              return;
+            }
+            ctx.put(CALLER, caller);
+            limit(ctx, access, caller);
+          });
+    };
+  }
+
+  private void limit(RoutingContext ctx, Access access, Caller caller) {
+    AzoraConfig.RateLimit rl = config.rateLimit();
+    String ip = clientIp(ctx);
+    String subject;
+    int max;
+    if (access == Access.LOGIN) {
+      subject = "login:" + ip;
+      max = rl.loginPerIp();
+    } else if (caller != null) {
+      subject = "user:" + caller.userId();
+      max = rl.authenticated();
+    } else {
+      subject = "ip:" + ip;
+      max = rl.anonymous();
+    }
+    limiter.hit(subject, caller == null ? null : caller.sessionId(), max, rl.windowSeconds())
+        .onFailure(err -> ProblemJson.fail(ctx, new java.util.concurrent.TimeoutException("rate limiter unavailable")))
+        .onSuccess(decision -> {
+          if (decision.denied()) {
+            ProblemJson.send(ctx, 401, "unauthorized", "This session has ended; sign in again");
+            return;
+          }
+          ctx.response().putHeader("RateLimit-Limit", String.valueOf(decision.limit()))
+              .putHeader("RateLimit-Remaining", String.valueOf(decision.remaining()))
+              .putHeader("RateLimit-Reset", String.valueOf(decision.resetSeconds()));
+          if (!decision.allowed()) {
+            ctx.response().putHeader("Retry-After", String.valueOf(Math.max(1, decision.resetSeconds())));
+            ProblemJson.send(ctx, 429, "rate_limited", "Too many requests; slow down");
+            return;
+          }
+          ctx.next();
+        });
+  }
+
+  Handler<RoutingContext> validate(String operationId) {
+    return ctx -> validator.validate(ctx, operationId);
+  }
+
+  static Caller caller(RoutingContext ctx) {
+    return ctx.get(CALLER);
+  }
+
+  /** The request body as JSON (already schema-checked), empty when there is none. */
+  static JsonObject body(RoutingContext ctx) {
+    try {
+      JsonObject json = ctx.body().asJsonObject();
+      return json == null ? new JsonObject() : json;
+    } catch (DecodeException | ClassCastException e) {
+      return new JsonObject();
+    }
+  }
+
+  static JsonObject client(RoutingContext ctx) {
+    return new JsonObject().put("ip", clientIp(ctx)).put("userAgent", ctx.request().getHeader("User-Agent"));
+  }
+
+  static String clientIp(RoutingContext ctx) {
+    return ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().host();
+  }
+
+  /** A handler answering {@code status} with the call's JSON result (204 when it has none). */
+  static <T> Handler<RoutingContext> respond(int status, Function<RoutingContext, Future<T>> call) {
+    return ctx -> {
+      Future<T> result;
+      try {
+        result = call.apply(ctx);
+      } catch (RuntimeException e) {
+        result = Future.failedFuture(e);
+      }
+      result.onSuccess(value -> send(ctx, status, value)).onFailure(err -> ProblemJson.fail(ctx, err));
+    };
+  }
+
+  static void send(RoutingContext ctx, int status, Object value) {
+    if (ctx.response().ended()) {
+      return;
+    }
+    if (value == null) {
+      ctx.response().setStatusCode(204).end();
+    } else if (value instanceof JsonObject json) {
+      ctx.response().setStatusCode(status).putHeader("Content-Type", JSON).end(json.toBuffer());
+    } else if (value instanceof JsonArray json) {
+      ctx.response().setStatusCode(status).putHeader("Content-Type", JSON).end(json.toBuffer());
+    } else {
+      ctx.response().setStatusCode(status).putHeader("Content-Type", JSON)
+          .end(new JsonObject().put("value", value).toBuffer());
+    }
+  }
+}

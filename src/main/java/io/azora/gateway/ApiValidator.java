@@ -1,0 +1,96 @@
+package io.azora.gateway;
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.json.schema.OutputUnit;
+import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.openapi.validation.RequestParameter;
+import io.vertx.openapi.validation.RequestValidator;
+import io.vertx.openapi.validation.SchemaValidationException;
+import io.vertx.openapi.validation.ValidatorException;
+import io.vertx.openapi.validation.impl.RequestParameterImpl;
+import io.vertx.openapi.validation.impl.ValidatableRequestImpl;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Checks each request's JSON body (and path parameters) against the operation in the project's own
+ * OpenAPI document, with vertx-openapi. The body was already read by the BodyHandler, so the request is
+ * handed over as a ValidatableRequest rather than re-read from the socket.
+ */
+final class ApiValidator {
+
+  private final RequestValidator validator;
+
+  ApiValidator(io.vertx.core.Vertx vertx, OpenAPIContract contract) {
+    this.validator = RequestValidator.create(vertx, contract);
+  }
+
+  /** A route handler validating against {@code operationId}; bad input ends as 400 problem+json. */
+  void validate(RoutingContext ctx, String operationId) {
+    Buffer body = ctx.body().buffer();
+    Map<String, RequestParameter> path = new HashMap<>();
+    ctx.pathParams().forEach((k, v) -> path.put(k, new RequestParameterImpl(v)));
+    Map<String, RequestParameter> query = new HashMap<>();
+    ctx.queryParams().forEach((k, v) -> query.put(k, new RequestParameterImpl(v)));
+    RequestParameter bodyParam = new RequestParameterImpl(body == null || body.length() == 0 ? null : body);
+    var request = new ValidatableRequestImpl(Map.of(), Map.of(), path, query, bodyParam,
+        body == null || body.length() == 0 ? null : "application/json");
+    Future<?> result;
+    try {
+      result = validator.validate(request, operationId);
+    } catch (RuntimeException e) {
+      result = Future.failedFuture(e);
+    }
+    result.onSuccess(v -> ctx.next()).onFailure(err -> reject(ctx, err));
+  }
+
+  /** A copy of the document without response bodies, which vertx-openapi cannot read (problem+json). */
+  static JsonObject requestsOnly(JsonObject document) {
+    JsonObject copy = document.copy();
+    copy.getJsonObject("paths", new JsonObject()).forEach(path -> ((JsonObject) path.getValue()).forEach(op -> {
+      if (op.getValue() instanceof JsonObject operation && operation.containsKey("responses")) {
+        operation.put("responses", new JsonObject().put("default", new JsonObject().put("description", "any")));
+      }
+    }));
+    JsonObject components = copy.getJsonObject("components");
+    if (components != null) {
+      components.remove("responses");
+    }
+    return copy;
+  }
+
+  private static void reject(RoutingContext ctx, Throwable err) {
+    JsonArray errors = new JsonArray();
+    String detail = "The request does not match the API";
+    if (err instanceof SchemaValidationException sve && sve.getOutputUnit() != null) {
+      collect(sve.getOutputUnit(), errors);
+      detail = "The request body does not match the schema";
+    } else if (err instanceof ValidatorException ve) {
+      detail = ve.getMessage();
+    } else if (err instanceof io.vertx.core.json.DecodeException) {
+      detail = "The request body is not valid JSON";
+    }
+    if (errors.isEmpty()) {
+      errors.add(new JsonObject().put("field", "body").put("message", String.valueOf(err.getMessage())));
+    }
+    ProblemJson.send(ctx, 400, "validation_failed", detail, errors, null);
+  }
+
+  /** The leaf errors of a JSON-schema output unit as {field, message}; field is the JSON pointer. */
+  private static void collect(OutputUnit unit, JsonArray out) {
+    if (unit.getErrors() != null && !unit.getErrors().isEmpty()) {
+      unit.getErrors().forEach(e -> collect(e, out));
+      return;
+    }
+    if (unit.getError() != null) {
+      String location = unit.getInstanceLocation() == null ? "" : unit.getInstanceLocation();
+      String field = location.replaceFirst("^#?/?", "").replace('/', '.');
+      out.add(new JsonObject().put("field", field.isEmpty() ? "body" : field).put("message", unit.getError()));
+    }
+  }
+}

@@ -1,0 +1,90 @@
+package io.azora.gateway;
+
+import io.azora.platform.AzoraConfig;
+import io.azora.platform.NodeHealth;
+import io.azora.platform.Services;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.CorsHandler;
+import io.vertx.core.json.JsonObject;
+import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.openapi.impl.Utils;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/** The API gateway: the only public HTTP entry (port 4000). Routes HTTP to the domains' services on the bus. */
+public class GatewayVerticle extends VerticleBase {
+
+  private static final String OPENAPI = "openapi.yaml";
+
+  private HttpServer server;
+  private Redis redis;
+  private AzoraConfig config;
+
+  @Override
+  public Future<?> start() {
+    config = AzoraConfig.from(config());
+    redis = Services.redis(vertx, config.redis());
+    NodeHealth.of(vertx).register("redis", () -> redis.send(Request.cmd(Command.PING)));
+    return Future.all(vertx.fileSystem().readFile(OPENAPI), Utils.readYamlOrJson(vertx, OPENAPI)).compose(loaded -> {
+      JsonObject document = loaded.resultAt(1);
+      // The validator reads requests only; the served document keeps the problem+json responses.
+      return OpenAPIContract.from(vertx, ApiValidator.requestsOnly(document)).map(contract -> {
+        Api api = new Api(vertx, config, new TokenVerifier(vertx, config.auth()),
+            new RateLimiter(redis, config.redis().keyPrefix()), new ApiValidator(vertx, contract));
+        return router(api, new OpenApiRoutes(loaded.resultAt(0), document));
+      });
+    }).compose(router -> {
+      server = vertx.createHttpServer(new HttpServerOptions()
+          .setHost(config.http().host()).setPort(config.http().port())
+          .setCompressionSupported(true).setIdleTimeout(60).setIdleTimeoutUnit(TimeUnit.SECONDS));
+      return server.requestHandler(router).listen();
+    });
+  }
+
+  private Router router(Api api, OpenApiRoutes openApi) {
+    Router router = Router.router(vertx);
+    router.route().handler(new RequestTracing());
+    router.route().handler(CorsHandler.create()
+        .addOrigins(config.http().corsOrigins())
+        .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PATCH, HttpMethod.PUT, HttpMethod.DELETE))
+        .allowedHeaders(Set.of("Authorization", "Content-Type", "Idempotency-Key", "X-Request-Id", "traceparent"))
+        .exposedHeaders(Set.of("X-Request-Id", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Retry-After"))
+        .maxAgeSeconds(600));
+    router.route().handler(BodyHandler.create(false).setBodyLimit(config.http().bodyLimitBytes()));
+    new HealthRoutes(vertx).mount(router);
+    openApi.mount(router);
+    new AuthRoutes(api).mount(router);
+    router.route().last().handler(ctx -> ProblemJson.send(ctx, 404, "not_found", "No such endpoint"));
+    router.route().failureHandler(ctx -> {
+      int status = ctx.statusCode();
+      if (ctx.failure() != null && status < 400) {
+        ProblemJson.fail(ctx, ctx.failure());
+      } else if (status == 413) {
+        ProblemJson.send(ctx, 413, "payload_too_large", "The request body is larger than "
+            + config.http().bodyLimitBytes() + " bytes");
+      } else {
+        ProblemJson.send(ctx, status < 400 ? 500 : status, null, null);
+      }
+    });
+    return router;
+  }
+
+  @Override
+  public Future<?> stop() {
+    NodeHealth.of(vertx).unregister("redis");
+    // Stop accepting, let in-flight requests finish (bounded), then close.
+    Future<Void> shutdown = server == null ? Future.succeededFuture()
+        : server.shutdown(config.node().shutdownGraceSeconds(), TimeUnit.SECONDS);
+    return shutdown.eventually(() -> redis.close());
+  }
+}

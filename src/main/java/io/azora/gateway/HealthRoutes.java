@@ -1,0 +1,65 @@
+package io.azora.gateway;
+
+import io.azora.platform.NodeHealth;
+import io.azora.platform.Services;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * {@code /api/health} (the platform as the gateway sees it: Redis and every domain over the bus),
+ * {@code /health/live} and {@code /health/ready} (this node's own dependencies) for probes.
+ */
+final class HealthRoutes {
+
+  static final List<String> DOMAINS = List.of("auth");
+  private final Vertx vertx;
+
+  HealthRoutes(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  void mount(Router router) {
+    router.get("/api/health").handler(this::platform);
+    router.get("/health/live").handler(ctx -> Api.send(ctx, 200, new JsonObject().put("status", "UP")));
+    router.get("/health/ready").handler(ctx -> ready(vertx, ctx));
+  }
+
+  static void ready(Vertx vertx, RoutingContext ctx) {
+    NodeHealth.of(vertx).check().onSuccess(checks -> {
+      boolean up = NodeHealth.allUp(checks);
+      Api.send(ctx, up ? 200 : 503, new JsonObject().put("status", up ? "UP" : "DOWN").put("checks", checks));
+    });
+  }
+
+  private void platform(RoutingContext ctx) {
+    JsonObject services = new JsonObject().put("gateway", "up");
+    List<Future<Void>> checks = new java.util.ArrayList<>();
+    checks.add(NodeHealth.of(vertx).check().map(node -> {
+      services.put("redis", "UP".equals(node.getString("redis")) ? "up" : "down");
+      return null;
+    }));
+    for (String domain : DOMAINS) {
+      checks.add(vertx.eventBus().request(Services.healthAddress(domain), null, new DeliveryOptions().setSendTimeout(2000))
+          .map(reply -> "up").otherwise("down")
+          .map(status -> {
+            services.put(domain, status);
+            return null;
+          }));
+    }
+    Future.join(checks).onComplete(ar -> {
+      boolean redisUp = "up".equals(services.getString("redis"));
+      long domainsUp = DOMAINS.stream().filter(d -> "up".equals(services.getString(d))).count();
+      String status = redisUp && domainsUp == DOMAINS.size() ? "healthy"
+          : !redisUp || domainsUp == 0 ? "unhealthy" : "degraded";
+      Api.send(ctx, "unhealthy".equals(status) ? 503 : 200, new JsonObject().put("status", status)
+          .put("services", services).put("timestamp", Instant.now().toString()));
+    });
+  }
+}

@@ -1,0 +1,46 @@
+package io.azora.gateway;
+
+import io.azora.platform.RequestContext;
+import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.HexFormat;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * First handler of every request: the request id (the client's own when valid), the W3C trace context
+ * (continued when valid, else started), and the security headers every response carries.
+ */
+final class RequestTracing implements Handler<RoutingContext> {
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    String requestId = ctx.request().getHeader("X-Request-Id");
+    if (!RequestContext.validRequestId(requestId)) {
+      requestId = UUID.randomUUID().toString();
+    }
+    String incoming = ctx.request().getHeader(RequestContext.TRACEPARENT);
+    String traceId = RequestContext.validTraceparent(incoming) ? incoming.substring(3, 35) : randomHex(16);
+    String flags = RequestContext.validTraceparent(incoming) ? incoming.substring(53, 55) : "01";
+    String traceparent = "00-" + traceId + "-" + randomHex(8) + "-" + flags;
+    RequestContext.set(requestId, traceparent);
+    MultiMap headers = ctx.response().headers();
+    headers.set("X-Request-Id", requestId)
+        .set("traceparent", traceparent)
+        .set("X-Content-Type-Options", "nosniff")
+        .set("X-Frame-Options", "DENY")
+        .set("Referrer-Policy", "no-referrer")
+        .set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+        .set("Cross-Origin-Resource-Policy", "same-site")
+        .set("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+    ctx.next();
+  }
+
+  private static String randomHex(int bytes) {
+    byte[] raw = new byte[bytes];
+    ThreadLocalRandom.current().nextBytes(raw);
+    return HexFormat.of().formatHex(raw);
+  }
+}

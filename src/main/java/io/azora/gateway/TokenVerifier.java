@@ -1,0 +1,111 @@
+package io.azora.gateway;
+
+import io.azora.auth.AuthService;
+import io.azora.platform.AzoraConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.authentication.TokenCredentials;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Verifies access tokens with vertx-auth-jwt against the platform's JWKS, fetched from auth over the
+ * bus and reloaded (at most every few seconds) when a token names a key it has not seen: rotation
+ * needs no restart. Only the asymmetric public keys are loaded, so {@code alg: none} and HS256 tokens
+ * have nothing to verify against and fail.
+ */
+final class TokenVerifier {
+
+  private static final long RELOAD_MIN_INTERVAL_MS = 5_000;
+
+  private final Vertx vertx;
+  private final AzoraConfig.Auth config;
+  private volatile JWTAuth jwt;
+  private volatile Set<String> knownKids = Set.of();
+  private volatile long loadedAt;
+  private Future<Void> loading;
+
+  TokenVerifier(Vertx vertx, AzoraConfig.Auth config) {
+    this.vertx = vertx;
+    this.config = config;
+  }
+
+  /** The caller of {@code token}, or a failed future when it is not a valid, current access token. */
+  Future<Caller> verify(String token) {
+    String kid = kidOf(token);
+    if (kid == null) {
+      return Future.failedFuture("malformed token");
+    }
+    Future<Void> keys = jwt != null && knownKids.contains(kid) ? Future.succeededFuture() : reload();
+    return keys.compose(v -> {
+      if (!knownKids.contains(kid)) {
+        return Future.failedFuture("unknown signing key");
+      }
+      return jwt.authenticate(new TokenCredentials(token));
+    }).map(user -> {
+      JsonObject claims = user.principal();
+      List<String> roles = new ArrayList<>();
+      claims.getJsonArray("roles", new JsonArray()).forEach(r -> roles.add(String.valueOf(r)));
+      return new Caller(claims.getString("sub"), claims.getString("sid"), List.copyOf(roles), claims.getLong("exp", 0L));
+    });
+  }
+
+  /** Loads the JWKS from auth; concurrent callers share one load, and loads are spaced out. */
+  synchronized Future<Void> reload() {
+    if (loading != null) {
+      return loading;
+    }
+    if (jwt != null && System.currentTimeMillis() - loadedAt < RELOAD_MIN_INTERVAL_MS) {
+      return Future.succeededFuture();
+    }
+    loading = AuthService.createProxy(vertx, new DeliveryOptions().setSendTimeout(3000)).jwks()
+        .map(jwks -> {
+          JWTAuthOptions options = new JWTAuthOptions().setJWTOptions(new JWTOptions()
+              .setIssuer(config.issuer()).setAudience(List.of(config.audience())).setLeeway(5));
+          Set<String> kids = new HashSet<>();
+          jwks.getJsonArray("keys").forEach(k -> {
+            JsonObject key = (JsonObject) k;
+            options.addJwk(key);
+            kids.add(key.getString("kid"));
+          });
+          jwt = JWTAuth.create(vertx, options);
+          knownKids = Set.copyOf(kids);
+          loadedAt = System.currentTimeMillis();
+          return (Void) null;
+        })
+        .eventually(() -> {
+          synchronized (this) {
+            loading = null;
+          }
+          return Future.succeededFuture();
+        });
+    return loading;
+  }
+
+  /** The {@code kid} of an ES256 token's header, or null when the token is anything else. */
+  static String kidOf(String token) {
+    int dot = token.indexOf('.');
+    if (dot <= 0 || token.indexOf('.', dot + 1) < 0) {
+      return null;
+    }
+    try {
+      JsonObject header = new JsonObject(new String(Base64.getUrlDecoder().decode(token.substring(0, dot)),
+          StandardCharsets.UTF_8));
+      // Only what auth signs with; everything else (none, HS256, RS256...) is refused before any key lookup.
+      return "ES256".equals(header.getString("alg")) ? header.getString("kid") : null;
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,120 @@
+package io.azora.platform;
+
+import io.vertx.core.json.JsonObject;
+
+import java.util.Arrays;
+import java.util.List;
+
+/** The configuration, read once at start into typed records. Secrets never appear in toString(). */
+public record AzoraConfig(Node node, Http http, Database database, Redis redis, Auth auth, Google google,
+                          RateLimit rateLimit, int managementPort) {
+
+  public record Node(String dataDir, boolean cluster, String clusterConfig, String clusterHost, String clusterName,
+                     List<String> verticles, int shutdownGraceSeconds) {
+  }
+
+  public record Http(String host, int port, int bodyLimitBytes, List<String> corsOrigins, long serviceTimeoutMs,
+                     String publicBaseUrl) {
+  }
+
+  public record Database(String url, String host, int port, String user, String password, int poolSize,
+                         JsonObject names) {
+    public boolean embedded() {
+      return url.isBlank() && host.isBlank();
+    }
+
+    /** The database a domain owns, e.g. {@code finance} → {@code azora_mint}. */
+    public String nameOf(String domain) {
+      String name = names.getString(domain);
+      if (name == null || name.isBlank()) {
+        throw new IllegalArgumentException("No database configured for domain " + domain);
+      }
+      return name;
+    }
+
+    @Override
+    public String toString() {
+      return "Database[host=" + host + ", port=" + port + ", user=" + user + ", password=***, poolSize=" + poolSize + "]";
+    }
+  }
+
+  public record Redis(String url, int poolSize, String keyPrefix) {
+    public boolean embedded() {
+      return url.isBlank();
+    }
+
+    @Override
+    public String toString() {
+      return "Redis[url=" + (url.isBlank() ? "embedded" : url.replaceAll("//[^@]*@", "//***@")) + ", poolSize=" + poolSize + "]";
+    }
+  }
+
+  public record Auth(String issuer, String audience, int accessTokenTtlSeconds, int refreshTokenTtlDays,
+                     int signingKeyRotationDays, int passwordMinLength, int passwordMaxLength,
+                     int loginFailuresBeforeThrottle, int loginThrottleBaseSeconds, int loginThrottleMaxSeconds,
+                     String mfaIssuer, String adminEmail, String adminPassword, String adminName) {
+    @Override
+    public String toString() {
+      return "Auth[issuer=" + issuer + ", audience=" + audience + ", accessTokenTtlSeconds=" + accessTokenTtlSeconds
+          + ", adminEmail=" + adminEmail + ", adminPassword=***]";
+    }
+  }
+
+  public record Google(String clientId, String clientSecret, String authorizationEndpoint, String tokenEndpoint,
+                       String jwksUri, String issuer, String redirectUri) {
+    public boolean enabled() {
+      return !clientId.isBlank();
+    }
+
+    @Override
+    public String toString() {
+      return "Google[clientId=" + clientId + ", clientSecret=***, issuer=" + issuer + "]";
+    }
+  }
+
+  public record RateLimit(int windowSeconds, int anonymous, int authenticated, int loginPerIp) {
+  }
+
+  public static AzoraConfig from(JsonObject c) {
+    JsonObject node = c.getJsonObject("node", new JsonObject());
+    JsonObject http = c.getJsonObject("http", new JsonObject());
+    JsonObject db = c.getJsonObject("database", new JsonObject());
+    JsonObject redis = c.getJsonObject("redis", new JsonObject());
+    JsonObject auth = c.getJsonObject("auth", new JsonObject());
+    JsonObject google = c.getJsonObject("google", new JsonObject());
+    JsonObject rl = c.getJsonObject("rateLimit", new JsonObject());
+    JsonObject names = new JsonObject();
+    for (String domain : List.of("auth", "education", "finance", "marketplace", "tutoring")) {
+      names.put(domain, db.getString(domain, "azora_" + domain));
+    }
+    return new AzoraConfig(
+        new Node(node.getString("dataDir", "./data"), node.getBoolean("cluster", false),
+            node.getString("clusterConfig", "conf/cluster.xml"), node.getString("clusterHost", "127.0.0.1"),
+            node.getString("clusterName", "azora"),
+            list(node.getString("verticles", "")), node.getInteger("shutdownGraceSeconds", 10)),
+        new Http(http.getString("host", "0.0.0.0"), http.getInteger("port", 4000),
+            http.getInteger("bodyLimitBytes", 1 << 20), list(http.getString("corsOrigins", "")),
+            http.getLong("serviceTimeoutMs", 5000L), http.getString("publicBaseUrl", "http://localhost:4000")),
+        new Database(db.getString("url", ""), db.getString("host", ""), db.getInteger("port", 5432),
+            db.getString("user", "postgres"), db.getString("password", ""), db.getInteger("poolSize", 16), names),
+        new Redis(redis.getString("url", ""), redis.getInteger("poolSize", 32), redis.getString("keyPrefix", "azora:")),
+        new Auth(auth.getString("issuer", "https://azora.local"), auth.getString("audience", "azora-api"),
+            auth.getInteger("accessTokenTtlSeconds", 900), auth.getInteger("refreshTokenTtlDays", 30),
+            auth.getInteger("signingKeyRotationDays", 30), auth.getInteger("passwordMinLength", 8),
+            auth.getInteger("passwordMaxLength", 128), auth.getInteger("loginFailuresBeforeThrottle", 5),
+            auth.getInteger("loginThrottleBaseSeconds", 2), auth.getInteger("loginThrottleMaxSeconds", 900),
+            auth.getString("mfaIssuer", "Azora"), auth.getString("adminEmail", ""),
+            auth.getString("adminPassword", ""), auth.getString("adminName", "Administrator")),
+        new Google(google.getString("clientId", ""), google.getString("clientSecret", ""),
+            google.getString("authorizationEndpoint", ""), google.getString("tokenEndpoint", ""),
+            google.getString("jwksUri", ""), google.getString("issuer", "https://accounts.google.com"),
+            google.getString("redirectUri", "")),
+        new RateLimit(rl.getInteger("windowSeconds", 900), rl.getInteger("anonymous", 100),
+            rl.getInteger("authenticated", 1000), rl.getInteger("loginPerIp", 20)),
+        c.getJsonObject("management", new JsonObject()).getInteger("port", 9090));
+  }
+
+  private static List<String> list(String csv) {
+    return Arrays.stream(csv.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+  }
+}

@@ -1,0 +1,89 @@
+package io.azora.platform;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgConnection;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Database per service: each domain opens its own database (created if missing and allowed), runs its
+ * own Flyway migrations off the event loop, and gets its own pool.
+ */
+public final class Databases {
+
+  private static final Logger log = LoggerFactory.getLogger(Databases.class);
+
+  private Databases() {
+  }
+
+  /** Creates, migrates and pools the database of {@code domain}; migrations from {@code db/<domain>}. */
+  public static Future<Pool> open(Vertx vertx, AzoraConfig.Database config, String domain) {
+    String name = config.nameOf(domain);
+    return ensureExists(vertx, config, name)
+        .compose(v -> vertx.executeBlocking(() -> {
+          migrate(config, name, "db/" + domain, "flyway_schema_history");
+          migrate(config, name, "db/nexus", "nexus_schema_history");
+          return null;
+        }, false))
+        .map(v -> pool(vertx, config, name));
+  }
+
+  public static PgConnectOptions connectOptions(AzoraConfig.Database config, String database) {
+    PgConnectOptions options = config.url().isBlank()
+        ? new PgConnectOptions().setHost(config.host()).setPort(config.port())
+            .setUser(config.user()).setPassword(config.password())
+        : PgConnectOptions.fromUri(config.url());
+    return options.setDatabase(database).setCachePreparedStatements(true).setPipeliningLimit(256);
+  }
+
+  public static Pool pool(Vertx vertx, AzoraConfig.Database config, String database) {
+    return PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(config.poolSize()).setMaxWaitQueueSize(4096)
+            .setShared(true).setName("pg-" + database))
+        .connectingTo(connectOptions(config, database))
+        .using(vertx)
+        .build();
+  }
+
+  private static Future<Void> ensureExists(Vertx vertx, AzoraConfig.Database config, String name) {
+    PgConnectOptions admin = connectOptions(config, "postgres");
+    return PgConnection.connect(vertx, admin).compose(conn -> conn
+        .preparedQuery("SELECT 1 FROM pg_database WHERE datname = $1").execute(Tuple.of(name))
+        .compose(rows -> rows.size() > 0 ? Future.<Void>succeededFuture() : create(conn, name))
+        .eventually(conn::close));
+  }
+
+  private static Future<Void> create(SqlConnection conn, String name) {
+    if (!name.matches("[a-z_][a-z0-9_]{0,62}")) {
+      return Future.failedFuture(new IllegalArgumentException("Unsafe database name: " + name));
+    }
+    log.info("Creating database {}", name);
+    return conn.query("CREATE DATABASE " + name).execute()
+        .<Void>mapEmpty()
+        .recover(err -> err instanceof PgException pg && "42P04".equals(pg.getSqlState())
+            ? Future.succeededFuture()  // another node created it first
+            : Future.failedFuture(err));
+  }
+
+  private static void migrate(AzoraConfig.Database config, String database, String location, String table) {
+    PgConnectOptions o = connectOptions(config, database);
+    String jdbcUrl = "jdbc:postgresql://" + o.getHost() + ":" + o.getPort() + "/" + database;
+    Flyway.configure(Databases.class.getClassLoader())
+        .dataSource(jdbcUrl, o.getUser(), o.getPassword())
+        .locations("classpath:" + location)
+        .table(table)
+        .baselineOnMigrate(true)
+        .baselineVersion("0")
+        .load()
+        .migrate();
+  }
+}

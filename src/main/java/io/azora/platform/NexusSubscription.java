@@ -1,0 +1,121 @@
+package io.azora.platform;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A durable, idempotent consumer of one producer's events. Live events arrive on the bus; anything
+ * missed (consumer down, node crashed before publishing) is read from the producer's feed from the
+ * cursor kept in the consumer's own database. Each event is handled in a transaction that also writes
+ * its inbox row, so a second delivery changes nothing.
+ */
+public final class NexusSubscription {
+
+  private static final Logger log = LoggerFactory.getLogger(NexusSubscription.class);
+  private static final long CATCH_UP_MS = 2000;
+  private static final String INBOX = """
+      INSERT INTO nexus_inbox (consumer, event_id, type) VALUES ($1, $2::uuid, $3)
+      ON CONFLICT DO NOTHING RETURNING event_id""";
+  private static final String READ_CURSOR = "SELECT position FROM nexus_cursor WHERE consumer = $1 AND source = $2";
+  private static final String WRITE_CURSOR = """
+      INSERT INTO nexus_cursor (consumer, source, position) VALUES ($1, $2, $3)
+      ON CONFLICT (consumer, source) DO UPDATE SET position = GREATEST(nexus_cursor.position, EXCLUDED.position)""";
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final String consumer;
+  private final String source;
+  private final Set<String> types;
+  private final Nexus.EventHandler handler;
+  private final List<MessageConsumer<JsonObject>> live = new ArrayList<>();
+  private long timer = -1;
+  private boolean catchingUp;
+
+  NexusSubscription(Vertx vertx, Pool pool, String consumer, String source, Set<String> types,
+                    Nexus.EventHandler handler) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.consumer = consumer;
+    this.source = source;
+    this.types = types;
+    this.handler = handler;
+  }
+
+  Future<Void> start() {
+    for (String type : types) {
+      live.add(vertx.eventBus().<JsonObject>consumer(DomainEvent.address(type),
+          msg -> handle(DomainEvent.fromJson(msg.body())).onFailure(err ->
+              log.warn("{} could not handle {} now; the feed will retry", consumer, type, err))));
+    }
+    timer = vertx.setPeriodic(CATCH_UP_MS, id -> catchUp());
+    return Future.all(live.stream().map(MessageConsumer::completion).toList())
+        .onSuccess(v -> catchUp())
+        .mapEmpty();
+  }
+
+  public Future<Void> stop() {
+    vertx.cancelTimer(timer);
+    return Future.all(live.stream().map(MessageConsumer::unregister).toList()).mapEmpty();
+  }
+
+  /** Handles one event once: the inbox row and the handler's writes commit together. */
+  Future<Boolean> handle(DomainEvent event) {
+    if (!types.contains(event.type()) || !source.equals(event.source())) {
+      return Future.succeededFuture(false);
+    }
+    RequestContext.set(event.requestId(), null);
+    return pool.withTransaction(tx -> tx.preparedQuery(INBOX).execute(Tuple.of(consumer, event.id(), event.type()))
+        .compose(rows -> rows.size() == 0
+            ? Future.succeededFuture(false)
+            : handler.handle(tx, event).map(true)));
+  }
+
+  /** Reads the feed from the stored cursor and handles what is new, in order, until it is drained. */
+  private void catchUp() {
+    if (catchingUp) {
+      return;
+    }
+    catchingUp = true;
+    pool.preparedQuery(READ_CURSOR).execute(Tuple.of(consumer, source))
+        .map(rows -> rows.size() == 0 ? 0L : rows.iterator().next().getLong(0))
+        .compose(this::readFrom)
+        .onFailure(err -> log.debug("{} catch-up from {} postponed: {}", consumer, source, err.getMessage()))
+        .onComplete(ar -> catchingUp = false);
+  }
+
+  private Future<Void> readFrom(long after) {
+    JsonObject request = new JsonObject().put("after", after).put("limit", 200);
+    return vertx.eventBus().<JsonObject>request(Nexus.feedAddress(source), request,
+            new DeliveryOptions().setSendTimeout(5000))
+        .compose(reply -> {
+          JsonArray events = reply.body().getJsonArray("events");
+          long next = reply.body().getLong("next");
+          if (events.isEmpty()) {
+            return Future.succeededFuture();
+          }
+          return handleInOrder(events, 0)
+              .compose(v -> pool.preparedQuery(WRITE_CURSOR).execute(Tuple.of(consumer, source, next)))
+              .compose(v -> readFrom(next));
+        });
+  }
+
+  private Future<Void> handleInOrder(JsonArray events, int index) {
+    if (index == events.size()) {
+      return Future.succeededFuture();
+    }
+    DomainEvent event = DomainEvent.fromJson(events.getJsonObject(index).getJsonObject("envelope"));
+    return handle(event).compose(v -> handleInOrder(events, index + 1));
+  }
+}

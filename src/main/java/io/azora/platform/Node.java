@@ -1,0 +1,156 @@
+package io.azora.platform;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.FileSystemXmlConfig;
+import com.hazelcast.config.ClasspathXmlConfig;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.FileNotFoundException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+
+/**
+ * One Azora node: a Vert.x instance (clustered or not) running the verticles that verticles.json and
+ * the configuration select, in order (domains before the gateway). Main runs one; tests run several.
+ */
+public final class Node {
+
+  private static final Logger log = LoggerFactory.getLogger(Node.class);
+
+  private final Vertx vertx;
+  private final PrometheusMeterRegistry registry;
+  private final List<String> deployments = new ArrayList<>();
+
+  private Node(Vertx vertx, PrometheusMeterRegistry registry) {
+    this.vertx = vertx;
+    this.registry = registry;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  /** Starts Vert.x and deploys the selected verticles with {@code config} (the whole configuration). */
+  public static Future<Node> start(JsonObject config, JsonObject descriptor) {
+    AzoraConfig typed = AzoraConfig.from(config);
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    String registryName = "azora-" + UUID.randomUUID();
+    MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
+        .setEnabled(true)
+        .setRegistryName(registryName)
+        .setJvmMetricsEnabled(true)
+        .addLabels(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE, Label.EB_ADDRESS, Label.POOL_NAME)
+        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true));
+    VertxOptions options = new VertxOptions().setPreferNativeTransport(true).setMetricsOptions(metrics)
+        .setEventBusOptions(new EventBusOptions().setHost(typed.node().clusterHost()));
+    VertxBuilder builder = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry));
+    Future<Vertx> vertx = typed.node().cluster()
+        ? builder.withClusterManager(new HazelcastClusterManager(hazelcast(typed.node()))).buildClustered()
+        : Future.succeededFuture(builder.build());
+    return vertx.compose(v -> {
+      Node node = new Node(v, registry);
+      if (typed.node().cluster()) {
+        NodeHealth.of(v).register("cluster", () -> ((VertxInternal) v).clusterManager().isActive()
+            ? Future.succeededFuture() : Future.failedFuture("cluster manager inactive"));
+      }
+      return node.deployAll(config, descriptor, typed.node().verticles()).map(node)
+          .recover(err -> node.close().transform(ar -> Future.failedFuture(err)));
+    });
+  }
+
+  private Future<Void> deployAll(JsonObject config, JsonObject descriptor, List<String> selected) {
+    Future<Void> chain = Future.succeededFuture();
+    JsonArray verticles = descriptor.getJsonArray("verticles", new JsonArray());
+    for (Object o : verticles) {
+      JsonObject v = (JsonObject) o;
+      String name = v.getString("name");
+      if (!selected.isEmpty() && !selected.contains(name)) {
+        continue;
+      }
+      int instances = v.getInteger("instances", 1);
+      int count = instances <= 0 ? Runtime.getRuntime().availableProcessors() : instances;
+      String className = v.getString("class");
+      chain = chain.compose(x -> vertx.deployVerticle(() -> instantiate(className),
+              new DeploymentOptions().setInstances(count).setConfig(config))
+          .map(id -> {
+            deployments.add(id);
+            log.info("Deployed {} x{}", name, count);
+            return null;
+          }));
+    }
+    return chain;
+  }
+
+  private static io.vertx.core.Deployable instantiate(String className) {
+    try {
+      return (io.vertx.core.Deployable) Class.forName(className).getDeclaredConstructor().newInstance();
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalArgumentException("Cannot create verticle " + className, e);
+    }
+  }
+
+  /** Undeploys (gateway first, so it stops taking requests before the domains go), then leaves the cluster. */
+  public Future<Void> close() {
+    Future<Void> chain = Future.succeededFuture();
+    for (int i = deployments.size() - 1; i >= 0; i--) {
+      String id = deployments.get(i);
+      chain = chain.compose(v -> vertx.undeploy(id)).recover(err -> {
+        log.warn("Undeploy failed", err);
+        return Future.succeededFuture();
+      });
+    }
+    return chain.compose(v -> vertx.close()).onComplete(ar -> {
+      NodeHealth.forget(vertx);
+      registry.close();
+    });
+  }
+
+  /** verticles.json from the working directory, else the copy in the jar. */
+  public static JsonObject descriptor(Vertx vertx) {
+    return new JsonObject(vertx.fileSystem().readFileBlocking("verticles.json"));
+  }
+
+  private static Config hazelcast(AzoraConfig.Node node) {
+    Config config = load(() -> Files.exists(Path.of(node.clusterConfig()))
+        ? new FileSystemXmlConfig(node.clusterConfig())
+        : new ClasspathXmlConfig("conf/cluster.xml"));
+    config.setClusterName(node.clusterName());
+    config.getNetworkConfig().getInterfaces().setEnabled(true).setInterfaces(List.of(node.clusterHost()));
+    return config;
+  }
+
+  private static Config load(Callable<Config> loader) {
+    try {
+      return loader.call();
+    } catch (FileNotFoundException e) {
+      throw new IllegalStateException("Cluster configuration not found", e);
+    } catch (Exception e) {
+      throw new IllegalStateException("Cluster configuration is invalid", e);
+    }
+  }
+}

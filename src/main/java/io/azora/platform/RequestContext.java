@@ -1,0 +1,84 @@
+package io.azora.platform;
+
+import io.vertx.core.Context;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.internal.ContextInternal;
+
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The request id and W3C trace context of the request being served, kept in the Vert.x (duplicated)
+ * context so that it follows the request through futures, event-bus hops and log lines without
+ * thread-locals. Event-bus messages carry it as headers.
+ */
+public final class RequestContext {
+
+  public static final String REQUEST_ID = "x-request-id";
+  public static final String TRACEPARENT = "traceparent";
+  private static final String KEY_REQUEST_ID = "azora.requestId";
+  private static final String KEY_TRACEPARENT = "azora.traceparent";
+  private static final Pattern VALID_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:\\-]{1,128}");
+  private static final Pattern VALID_TRACEPARENT =
+      Pattern.compile("00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}");
+
+  private RequestContext() {
+  }
+
+  public static boolean validRequestId(String id) {
+    return id != null && VALID_REQUEST_ID.matcher(id).matches();
+  }
+
+  public static boolean validTraceparent(String tp) {
+    return tp != null && VALID_TRACEPARENT.matcher(tp).matches();
+  }
+
+  private static Map<Object, Object> locals() {
+    Context ctx = Vertx.currentContext();
+    return ctx == null ? null : ((ContextInternal) ctx).localContextData();
+  }
+
+  public static void set(String requestId, String traceparent) {
+    Map<Object, Object> locals = locals();
+    if (locals == null) {
+      return;
+    }
+    if (requestId != null) {
+      locals.put(KEY_REQUEST_ID, requestId);
+    }
+    if (traceparent != null) {
+      locals.put(KEY_TRACEPARENT, traceparent);
+    }
+  }
+
+  public static String requestId() {
+    Map<Object, Object> locals = locals();
+    return locals == null ? null : (String) locals.get(KEY_REQUEST_ID);
+  }
+
+  public static String traceparent() {
+    Map<Object, Object> locals = locals();
+    return locals == null ? null : (String) locals.get(KEY_TRACEPARENT);
+  }
+
+  /** Restores the context from event-bus headers (service calls, Nexus events). */
+  public static void fromHeaders(MultiMap headers) {
+    set(headers.get(REQUEST_ID), headers.get(TRACEPARENT));
+  }
+
+  /** Delivery options that carry the current request id and trace across the bus. */
+  public static DeliveryOptions deliveryOptions(long timeoutMs) {
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(timeoutMs);
+    String id = requestId();
+    if (id != null) {
+      options.addHeader(REQUEST_ID, id);
+    }
+    String tp = traceparent();
+    if (tp != null) {
+      options.addHeader(TRACEPARENT, tp);
+    }
+    return options;
+  }
+}

@@ -1,0 +1,54 @@
+package io.azora.platform;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.serviceproxy.ServiceBinder;
+import io.vertx.sqlclient.Pool;
+
+/** What every domain verticle wires the same way: its service on the bus, its Redis client. */
+public final class Services {
+
+  private Services() {
+  }
+
+  /**
+   * Binds {@code impl} at {@code address}. Each call restores the caller's request id and trace from the
+   * message headers first, so the domain's log lines and Nexus events carry them.
+   */
+  public static <T> MessageConsumer<JsonObject> bind(Vertx vertx, String address, Class<T> type, T impl) {
+    return new ServiceBinder(vertx)
+        .setAddress(address)
+        .addInterceptor((v, context, msg) -> {
+          RequestContext.fromHeaders(msg.headers());
+          return Future.succeededFuture(msg);
+        })
+        .register(type, impl);
+  }
+
+  /**
+   * Answers the gateway's health probe for {@code domain} (a round trip to its database) and registers
+   * the database in this node's readiness.
+   */
+  public static MessageConsumer<Object> healthEndpoint(Vertx vertx, String domain, Pool pool) {
+    NodeHealth.of(vertx).register("db:" + domain, () -> pool.query("SELECT 1").execute());
+    return vertx.eventBus().consumer(healthAddress(domain), msg -> pool.query("SELECT 1").execute()
+        .onSuccess(rows -> msg.reply("up"))
+        .onFailure(err -> msg.fail(503, "database unavailable")));
+  }
+
+  public static String healthAddress(String domain) {
+    return "azora.health." + domain;
+  }
+
+  public static Redis redis(Vertx vertx, AzoraConfig.Redis config) {
+    return Redis.createClient(vertx, new RedisOptions()
+        .setConnectionString(config.url())
+        .setMaxPoolSize(config.poolSize())
+        .setMaxPoolWaiting(8192)
+        .setMaxWaitingHandlers(8192));
+  }
+}
