@@ -62,7 +62,7 @@ final class AuthRepository {
                           List<String> roles) {
     return db.preparedQuery("INSERT INTO users (id, email, name, password_hash, google_sub, roles) "
             + "VALUES ($1, $2, $3, $4, $5, $6) RETURNING " + USER_COLUMNS)
-        .execute(Tuple.of(id, email, name, passwordHash, googleSub, roles.toArray(new String[0])))
+        .execute(Tuple.of(id, email, name, passwordHash, googleSub).addArrayOfString(roles.toArray(new String[0])))
         .map(AuthRepository::first);
   }
 
@@ -94,7 +94,7 @@ final class AuthRepository {
 
   Future<User> setRoles(SqlClient db, UUID id, List<String> roles) {
     return db.preparedQuery("UPDATE users SET roles = $2 WHERE id = $1 RETURNING " + USER_COLUMNS)
-        .execute(Tuple.of(id, roles.toArray(new String[0]))).map(AuthRepository::first);
+        .execute(Tuple.tuple().addUUID(id).addArrayOfString(roles.toArray(new String[0]))).map(AuthRepository::first);
   }
 
   Future<Void> setMfa(SqlClient db, UUID id, String secret, boolean enabled, long lastStep) {

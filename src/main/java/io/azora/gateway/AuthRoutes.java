@@ -25,13 +25,13 @@ final class AuthRoutes {
   }
 
   void mount(Router r) {
-    r.post("/api/auth/register").handler(api.guard(Access.LOGIN)).handler(api.validate("register"))
+    r.post("/api/auth/register").handler(api.guard(Access.PUBLIC)).handler(api.validate("register"))
         .handler(respond(201, ctx -> auth().register(body(ctx), client(ctx))));
     r.post("/api/auth/login").handler(api.guard(Access.LOGIN)).handler(api.validate("login"))
         .handler(respond(200, ctx -> auth().login(body(ctx), client(ctx))));
     r.post("/api/auth/mfa/verify").handler(api.guard(Access.LOGIN)).handler(api.validate("verifyMfa"))
         .handler(respond(200, ctx -> auth().verifyMfa(body(ctx), client(ctx))));
-    r.post("/api/auth/refresh").handler(api.guard(Access.LOGIN)).handler(api.validate("refresh"))
+    r.post("/api/auth/refresh").handler(api.guard(Access.PUBLIC)).handler(api.validate("refresh"))
         .handler(respond(200, ctx -> auth().refresh(body(ctx).getString("refreshToken"), client(ctx))));
     r.post("/api/auth/logout").handler(api.guard(Access.USER))
         .handler(respond(204, ctx -> auth().logout(caller(ctx).userId(), caller(ctx).sessionId())));
