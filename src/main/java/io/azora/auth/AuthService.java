@@ -18,6 +18,8 @@ import io.vertx.core.json.JsonObject;
 public interface AuthService {
 
   String ADDRESS = "azora.auth";
+  /** Published (kid) when the signing key changes. */
+  String KEYS_CHANGED = "azora.auth.keys-changed";
 
   static AuthService createProxy(Vertx vertx, DeliveryOptions options) {
     return new AuthServiceVertxEBProxy(vertx, ADDRESS, options);
@@ -56,6 +58,9 @@ public interface AuthService {
 
   /** Sets the roles of {@code userId} (admin only; the gateway checks the caller). */
   Future<JsonObject> setRoles(String userId, JsonArray roles);
+
+  /** Starts signing with a new key now (admin); the old one stays published until its tokens expire. */
+  Future<JsonObject> rotateSigningKey();
 
   /** The public keys that verify access tokens and credentials. */
   Future<JsonObject> jwks();

@@ -31,6 +31,7 @@ import java.util.regex.Pattern;
 final class AuthServiceImpl implements AuthService {
 
   static final String SOURCE = "auth";
+  static final String KEYS_CHANGED = AuthService.KEYS_CHANGED;
   private static final Set<String> SELF_SERVICE_ROLES = Set.of("student", "instructor", "employer");
   private static final Set<String> ROLES = Set.of("student", "instructor", "employer", "admin");
   private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s.]+(\\.[^@\\s.]+)+");
@@ -358,6 +359,15 @@ final class AuthServiceImpl implements AuthService {
       return repo.byEmail(tx, email).compose(byEmail -> byEmail != null
           ? repo.linkGoogle(tx, byEmail.id(), sub)
           : createUser(tx, email, identity.getString("name", email), null, sub, List.of("student")));
+    });
+  }
+
+  @Override
+  public Future<JsonObject> rotateSigningKey() {
+    return keys.rotate().map(kid -> {
+      // Gateways reload the JWKS at once instead of waiting for a token with an unknown kid.
+      vertx.eventBus().publish(KEYS_CHANGED, kid);
+      return new JsonObject().put("kid", kid);
     });
   }
 

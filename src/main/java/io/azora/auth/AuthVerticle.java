@@ -39,7 +39,8 @@ public class AuthVerticle extends VerticleBase {
           config.auth().accessTokenTtlSeconds() + 300);
       AuthServiceImpl service = new AuthServiceImpl(vertx, pool, redis, config, keys,
           new GoogleSignIn(vertx, pool, config.google()));
-      keyTimer = vertx.setPeriodic(Duration.ofHours(1).toMillis(), id -> keys.refresh()
+      // Every node picks up a rotation within a minute, well inside the retired key's publication window.
+      keyTimer = vertx.setPeriodic(Duration.ofMinutes(1).toMillis(), id -> keys.refresh()
           .onFailure(err -> log.warn("Signing key refresh failed", err)));
       return keys.refresh()
           .compose(v -> service.ensureAdmin())

@@ -76,12 +76,12 @@ final class SigningKeys {
   }
 
   /** Rotates now, whatever the active key's age (operators' and tests' entry point). */
-  Future<Void> rotate() {
+  Future<String> rotate() {
     return pool.withTransaction(tx -> {
       JsonObject[] pair = generate();
       return tx.preparedQuery(INSERT).execute(Tuple.of(pair[0].getString("kid"), ALG, pair[0], pair[1]))
           .compose(v -> tx.preparedQuery(RETIRE_OTHERS).execute(Tuple.of(pair[0].getString("kid"))));
-    }).compose(v -> refresh());
+    }).compose(v -> refresh()).map(v -> signer.kid());
   }
 
   /** Signs {@code claims} with the active key; the header names its kid. */

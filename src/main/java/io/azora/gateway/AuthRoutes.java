@@ -54,6 +54,8 @@ final class AuthRoutes {
             ctx.queryParams().get("state"), client(ctx))));
     r.post("/api/admin/users/:id/roles").handler(api.guard(Access.ADMIN)).handler(api.validate("setRoles"))
         .handler(respond(200, ctx -> auth().setRoles(ctx.pathParam("id"), body(ctx).getJsonArray("roles"))));
+    r.post("/api/admin/signing-keys/rotate").handler(api.guard(Access.ADMIN))
+        .handler(respond(200, ctx -> auth().rotateSigningKey()));
     r.get("/.well-known/jwks.json").handler(ctx -> auth().jwks()
         .onSuccess(jwks -> ctx.response().putHeader("Cache-Control", "public, max-age=300")
             .putHeader("Content-Type", "application/json").end(jwks.toBuffer()))

@@ -27,7 +27,7 @@ import java.util.Set;
  */
 final class TokenVerifier {
 
-  private static final long RELOAD_MIN_INTERVAL_MS = 5_000;
+  private static final long RELOAD_MIN_INTERVAL_MS = 1_000;
 
   private final Vertx vertx;
   private final AzoraConfig.Auth config;
@@ -39,6 +39,10 @@ final class TokenVerifier {
   TokenVerifier(Vertx vertx, AzoraConfig.Auth config) {
     this.vertx = vertx;
     this.config = config;
+    vertx.eventBus().consumer(AuthService.KEYS_CHANGED, msg -> {
+      loadedAt = 0;
+      reload();
+    });
   }
 
   /** The caller of {@code token}, or a failed future when it is not a valid, current access token. */
