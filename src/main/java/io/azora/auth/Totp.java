@@ -1,6 +1,5 @@
 package io.azora.auth;
 
-import dev.samstevens.totp.code.CodeGenerator;
 import dev.samstevens.totp.code.DefaultCodeGenerator;
 import dev.samstevens.totp.code.HashingAlgorithm;
 import dev.samstevens.totp.exceptions.CodeGenerationException;
@@ -19,7 +18,6 @@ final class Totp {
 
   static final int PERIOD_SECONDS = 30;
   static final int DIGITS = 6;
-  private static final CodeGenerator CODES = new DefaultCodeGenerator(HashingAlgorithm.SHA1, DIGITS);
 
   private Totp() {
   }
@@ -54,8 +52,13 @@ final class Totp {
   }
 
   static String codeAt(String secret, long step) {
+    return codeAt(secret, step, DIGITS);
+  }
+
+  /** The HOTP value of {@code step} (RFC 4226 with SHA1), {@code digits} long; secret in base32. */
+  static String codeAt(String secret, long step, int digits) {
     try {
-      return CODES.generate(secret, step);
+      return new DefaultCodeGenerator(HashingAlgorithm.SHA1, digits).generate(secret, step);
     } catch (CodeGenerationException e) {
       throw new IllegalStateException("TOTP generation failed", e);
     }
