@@ -81,16 +81,33 @@ final class ApiValidator {
     ProblemJson.send(ctx, 400, "validation_failed", detail, errors, null);
   }
 
-  /** The leaf errors of a JSON-schema output unit as {field, message}; field is the JSON pointer. */
+  /**
+   * The leaf errors of a JSON-schema output unit as {field, message}, one per field, in words a client
+   * developer can act on (the validator's own wrappers, "A subschema had errors", are dropped).
+   */
   private static void collect(OutputUnit unit, JsonArray out) {
+    java.util.Map<String, String> byField = new java.util.LinkedHashMap<>();
+    leaves(unit, byField);
+    byField.forEach((field, message) -> out.add(new JsonObject().put("field", field).put("message", message)));
+  }
+
+  private static void leaves(OutputUnit unit, java.util.Map<String, String> byField) {
     if (unit.getErrors() != null && !unit.getErrors().isEmpty()) {
-      unit.getErrors().forEach(e -> collect(e, out));
+      unit.getErrors().forEach(e -> leaves(e, byField));
       return;
     }
-    if (unit.getError() != null) {
-      String location = unit.getInstanceLocation() == null ? "" : unit.getInstanceLocation();
-      String field = location.replaceFirst("^#?/?", "").replace('/', '.');
-      out.add(new JsonObject().put("field", field.isEmpty() ? "body" : field).put("message", unit.getError()));
+    String error = unit.getError();
+    if (error == null || error.startsWith("A subschema had errors")) {
+      return;
+    }
+    String location = unit.getInstanceLocation() == null ? "" : unit.getInstanceLocation();
+    String field = location.replaceFirst("^#?/?", "").replace('/', '.');
+    String keyword = unit.getKeywordLocation() == null ? "" : unit.getKeywordLocation();
+    boolean generic = error.contains("does not match schema") || error.contains("does not match additional properties");
+    String message = keyword.endsWith("additionalProperties") || error.contains("additional properties")
+        ? "Unknown field" : error;
+    if (!byField.containsKey(field.isEmpty() ? "body" : field) || !generic) {
+      byField.merge(field.isEmpty() ? "body" : field, message, (old, neu) -> neu.equals("Unknown field") ? old : neu);
     }
   }
 }
