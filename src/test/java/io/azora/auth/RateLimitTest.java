@@ -1,0 +1,109 @@
+package io.azora.auth;
+
+import io.azora.support.HttpApi;
+import io.azora.support.HttpApi.Response;
+import io.azora.support.TestNode;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Rate limits shared in Redis (per IP, per user) and the per-account login back-off. */
+@ExtendWith(VertxExtension.class)
+class RateLimitTest {
+
+  TestNode node;
+
+  @AfterEach
+  void stop() {
+    if (node != null) {
+      node.close();
+    }
+  }
+
+  HttpApi start(Vertx vertx, JsonObject rateLimit, JsonObject auth) {
+    node = TestNode.start(new JsonObject().put("rateLimit", rateLimit).put("auth", auth));
+    return new HttpApi(vertx, node.port);
+  }
+
+  static JsonObject login(String email, String password) {
+    return new JsonObject().put("email", email).put("password", password);
+  }
+
+  @Test
+  void loginsPerIpAreLimited(Vertx vertx) {
+    HttpApi api = start(vertx, new JsonObject().put("loginPerIp", 5).put("anonymous", 1000).put("windowSeconds", 60),
+        new JsonObject().put("loginFailuresBeforeThrottle", 100));
+    for (int i = 0; i < 5; i++) {
+      Response r = api.post("/api/auth/login", null, login("x" + i + "@azora.test", "whatever-password"));
+      r.expectProblem(401, "unauthorized");
+      assertEquals("5", r.header("RateLimit-Limit"));
+      assertEquals(String.valueOf(4 - i), r.header("RateLimit-Remaining"));
+    }
+    Response limited = api.post("/api/auth/login", null, login("y@azora.test", "whatever-password"));
+    limited.expectProblem(429, "rate_limited");
+    assertEquals("0", limited.header("RateLimit-Remaining"));
+    int retryAfter = Integer.parseInt(limited.header("Retry-After"));
+    assertTrue(retryAfter >= 1 && retryAfter <= 60, limited.header("Retry-After"));
+    // Other anonymous endpoints have their own budget.
+    api.post("/api/auth/refresh", null, new JsonObject().put("refreshToken", "x")).expectProblem(401, "unauthorized");
+  }
+
+  @Test
+  void anonymousAndAuthenticatedBudgetsAreSeparate(Vertx vertx) {
+    HttpApi api = start(vertx, new JsonObject().put("anonymous", 3).put("authenticated", 4).put("loginPerIp", 100)
+        .put("windowSeconds", 60), new JsonObject());
+    // Registration counts against the anonymous budget (3).
+    String access = api.register("rl-" + UUID.randomUUID() + "@azora.test", "violet-harbor-42", "R", null)
+        .getString("accessToken");
+    api.post("/api/auth/refresh", null, new JsonObject().put("refreshToken", "x")).expectProblem(401, "unauthorized");
+    api.post("/api/auth/refresh", null, new JsonObject().put("refreshToken", "x")).expectProblem(401, "unauthorized");
+    api.post("/api/auth/refresh", null, new JsonObject().put("refreshToken", "x")).expectProblem(429, "rate_limited");
+    // The user has a budget of their own.
+    for (int i = 0; i < 4; i++) {
+      assertEquals(String.valueOf(3 - i), api.get("/api/auth/profile", access).expect(200).header("RateLimit-Remaining"));
+    }
+    api.get("/api/auth/profile", access).expectProblem(429, "rate_limited");
+  }
+
+  @Test
+  void repeatedFailuresSlowAnAccountDownButNeverLockItForGood(Vertx vertx) throws Exception {
+    HttpApi api = start(vertx, new JsonObject().put("loginPerIp", 1000),
+        new JsonObject().put("loginFailuresBeforeThrottle", 3).put("loginThrottleBaseSeconds", 1)
+            .put("loginThrottleMaxSeconds", 4));
+    String email = "bf-" + UUID.randomUUID() + "@azora.test";
+    String password = "violet-harbor-42";
+    api.register(email, password, "Brute", null);
+    for (int i = 0; i < 3; i++) {
+      api.post("/api/auth/login", null, login(email, "wrong-" + i)).expectProblem(401, "unauthorized");
+    }
+    // Throttled: even the right password waits.
+    Response blocked = api.post("/api/auth/login", null, login(email, password));
+    blocked.expectProblem(429, "rate_limited");
+    assertEquals("1", blocked.header("Retry-After"));
+
+    Thread.sleep(1100);
+    api.post("/api/auth/login", null, login(email, "wrong-again")).expectProblem(401, "unauthorized");
+    Response longer = api.post("/api/auth/login", null, login(email, password));
+    longer.expectProblem(429, "rate_limited");
+    assertEquals("2", longer.header("Retry-After"), "the wait doubles");
+
+    // Other accounts are not affected.
+    String other = "ok-" + UUID.randomUUID() + "@azora.test";
+    api.register(other, password, "Ok", null);
+    api.login(other, password);
+
+    Thread.sleep(2100);
+    api.login(email, password);
+    // A success clears the count.
+    api.post("/api/auth/login", null, login(email, "wrong-once-more")).expectProblem(401, "unauthorized");
+    api.login(email, password);
+  }
+}
