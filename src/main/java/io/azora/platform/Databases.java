@@ -27,10 +27,16 @@ public final class Databases {
 
   /** Creates, migrates and pools the database of {@code domain}; migrations from {@code db/<domain>}. */
   public static Future<Pool> open(Vertx vertx, AzoraConfig.Database config, String domain) {
-    String name = config.nameOf(domain);
+    return open(vertx, config, config.nameOf(domain), "db/" + domain);
+  }
+
+  /** Creates and migrates database {@code name} (its own migrations at {@code location}, plus Nexus' tables). */
+  public static Future<Pool> open(Vertx vertx, AzoraConfig.Database config, String name, String location) {
     return ensureExists(vertx, config, name)
         .compose(v -> vertx.executeBlocking(() -> {
-          migrate(config, name, "db/" + domain, "flyway_schema_history");
+          if (location != null) {
+            migrate(config, name, location, "flyway_schema_history");
+          }
           migrate(config, name, "db/nexus", "nexus_schema_history");
           return null;
         }, false))
