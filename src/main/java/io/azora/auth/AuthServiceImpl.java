@@ -18,6 +18,9 @@ import io.vertx.serviceproxy.ServiceException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -29,6 +32,8 @@ import java.util.regex.Pattern;
 
 /** Auth's domain logic: registration, login with MFA and back-off, sessions and refresh-token rotation. */
 final class AuthServiceImpl implements AuthService {
+
+  private static final Logger log = LoggerFactory.getLogger(AuthServiceImpl.class);
 
   static final String SOURCE = "auth";
   static final String KEYS_CHANGED = AuthService.KEYS_CHANGED;
@@ -86,7 +91,10 @@ final class AuthServiceImpl implements AuthService {
             .compose(user -> startSession(tx, user, client))))
         .recover(err -> Future.failedFuture(isUniqueViolation(err)
             ? Problems.conflict("An account with this email already exists") : err))
-        .onSuccess(v -> OutboxRelay.nudge(vertx, SOURCE));
+        .onSuccess(tokens -> {
+          log.info("Registered user {} as {}", tokens.getJsonObject("user").getString("id"), role);
+          OutboxRelay.nudge(vertx, SOURCE);
+        });
   }
 
   /** Inserts the user and emits {@code user.registered} in the same transaction. */
@@ -112,7 +120,10 @@ final class AuthServiceImpl implements AuthService {
             .compose(ok -> ok ? repo.clearFailures(pool, subject).map(user)
                 : repo.recordFailure(pool, subject, config.loginFailuresBeforeThrottle(),
                         config.loginThrottleBaseSeconds(), config.loginThrottleMaxSeconds())
-                    .compose(v -> Future.failedFuture(Problems.unauthorized("Invalid email or password")))))
+                    .compose(v -> {
+                      log.info("Failed login{}", user == null ? " for an unknown email" : " for user " + user.id());
+                      return Future.failedFuture(Problems.unauthorized("Invalid email or password"));
+                    })))
         .compose(user -> user.mfaEnabled() ? mfaChallenge(user) : pool.withTransaction(tx -> startSession(tx, user, client)));
   }
 
