@@ -28,14 +28,7 @@ final class HealthRoutes {
   void mount(Router router) {
     router.get("/api/health").handler(this::platform);
     router.get("/health/live").handler(ctx -> Api.send(ctx, 200, new JsonObject().put("status", "UP")));
-    router.get("/health/ready").handler(ctx -> ready(vertx, ctx));
-  }
-
-  static void ready(Vertx vertx, RoutingContext ctx) {
-    NodeHealth.of(vertx).check().onSuccess(checks -> {
-      boolean up = NodeHealth.allUp(checks);
-      Api.send(ctx, up ? 200 : 503, new JsonObject().put("status", up ? "UP" : "DOWN").put("checks", checks));
-    });
+    router.get("/health/ready").handler(ctx -> NodeHealth.respond(vertx, ctx));
   }
 
   private void platform(RoutingContext ctx) {

@@ -1,11 +1,7 @@
 package io.azora.platform;
 
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
-import io.vertx.micrometer.PrometheusScrapingHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,16 +50,13 @@ public final class Main {
       System.exit(1);
       return;
     }
-    HttpServer management = startManagement(node, AzoraConfig.from(resolved).managementPort());
     log.info("Azora is up: API on port {}", AzoraConfig.from(resolved).http().port());
 
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("Shutting down");
       try {
-        (management == null ? Future.<Void>succeededFuture() : management.close())
-            .compose(v -> node.close())
-            .await(60, TimeUnit.SECONDS);
+        node.close().await(60, TimeUnit.SECONDS);
       } catch (Exception e) {
         log.warn("Shutdown was not clean", e);
       } finally {
@@ -72,23 +65,6 @@ public final class Main {
       }
     }, "azora-shutdown"));
     stopped.await();
-  }
-
-  /** Prometheus /metrics and the probes on the management port (every node, whatever it runs). */
-  private static HttpServer startManagement(Node node, int port) throws Exception {
-    if (port <= 0) {
-      return null;
-    }
-    Vertx vertx = node.vertx();
-    Router router = Router.router(vertx);
-    router.get("/metrics").handler(PrometheusScrapingHandler.create(node.registry()));
-    router.get("/health/live").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
-    router.get("/health/ready").handler(ctx -> NodeHealth.of(vertx).check().onSuccess(checks -> {
-      boolean up = NodeHealth.allUp(checks);
-      ctx.response().setStatusCode(up ? 200 : 503);
-      ctx.json(new JsonObject().put("status", up ? "UP" : "DOWN").put("checks", checks));
-    }));
-    return vertx.createHttpServer().requestHandler(router).listen(port).await(10, TimeUnit.SECONDS);
   }
 
   private static String valueOf(List<String> argv, String flag, String fallback) {

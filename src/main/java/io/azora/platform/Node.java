@@ -5,10 +5,14 @@ import com.hazelcast.config.FileSystemXmlConfig;
 import com.hazelcast.config.ClasspathXmlConfig;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -41,6 +45,7 @@ public final class Node {
   private final Vertx vertx;
   private final PrometheusMeterRegistry registry;
   private final List<String> deployments = new ArrayList<>();
+  private HttpServer management;
 
   private Node(Vertx vertx, PrometheusMeterRegistry registry) {
     this.vertx = vertx;
@@ -78,8 +83,25 @@ public final class Node {
         NodeHealth.of(v).register("cluster", () -> ((VertxInternal) v).clusterManager().isActive()
             ? Future.succeededFuture() : Future.failedFuture("cluster manager inactive"));
       }
-      return node.deployAll(config, descriptor, typed.node().verticles()).map(node)
+      return node.deployAll(config, descriptor, typed.node().verticles())
+          .compose(x -> node.startManagement(typed.managementPort()))
+          .map(node)
           .recover(err -> node.close().transform(ar -> Future.failedFuture(err)));
+    });
+  }
+
+  /** Prometheus /metrics and the probes on the management port (every node, whatever it runs; 0 = off). */
+  private Future<Void> startManagement(int port) {
+    if (port <= 0) {
+      return Future.succeededFuture();
+    }
+    Router router = Router.router(vertx);
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
+    router.get("/health/live").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
+    router.get("/health/ready").handler(ctx -> NodeHealth.respond(vertx, ctx));
+    return vertx.createHttpServer().requestHandler(router).listen(port).map(server -> {
+      management = server;
+      return null;
     });
   }
 
@@ -116,7 +138,7 @@ public final class Node {
 
   /** Undeploys (gateway first, so it stops taking requests before the domains go), then leaves the cluster. */
   public Future<Void> close() {
-    Future<Void> chain = Future.succeededFuture();
+    Future<Void> chain = management == null ? Future.succeededFuture() : management.close();
     for (int i = deployments.size() - 1; i >= 0; i--) {
       String id = deployments.get(i);
       chain = chain.compose(v -> vertx.undeploy(id)).recover(err -> {
@@ -124,7 +146,11 @@ public final class Node {
         return Future.succeededFuture();
       });
     }
-    return chain.compose(v -> vertx.close()).onComplete(ar -> {
+    Promise<Void> closed = Promise.promise();
+    // Closed from a plain thread: from one of its own event loops, Vert.x would complete the close on a
+    // context it is shutting down, and the future would never complete.
+    chain.onComplete(ar -> new Thread(() -> vertx.close().onComplete(closed), "azora-close").start());
+    return closed.future().onComplete(ar -> {
       NodeHealth.forget(vertx);
       registry.close();
     });

@@ -53,6 +53,15 @@ public final class NodeHealth {
     return Future.join(futures).otherwiseEmpty().map(v -> out);
   }
 
+  /** Answers a readiness probe: 200 with every check UP, else 503. */
+  public static void respond(Vertx vertx, io.vertx.ext.web.RoutingContext ctx) {
+    of(vertx).check().onSuccess(checks -> {
+      boolean up = allUp(checks);
+      ctx.response().setStatusCode(up ? 200 : 503);
+      ctx.json(new JsonObject().put("status", up ? "UP" : "DOWN").put("checks", checks));
+    });
+  }
+
   public static boolean allUp(JsonObject statuses) {
     return statuses.stream().allMatch(e -> "UP".equals(e.getValue()));
   }
