@@ -1,8 +1,7 @@
 package io.azora.auth;
 
-import com.password4j.Argon2Function;
-import com.password4j.Password;
-import com.password4j.types.Argon2;
+import de.mkammerer.argon2.Argon2;
+import de.mkammerer.argon2.Argon2Factory;
 import io.vertx.serviceproxy.ServiceException;
 import io.azora.platform.Problems;
 
@@ -15,12 +14,16 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Password policy and argon2id hashing (OWASP: m = 19 MiB, t = 2, p = 1). Hashing and checking are
- * CPU-bound: call them on a worker, never on an event loop.
+ * Password policy and argon2id hashing (OWASP: m = 19 MiB, t = 2, p = 1) with the reference C
+ * implementation (argon2-jvm). Hashes are PHC strings. Hashing and checking are CPU-bound: call them on a
+ * worker, never on an event loop.
  */
 final class Passwords {
 
-  private static final Argon2Function ARGON2 = Argon2Function.getInstance(19456, 2, 1, 32, Argon2.ID);
+  private static final Argon2 ARGON2 = Argon2Factory.create(Argon2Factory.Argon2Types.ARGON2id, 16, 32);
+  private static final int MEMORY_KIB = 19 * 1024;
+  private static final int ITERATIONS = 2;
+  private static final int PARALLELISM = 1;
   private static final Set<String> COMMON = load("/auth/common-passwords.txt");
   /** Checked when the email is unknown, so a wrong email costs the same time as a wrong password. */
   private static final String DUMMY_HASH = hash("not-a-real-password-" + System.nanoTime());
@@ -53,16 +56,16 @@ final class Passwords {
   }
 
   static String hash(String password) {
-    return Password.hash(password).addRandomSalt(16).with(ARGON2).getResult();
+    return ARGON2.hash(ITERATIONS, MEMORY_KIB, PARALLELISM, password.toCharArray(), StandardCharsets.UTF_8);
   }
 
   /** True when {@code password} matches {@code storedHash}; a null hash is checked against a dummy. */
   static boolean matches(String password, String storedHash) {
     if (storedHash == null) {
-      Password.check(password, DUMMY_HASH).with(ARGON2);
+      ARGON2.verify(DUMMY_HASH, password.toCharArray(), StandardCharsets.UTF_8);
       return false;
     }
-    return Password.check(password, storedHash).with(Argon2Function.getInstanceFromHash(storedHash));
+    return ARGON2.verify(storedHash, password.toCharArray(), StandardCharsets.UTF_8);
   }
 
   private static Set<String> load(String resource) {

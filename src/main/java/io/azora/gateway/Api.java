@@ -20,6 +20,8 @@ import java.util.function.Function;
  */
 final class Api {
 
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Api.class);
+
   /** Who may call a route and which rate limit it counts against. */
   enum Access { PUBLIC, LOGIN, USER, ADMIN }
 
@@ -68,7 +70,10 @@ final class Api {
         return;
       }
       tokens.verify(token)
-          .onFailure(err -> ProblemJson.send(ctx, 401, "unauthorized", "Invalid or expired access token"))
+          .onFailure(err -> {
+            log.debug("Access token refused: {}", err.getMessage());
+            ProblemJson.send(ctx, 401, "unauthorized", "Invalid or expired access token");
+          })
           .onSuccess(caller -> {
             if (access == Access.ADMIN && !caller.has("admin")) {
               ProblemJson.send(ctx, 403, "forbidden", "This needs the admin role");

@@ -19,7 +19,7 @@ final class RequestTracing implements Handler<RoutingContext> {
   public void handle(RoutingContext ctx) {
     String requestId = ctx.request().getHeader("X-Request-Id");
     if (!RequestContext.validRequestId(requestId)) {
-      requestId = UUID.randomUUID().toString();
+      requestId = randomUuid();
     }
     String incoming = ctx.request().getHeader(RequestContext.TRACEPARENT);
     String traceId = RequestContext.validTraceparent(incoming) ? incoming.substring(3, 35) : randomHex(16);
@@ -36,6 +36,14 @@ final class RequestTracing implements Handler<RoutingContext> {
         .set("Cross-Origin-Resource-Policy", "same-site")
         .set("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
     ctx.next();
+  }
+
+  /** A version-4 UUID from ThreadLocalRandom: request ids need uniqueness, not unpredictability. */
+  private static String randomUuid() {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    long msb = (random.nextLong() & ~0xF000L) | 0x4000L;
+    long lsb = (random.nextLong() & ~(0xC000L << 48)) | (0x8000L << 48);
+    return new UUID(msb, lsb).toString();
   }
 
   private static String randomHex(int bytes) {

@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Set;
 
 /**
@@ -28,6 +30,7 @@ import java.util.Set;
 final class TokenVerifier {
 
   private static final long RELOAD_MIN_INTERVAL_MS = 1_000;
+  private static final int CACHE_SIZE = 50_000;
 
   private final Vertx vertx;
   private final AzoraConfig.Auth config;
@@ -35,6 +38,7 @@ final class TokenVerifier {
   private volatile Set<String> knownKids = Set.of();
   private volatile long loadedAt;
   private Future<Void> loading;
+  private final Map<String, Caller> verified = new ConcurrentHashMap<>();
 
   TokenVerifier(Vertx vertx, AzoraConfig.Auth config) {
     this.vertx = vertx;
@@ -47,6 +51,25 @@ final class TokenVerifier {
 
   /** The caller of {@code token}, or a failed future when it is not a valid, current access token. */
   Future<Caller> verify(String token) {
+    // A token's signature and claims never change: verify once, then only its expiry. (Revocation is the
+    // deny-list's job, checked on every request.)
+    Caller cached = verified.get(token);
+    if (cached != null) {
+      if (cached.expiresAt() > System.currentTimeMillis() / 1000) {
+        return Future.succeededFuture(cached);
+      }
+      verified.remove(token);
+      return Future.failedFuture("expired token");
+    }
+    return verifySignature(token).onSuccess(caller -> {
+      if (verified.size() >= CACHE_SIZE) {
+        verified.clear();
+      }
+      verified.put(token, caller);
+    });
+  }
+
+  private Future<Caller> verifySignature(String token) {
     String kid = kidOf(token);
     if (kid == null) {
       return Future.failedFuture("malformed token");
@@ -61,7 +84,9 @@ final class TokenVerifier {
       JsonObject claims = user.principal();
       List<String> roles = new ArrayList<>();
       claims.getJsonArray("roles", new JsonArray()).forEach(r -> roles.add(String.valueOf(r)));
-      return new Caller(claims.getString("sub"), claims.getString("sid"), List.copyOf(roles), claims.getLong("exp", 0L));
+      // vertx-auth moves exp into the user's attributes.
+      long exp = claims.getLong("exp", user.attributes().getLong("exp", 0L));
+      return new Caller(claims.getString("sub"), claims.getString("sid"), List.copyOf(roles), exp);
     });
   }
 

@@ -75,8 +75,9 @@ public final class Databases {
     log.info("Creating database {}", name);
     return conn.query("CREATE DATABASE " + name).execute()
         .<Void>mapEmpty()
-        .recover(err -> err instanceof PgException pg && "42P04".equals(pg.getSqlState())
-            ? Future.succeededFuture()  // another node created it first
+        .recover(err -> err instanceof PgException pg
+            && ("42P04".equals(pg.getSqlState()) || "23505".equals(pg.getSqlState()))
+            ? Future.succeededFuture()  // another instance or node created it first
             : Future.failedFuture(err));
   }
 

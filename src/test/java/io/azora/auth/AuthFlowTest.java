@@ -107,6 +107,9 @@ class AuthFlowTest {
     String token = api.register(email, PASSWORD, "Carol", "employer").getString("accessToken");
     JsonObject profile = api.get("/api/auth/profile", token).expect(200).json();
     assertEquals(email, profile.getString("email"));
+    for (int i = 0; i < 5; i++) {
+      api.get("/api/auth/profile", token).expect(200);  // a token works for every request of its life
+    }
     assertEquals("employer", profile.getString("role"));
     assertNotNull(profile.getString("createdAt"));
     api.get("/api/auth/profile", null).expectProblem(401, "unauthorized");

@@ -1,0 +1,16 @@
+-- GET /api/auth/profile with many users' tokens: each request takes the next token of tokens.txt.
+local tokens = {}
+for line in io.lines(os.getenv("TOKENS") or "tokens.txt") do
+  tokens[#tokens + 1] = line
+end
+local i = 0
+request = function()
+  i = i + 1
+  local token = tokens[(i % #tokens) + 1]
+  return wrk.format("GET", "/api/auth/profile", { ["Authorization"] = "Bearer " .. token })
+end
+response = function(status, headers, body)
+  if status ~= 200 then
+    io.stderr:write("unexpected status " .. status .. "\n")
+  end
+end

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Auth benchmark: authenticated profile reads (gateway -> bus -> auth -> PostgreSQL) and logins, against
+# the bare Vert.x reference server's /db route, both measured in this same run on this machine.
+# Needs: wrk, PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379 (as CI has), a built target/azora.jar
+# (mvn -B -DskipTests package). Usage: bench/run-auth.sh [users=1000] [duration=15s] [connections=256]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+USERS=${1:-1000}
+DURATION=${2:-15s}
+CONNS=${3:-256}
+WORK=$(mktemp -d /tmp/azora-bench.XXXXXX)
+export PGHOST=127.0.0.1 PGUSER=postgres
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
+[ -f target/azora.jar ] || mvn -B -q -DskipTests package
+
+cleanup() {
+  [ -n "${AZORA_PID:-}" ] && kill "$AZORA_PID" 2>/dev/null || true
+  [ -n "${BASE_PID:-}" ] && kill "$BASE_PID" 2>/dev/null || true
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT
+
+# Fresh bench databases each run.
+for db in azora_bench_auth; do psql -d postgres -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)"; done
+
+echo "== starting Azora (gateway + auth, real PostgreSQL and Redis)" >&2
+AZORA_DATABASE_HOST=127.0.0.1 AZORA_DATABASE_AUTH=azora_bench_auth AZORA_REDIS_URL=redis://127.0.0.1:6379 \
+AZORA_REDIS_KEY_PREFIX="azora-bench:" AZORA_MANAGEMENT_PORT=0 AZORA_LOG_LEVEL=WARN \
+AZORA_RATE_LIMIT_ANONYMOUS=100000000 AZORA_RATE_LIMIT_AUTHENTICATED=100000000 AZORA_RATE_LIMIT_LOGIN_PER_IP=100000000 \
+AZORA_AUTH_LOGIN_FAILURES_BEFORE_THROTTLE=1000000 \
+  java -jar target/azora.jar >"$WORK/azora.log" 2>&1 &
+AZORA_PID=$!
+for i in $(seq 1 120); do curl -fs -o /dev/null http://127.0.0.1:4000/api/health && break; sleep 0.5; done
+
+echo "== registering $USERS users" >&2
+# One printf per user, so parallel jobs never interleave their lines.
+seq 1 "$USERS" | xargs -P 4 -I{} sh -c \
+  'printf "%s\n" "$(curl -fs -X POST http://127.0.0.1:4000/api/auth/register -H "Content-Type: application/json" \
+     -d "{\"email\":\"bench{}-$$@azora.test\",\"password\":\"bench-passphrase-{}\",\"name\":\"Bench {}\"}" \
+   | sed -e "s/.*\"accessToken\":\"\([^\"]*\)\".*/\1/")"' | grep '^eyJ' > "$WORK/tokens.txt"
+echo "$(wc -l < "$WORK/tokens.txt") tokens" >&2
+# Credentials for the login run: re-derive from the registered emails.
+psql -d azora_bench_auth -tAc "SELECT email FROM users WHERE email LIKE 'bench%'" \
+  | sed -E 's/^bench([0-9]+)-(.*)$/bench\1-\2 bench-passphrase-\1/' > "$WORK/credentials.txt"
+
+echo "== starting the bare reference server" >&2
+BASE_PID=$(../shared/bench/baseline/run.sh)
+
+run() { # name url [wrk args...]
+  local name=$1 url=$2; shift 2
+  echo "== $name" >&2
+  wrk -t2 -c"$CONNS" -d"$DURATION" --latency "$@" "$url" > "$WORK/$name.txt" 2> "$WORK/$name.err" || true
+  cat "$WORK/$name.txt" >&2
+}
+rss() { awk '/VmRSS/ {print int($2/1024) " MiB"}' "/proc/$1/status"; }
+
+# Warm both up, then measure each in turn.
+wrk -t2 -c64 -d5s http://127.0.0.1:8081/db >/dev/null
+TOKENS="$WORK/tokens.txt" wrk -t2 -c64 -d5s -s bench/profile.lua http://127.0.0.1:4000 >/dev/null 2>&1
+run baseline-db http://127.0.0.1:8081/db
+TOKENS="$WORK/tokens.txt" run profile http://127.0.0.1:4000 -s bench/profile.lua
+AZORA_RSS=$(rss "$AZORA_PID")
+CONNS=32 CREDENTIALS="$WORK/credentials.txt" run login http://127.0.0.1:4000 -s bench/login.lua
+
+rate() { awk '/Requests\/sec/ {print $2}' "$WORK/$1.txt"; }
+lat() { awk -v p="$2" '$1 == p {print $2}' "$WORK/$1.txt"; }
+errors() { local n; n=$(grep -c "unexpected status" "$WORK/$1.err" 2>/dev/null || true); echo "${n:-0}"; }
+non2xx() { awk '/Non-2xx/ {print $NF}' "$WORK/$1.txt"; }
+B=$(rate baseline-db); P=$(rate profile); L=$(rate login)
+RATIO=$(awk -v p="$P" -v b="$B" 'BEGIN {printf "%.0f", 100 * p / b}')
+cat <<REPORT
+| run | req/s | p50 | p99 | errors |
+|---|---|---|---|---|
+| bare /db (reference) | $B | $(lat baseline-db 50%) | $(lat baseline-db 99%) | $(non2xx baseline-db) |
+| GET /api/auth/profile ($USERS users' tokens) | $P | $(lat profile 50%) | $(lat profile 99%) | $(errors profile) $(non2xx profile) |
+| POST /api/auth/login (argon2id, c=32) | $L | $(lat login 50%) | $(lat login 99%) | $(errors login) $(non2xx login) |
+
+profile / bare db = ${RATIO}% ; Azora RSS after the profile run: $AZORA_RSS ; raw output in $WORK
+REPORT
