@@ -42,6 +42,9 @@ public class AuthVerticle extends VerticleBase {
       // Every node picks up a rotation within a minute, well inside the retired key's publication window.
       keyTimer = vertx.setPeriodic(Duration.ofMinutes(1).toMillis(), id -> keys.refresh()
           .onFailure(err -> log.warn("Signing key refresh failed", err)));
+      // A rotation by any auth instance, on any node, is picked up by all at once.
+      vertx.eventBus().consumer(AuthService.KEYS_CHANGED, msg -> keys.refresh()
+          .onFailure(err -> log.warn("Signing key refresh failed", err)));
       return keys.refresh()
           .compose(v -> service.ensureAdmin())
           .compose(v -> Nexus.relay(vertx, pool, AuthServiceImpl.SOURCE))

@@ -159,8 +159,18 @@ class TokenSecurityTest {
         .expect(200).json().getString("kid");
     assertNotEquals(oldKid, newKid);
 
+    // Every auth instance signs with the new key within moments.
     JsonObject fresh = api.login(admin.getJsonObject("user").getString("email"), "admin-secret-passphrase");
+    long deadline = System.currentTimeMillis() + 5000;
+    while (!newKid.equals(header(fresh.getString("accessToken")).getString("kid")) && System.currentTimeMillis() < deadline) {
+      fresh = api.login(admin.getJsonObject("user").getString("email"), "admin-secret-passphrase");
+    }
     assertEquals(newKid, header(fresh.getString("accessToken")).getString("kid"));
+    for (int i = 0; i < 4; i++) {
+      String kid = header(api.login(admin.getJsonObject("user").getString("email"), "admin-secret-passphrase")
+          .getString("accessToken")).getString("kid");
+      assertEquals(newKid, kid, "no instance signs with the retired key any more");
+    }
     api.get("/api/auth/profile", fresh.getString("accessToken")).expect(200);
     api.get("/api/auth/profile", sessionToken).expect(200);
 
