@@ -11,6 +11,11 @@ import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import org.flywaydb.core.Flyway;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,16 +86,30 @@ public final class Databases {
             : Future.failedFuture(err));
   }
 
+  /**
+   * Runs Flyway while holding a PostgreSQL advisory lock, so instances and nodes starting together migrate
+   * one after the other (Flyway's own lock does not cover creating its history table).
+   */
   private static void migrate(AzoraConfig.Database config, String database, String location, String table) {
     PgConnectOptions o = connectOptions(config, database);
     String jdbcUrl = "jdbc:postgresql://" + o.getHost() + ":" + o.getPort() + "/" + database;
-    Flyway.configure(Databases.class.getClassLoader())
-        .dataSource(jdbcUrl, o.getUser(), o.getPassword())
-        .locations("classpath:" + location)
-        .table(table)
-        .baselineOnMigrate(true)
-        .baselineVersion("0")
-        .load()
-        .migrate();
+    try (Connection lock = DriverManager.getConnection(jdbcUrl, o.getUser(), o.getPassword());
+         Statement statement = lock.createStatement()) {
+      statement.execute("SELECT pg_advisory_lock(7061727, hashtext('azora_migrations'))");
+      try {
+        Flyway.configure(Databases.class.getClassLoader())
+            .dataSource(jdbcUrl, o.getUser(), o.getPassword())
+            .locations("classpath:" + location)
+            .table(table)
+            .baselineOnMigrate(true)
+            .baselineVersion("0")
+            .load()
+            .migrate();
+      } finally {
+        statement.execute("SELECT pg_advisory_unlock(7061727, hashtext('azora_migrations'))");
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("Cannot migrate database " + database, e);
+    }
   }
 }

@@ -68,7 +68,7 @@ public final class TestNode implements AutoCloseable {
       Node node = Node.start(config, descriptor).await(120, TimeUnit.SECONDS);
       return new TestNode(prefix, config.getJsonObject("http").getInteger("port"), config, node, dropOnClose);
     } catch (Exception e) {
-      throw new IllegalStateException("Test node did not start", e);
+      throw new IllegalStateException("Test node did not start: " + e, e);
     }
   }
 
