@@ -18,6 +18,7 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -60,7 +61,10 @@ public class GatewayVerticle extends VerticleBase {
         .allowedHeaders(Set.of("Authorization", "Content-Type", "Idempotency-Key", "X-Request-Id", "traceparent"))
         .exposedHeaders(Set.of("X-Request-Id", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Retry-After"))
         .maxAgeSeconds(600));
-    router.route().handler(BodyHandler.create(false).setBodyLimit(config.http().bodyLimitBytes()));
+    BodyHandler body = BodyHandler.create(false).setBodyLimit(config.http().bodyLimitBytes());
+    for (HttpMethod method : List.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH)) {
+      router.route().method(method).handler(body);
+    }
     new HealthRoutes(vertx).mount(router);
     openApi.mount(router);
     new AuthRoutes(api).mount(router);

@@ -59,7 +59,8 @@ public final class Databases {
   public static Pool pool(Vertx vertx, AzoraConfig.Database config, String database) {
     return PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(config.poolSize()).setMaxWaitQueueSize(4096)
-            .setShared(true).setName("pg-" + database))
+            .setShared(true).setName("pg-" + database)
+            .setEventLoopSize(Runtime.getRuntime().availableProcessors()))
         .connectingTo(connectOptions(config, database))
         .using(vertx)
         .build();

@@ -71,7 +71,9 @@ public final class Node {
         .setJvmMetricsEnabled(true)
         .addLabels(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE, Label.EB_ADDRESS, Label.POOL_NAME)
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true));
+    // One event loop per core, as verticle instances are: no more threads than cores to switch between.
     VertxOptions options = new VertxOptions().setPreferNativeTransport(true).setMetricsOptions(metrics)
+        .setEventLoopPoolSize(Runtime.getRuntime().availableProcessors())
         .setEventBusOptions(new EventBusOptions().setHost(typed.node().clusterHost()));
     VertxBuilder builder = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry));
     Future<Vertx> vertx = typed.node().cluster()

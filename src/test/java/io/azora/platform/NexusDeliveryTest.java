@@ -120,8 +120,8 @@ class NexusDeliveryTest {
     }
 
     // A redelivery of an already handled event (the relay publishing twice) changes nothing.
-    JsonObject envelope = pool.query("SELECT 1").execute().compose(x -> feedEnvelopeOf(consumerVertx, c))
-        .await(10, TimeUnit.SECONDS);
+    JsonObject envelope = feedEnvelopeOf(consumerVertx, c).await(10, TimeUnit.SECONDS);
+    assertTrue(envelope != null);
     consumerVertx.eventBus().publish(DomainEvent.address("user.registered"), envelope);
     Thread.sleep(500);
     assertEquals(1, counts(pool).get(c));
@@ -134,7 +134,14 @@ class NexusDeliveryTest {
     HttpApi api = new HttpApi(vertx, node.port);
     String e = "e-" + UUID.randomUUID() + "@azora.test";
     api.register(e, "violet-harbor-42", "E", null);
-    JsonObject envelope = feedEnvelopeOf(node.vertx(), e).await(10, TimeUnit.SECONDS);
+    // The feed shows an event once the relay has published it, moments after the commit.
+    JsonObject envelope = null;
+    long deadline = System.currentTimeMillis() + 5000;
+    while (envelope == null && System.currentTimeMillis() < deadline) {
+      envelope = feedEnvelopeOf(node.vertx(), e).otherwiseEmpty().await(10, TimeUnit.SECONDS);
+      Thread.sleep(envelope == null ? 50 : 0);
+    }
+    assertTrue(envelope != null, "published within 5 s");
     for (String field : List.of("id", "type", "occurredAt", "source", "version", "requestId", "data")) {
       assertTrue(envelope.containsKey(field), field + " in " + envelope.encode());
     }
@@ -149,6 +156,6 @@ class NexusDeliveryTest {
         .map(reply -> reply.body().getJsonArray("events").stream()
             .map(o -> ((JsonObject) o).getJsonObject("envelope"))
             .filter(env -> email.equals(env.getJsonObject("data").getString("email")))
-            .findFirst().orElseThrow());
+            .findFirst().orElse(null));
   }
 }
