@@ -2,15 +2,24 @@ package io.azora.gateway;
 
 import io.azora.platform.AzoraConfig;
 import io.azora.platform.RequestContext;
+import io.vertx.circuitbreaker.CircuitBreaker;
+import io.vertx.circuitbreaker.CircuitBreakerOptions;
+import io.vertx.circuitbreaker.OpenCircuitException;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.serviceproxy.ServiceException;
 
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 /**
@@ -33,6 +42,7 @@ final class Api {
   private final TokenVerifier tokens;
   private final RateLimiter limiter;
   private final ApiValidator validator;
+  private final Map<String, CircuitBreaker> breakers = new HashMap<>();
 
   Api(Vertx vertx, AzoraConfig config, TokenVerifier tokens, RateLimiter limiter, ApiValidator validator) {
     this.vertx = vertx;
@@ -101,7 +111,7 @@ final class Api {
       max = rl.anonymous();
     }
     limiter.hit(subject, caller == null ? null : caller.sessionId(), max, rl.windowSeconds())
-        .onFailure(err -> ProblemJson.fail(ctx, new java.util.concurrent.TimeoutException("rate limiter unavailable")))
+        .onFailure(err -> ProblemJson.fail(ctx, new TimeoutException("rate limiter unavailable")))
         .onSuccess(decision -> {
           if (decision.denied()) {
             ProblemJson.send(ctx, 401, "unauthorized", "This session has ended; sign in again");
@@ -145,17 +155,34 @@ final class Api {
     return ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().host();
   }
 
-  /** A handler answering {@code status} with the call's JSON result (204 when it has none). */
-  static <T> Handler<RoutingContext> respond(int status, Function<RoutingContext, Future<T>> call) {
-    return ctx -> {
-      Future<T> result;
-      try {
-        result = call.apply(ctx);
-      } catch (RuntimeException e) {
-        result = Future.failedFuture(e);
-      }
-      result.onSuccess(value -> send(ctx, status, value)).onFailure(err -> ProblemJson.fail(ctx, err));
-    };
+  /**
+   * A handler answering {@code status} with the JSON result of a call to {@code domain} (204 when it has
+   * none). Calls go through the domain's circuit breaker: when a domain stops answering (node killed,
+   * overloaded), callers get 503 at once instead of each waiting out the timeout.
+   */
+  <T> Handler<RoutingContext> respond(int status, String domain, Function<RoutingContext, Future<T>> call) {
+    CircuitBreaker breaker = breakers.computeIfAbsent(domain, this::breaker);
+    return ctx -> breaker.<T>execute(() -> {
+          try {
+            return call.apply(ctx);
+          } catch (RuntimeException e) {
+            return Future.failedFuture(e);
+          }
+        })
+        .onSuccess(value -> send(ctx, status, value))
+        .onFailure(err -> ProblemJson.fail(ctx, err instanceof OpenCircuitException
+            ? new TimeoutException(domain + " is unavailable") : err));
+  }
+
+  private CircuitBreaker breaker(String domain) {
+    CircuitBreaker breaker = CircuitBreaker.create("domain-" + domain, vertx, new CircuitBreakerOptions()
+        .setMaxFailures(10).setFailuresRollingWindow(10_000).setResetTimeout(5_000)
+        .setTimeout(-1)  // the event-bus send timeout already bounds each call
+        .setNotificationAddress(null));
+    // Only an unreachable or silent domain counts; a domain's answer, even an error, proves it is up.
+    breaker.failurePolicy(ar -> ar.failed() && ar.cause() instanceof ReplyException re
+        && !(re instanceof ServiceException) && re.failureType() != ReplyFailure.RECIPIENT_FAILURE);
+    return breaker;
   }
 
   static void send(RoutingContext ctx, int status, Object value) {

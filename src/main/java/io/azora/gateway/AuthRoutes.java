@@ -2,14 +2,17 @@ package io.azora.gateway;
 
 import io.azora.auth.AuthService;
 import io.azora.gateway.Api.Access;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
+import java.util.function.Function;
+
 import static io.azora.gateway.Api.body;
 import static io.azora.gateway.Api.caller;
 import static io.azora.gateway.Api.client;
-import static io.azora.gateway.Api.respond;
 
 /** API.md's Auth section: HTTP in, AuthService calls on the bus, HTTP out. No domain logic here. */
 final class AuthRoutes {
@@ -24,38 +27,43 @@ final class AuthRoutes {
     return AuthService.createProxy(api.vertx(), api.delivery());
   }
 
+  /** Answers {@code status} with the result of an auth call, through auth's circuit breaker. */
+  private <T> Handler<RoutingContext> call(int status, Function<RoutingContext, Future<T>> call) {
+    return api.respond(status, "auth", call);
+  }
+
   void mount(Router r) {
     r.post("/api/auth/register").handler(api.guard(Access.PUBLIC)).handler(api.validate("register"))
-        .handler(respond(201, ctx -> auth().register(body(ctx), client(ctx))));
+        .handler(call(201, ctx -> auth().register(body(ctx), client(ctx))));
     r.post("/api/auth/login").handler(api.guard(Access.LOGIN)).handler(api.validate("login"))
-        .handler(respond(200, ctx -> auth().login(body(ctx), client(ctx))));
+        .handler(call(200, ctx -> auth().login(body(ctx), client(ctx))));
     r.post("/api/auth/mfa/verify").handler(api.guard(Access.LOGIN)).handler(api.validate("verifyMfa"))
-        .handler(respond(200, ctx -> auth().verifyMfa(body(ctx), client(ctx))));
+        .handler(call(200, ctx -> auth().verifyMfa(body(ctx), client(ctx))));
     r.post("/api/auth/refresh").handler(api.guard(Access.PUBLIC)).handler(api.validate("refresh"))
-        .handler(respond(200, ctx -> auth().refresh(body(ctx).getString("refreshToken"), client(ctx))));
+        .handler(call(200, ctx -> auth().refresh(body(ctx).getString("refreshToken"), client(ctx))));
     r.post("/api/auth/logout").handler(api.guard(Access.USER))
-        .handler(respond(204, ctx -> auth().logout(caller(ctx).userId(), caller(ctx).sessionId())));
+        .handler(call(204, ctx -> auth().logout(caller(ctx).userId(), caller(ctx).sessionId())));
     r.get("/api/auth/profile").handler(api.guard(Access.USER))
-        .handler(respond(200, ctx -> auth().profile(caller(ctx).userId())));
+        .handler(call(200, ctx -> auth().profile(caller(ctx).userId())));
     r.get("/api/auth/sessions").handler(api.guard(Access.USER))
-        .handler(respond(200, ctx -> auth().sessions(caller(ctx).userId(), caller(ctx).sessionId())
+        .handler(call(200, ctx -> auth().sessions(caller(ctx).userId(), caller(ctx).sessionId())
             .map(items -> new JsonObject().put("items", items).putNull("nextCursor"))));
     r.delete("/api/auth/sessions/:id").handler(api.guard(Access.USER)).handler(api.validate("revokeSession"))
-        .handler(respond(204, ctx -> auth().revokeSession(caller(ctx).userId(), ctx.pathParam("id"))));
+        .handler(call(204, ctx -> auth().revokeSession(caller(ctx).userId(), ctx.pathParam("id"))));
     r.post("/api/auth/mfa/totp/setup").handler(api.guard(Access.USER))
-        .handler(respond(200, ctx -> auth().totpSetup(caller(ctx).userId())));
+        .handler(call(200, ctx -> auth().totpSetup(caller(ctx).userId())));
     r.post("/api/auth/mfa/totp/enable").handler(api.guard(Access.USER)).handler(api.validate("totpEnable"))
-        .handler(respond(200, ctx -> auth().totpEnable(caller(ctx).userId(), body(ctx).getString("code"))));
+        .handler(call(200, ctx -> auth().totpEnable(caller(ctx).userId(), body(ctx).getString("code"))));
     r.post("/api/auth/mfa/totp/disable").handler(api.guard(Access.USER)).handler(api.validate("totpDisable"))
-        .handler(respond(204, ctx -> auth().totpDisable(caller(ctx).userId(), body(ctx).getString("code"))));
+        .handler(call(204, ctx -> auth().totpDisable(caller(ctx).userId(), body(ctx).getString("code"))));
     r.get("/api/auth/oauth/google").handler(api.guard(Access.LOGIN)).handler(this::googleRedirect);
     r.get("/api/auth/oauth/google/callback").handler(api.guard(Access.LOGIN)).handler(api.validate("googleCallback"))
-        .handler(respond(200, ctx -> auth().googleCallback(ctx.queryParams().get("code"),
+        .handler(call(200, ctx -> auth().googleCallback(ctx.queryParams().get("code"),
             ctx.queryParams().get("state"), client(ctx))));
     r.post("/api/admin/users/:id/roles").handler(api.guard(Access.ADMIN)).handler(api.validate("setRoles"))
-        .handler(respond(200, ctx -> auth().setRoles(ctx.pathParam("id"), body(ctx).getJsonArray("roles"))));
+        .handler(call(200, ctx -> auth().setRoles(ctx.pathParam("id"), body(ctx).getJsonArray("roles"))));
     r.post("/api/admin/signing-keys/rotate").handler(api.guard(Access.ADMIN))
-        .handler(respond(200, ctx -> auth().rotateSigningKey()));
+        .handler(call(200, ctx -> auth().rotateSigningKey()));
     r.get("/.well-known/jwks.json").handler(ctx -> auth().jwks()
         .onSuccess(jwks -> ctx.response().putHeader("Cache-Control", "public, max-age=300")
             .putHeader("Content-Type", "application/json").end(jwks.toBuffer()))
