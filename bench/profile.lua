@@ -1,4 +1,5 @@
 -- GET /api/auth/profile with many users' tokens: each request takes the next token of tokens.txt.
+-- Run from the project root (bench/run-auth.sh does), or set BENCH_DIR to this folder.
 local tokens = {}
 for line in io.lines(os.getenv("TOKENS") or "tokens.txt") do
   tokens[#tokens + 1] = line
@@ -9,8 +10,4 @@ request = function()
   local token = tokens[(i % #tokens) + 1]
   return wrk.format("GET", "/api/auth/profile", { ["Authorization"] = "Bearer " .. token })
 end
-response = function(status, headers, body)
-  if status ~= 200 then
-    io.stderr:write("unexpected status " .. status .. "\n")
-  end
-end
+dofile((os.getenv("BENCH_DIR") or "bench") .. "/common.lua")

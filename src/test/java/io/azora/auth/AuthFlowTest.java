@@ -1,16 +1,13 @@
 package io.azora.auth;
 
 import io.azora.support.HttpApi;
-import io.azora.support.TestNode;
-import io.vertx.core.Vertx;
+import io.azora.support.NodeExtension;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.UUID;
 
@@ -24,25 +21,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ExtendWith(VertxExtension.class)
 class AuthFlowTest {
 
-  static final String PASSWORD = "violet-harbor-42";
-  static TestNode node;
-  HttpApi api;
-
-  @BeforeAll
-  static void startNode() {
-    node = TestNode.start(new JsonObject().put("auth", new JsonObject()
+  @RegisterExtension
+  static final NodeExtension node = NodeExtension.with(new JsonObject().put("auth", new JsonObject()
         .put("adminEmail", "root@azora.test").put("adminPassword", "admin-secret-passphrase")));
-  }
+  final HttpApi api = node.api();
 
-  @AfterAll
-  static void stopNode() {
-    node.close();
-  }
+  static final String PASSWORD = "violet-harbor-42";
 
-  @BeforeEach
-  void client(Vertx vertx) {
-    api = new HttpApi(vertx, node.port);
-  }
+
+
 
   static String email() {
     return "user-" + UUID.randomUUID() + "@azora.test";

@@ -1,16 +1,13 @@
 package io.azora.auth;
 
 import io.azora.support.HttpApi;
-import io.azora.support.TestNode;
-import io.vertx.core.Vertx;
+import io.azora.support.NodeExtension;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
 import java.util.HashSet;
@@ -23,23 +20,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ExtendWith(VertxExtension.class)
 class MfaTest {
 
-  static TestNode node;
-  HttpApi api;
+  @RegisterExtension
+  static final NodeExtension node = NodeExtension.defaults();
+  final HttpApi api = node.api();
 
-  @BeforeAll
-  static void startNode() {
-    node = TestNode.start(new JsonObject());
-  }
 
-  @AfterAll
-  static void stopNode() {
-    node.close();
-  }
 
-  @BeforeEach
-  void client(Vertx vertx) {
-    api = new HttpApi(vertx, node.port);
-  }
+
 
   /** RFC 6238 Appendix B, SHA1 rows: the 8-digit values, and the 6-digit codes apps show are their tails. */
   @Test

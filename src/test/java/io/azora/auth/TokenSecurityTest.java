@@ -2,7 +2,7 @@ package io.azora.auth;
 
 import io.azora.support.HttpApi;
 import io.azora.support.TestInfra;
-import io.azora.support.TestNode;
+import io.azora.support.NodeExtension;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
@@ -10,11 +10,10 @@ import io.vertx.ext.auth.PubSecKeyOptions;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.vertx.junit5.VertxExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.DriverManager;
@@ -33,27 +32,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ExtendWith(VertxExtension.class)
 class TokenSecurityTest {
 
-  static TestNode node;
+  @RegisterExtension
+  static final NodeExtension node = NodeExtension.with(new JsonObject().put("auth", new JsonObject()
+        .put("adminEmail", "keys@azora.test").put("adminPassword", "admin-secret-passphrase")));
+
   HttpApi api;
   Vertx vertx;
   String userId;
   String sessionToken;
 
-  @BeforeAll
-  static void startNode() {
-    node = TestNode.start(new JsonObject().put("auth", new JsonObject()
-        .put("adminEmail", "keys@azora.test").put("adminPassword", "admin-secret-passphrase")));
-  }
 
-  @AfterAll
-  static void stopNode() {
-    node.close();
-  }
 
   @BeforeEach
   void setUp(Vertx vertx) {
     this.vertx = vertx;
-    api = new HttpApi(vertx, node.port);
+    api = node.api();
     JsonObject tokens = api.register("t-" + UUID.randomUUID() + "@azora.test", "violet-harbor-42", "Tess", null);
     userId = tokens.getJsonObject("user").getString("id");
     sessionToken = tokens.getString("accessToken");
@@ -61,7 +54,7 @@ class TokenSecurityTest {
 
   /** The platform's active private key, read from auth's own database. */
   JsonObject platformPrivateJwk() throws Exception {
-    try (var c = DriverManager.getConnection(TestInfra.jdbcUrl(node.prefix + "auth"), "postgres", "");
+    try (var c = DriverManager.getConnection(TestInfra.jdbcUrl(node.node().prefix + "auth"), "postgres", "");
          var rs = c.createStatement().executeQuery(
              "SELECT private_jwk::text FROM signing_keys WHERE retired_at IS NULL ORDER BY created_at DESC LIMIT 1")) {
       rs.next();

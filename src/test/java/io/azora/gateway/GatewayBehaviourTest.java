@@ -2,18 +2,15 @@ package io.azora.gateway;
 
 import io.azora.support.HttpApi;
 import io.azora.support.HttpApi.Response;
-import io.azora.support.TestNode;
-import io.vertx.core.Vertx;
+import io.azora.support.NodeExtension;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.Map;
 import java.util.UUID;
@@ -27,23 +24,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ExtendWith(VertxExtension.class)
 class GatewayBehaviourTest {
 
-  static TestNode node;
-  HttpApi api;
+  @RegisterExtension
+  static final NodeExtension node = NodeExtension.defaults();
+  final HttpApi api = node.api();
 
-  @BeforeAll
-  static void startNode() {
-    node = TestNode.start(new JsonObject());
-  }
 
-  @AfterAll
-  static void stopNode() {
-    node.close();
-  }
 
-  @BeforeEach
-  void client(Vertx vertx) {
-    api = new HttpApi(vertx, node.port);
-  }
+
 
   Response postRaw(String path, String body) {
     return api.send(HttpMethod.POST, path, null, Buffer.buffer(body), Map.of());

@@ -1,7 +1,7 @@
 package io.azora.platform;
 
 import io.azora.support.HttpApi;
-import io.azora.support.TestNode;
+import io.azora.support.NodeExtension;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -9,10 +9,9 @@ import io.vertx.junit5.VertxExtension;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.HashMap;
 import java.util.List;
@@ -32,22 +31,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ExtendWith(VertxExtension.class)
 class NexusDeliveryTest {
 
-  static TestNode node;
+  @RegisterExtension
+  static final NodeExtension node = NodeExtension.defaults();
 
-  @BeforeAll
-  static void startNode() {
-    node = TestNode.start(new JsonObject());
-  }
 
-  @AfterAll
-  static void stopNode() {
-    node.close();
-  }
+
 
   /** A consumer with its own database and a table of what its handler saw (no unique key: duplicates would show). */
   static Pool consumerDatabase(Vertx vertx) throws Exception {
-    AzoraConfig config = AzoraConfig.from(node.config);
-    Pool pool = Databases.open(vertx, config.database(), node.prefix + "consumer", null).await(30, TimeUnit.SECONDS);
+    AzoraConfig config = AzoraConfig.from(node.node().config);
+    Pool pool = Databases.open(vertx, config.database(), node.node().prefix + "consumer", null).await(30, TimeUnit.SECONDS);
     pool.query("CREATE TABLE IF NOT EXISTS welcomed (event_id UUID NOT NULL, user_id TEXT NOT NULL, email TEXT)")
         .execute().await(10, TimeUnit.SECONDS);
     return pool;
@@ -85,14 +78,14 @@ class NexusDeliveryTest {
 
   @Test
   void consumerThatWasDownReceivesEveryEventExactlyOnce(Vertx vertx) throws Exception {
-    HttpApi api = new HttpApi(vertx, node.port);
+    HttpApi api = node.api();
     String a = "a-" + UUID.randomUUID() + "@azora.test";
     String b = "b-" + UUID.randomUUID() + "@azora.test";
     // Written while no consumer exists at all.
     api.register(a, "violet-harbor-42", "A", null);
     api.register(b, "violet-harbor-42", "B", null);
 
-    Vertx consumerVertx = node.vertx();
+    Vertx consumerVertx = node.node().vertx();
     Pool pool = consumerDatabase(consumerVertx);
     AtomicInteger failures = new AtomicInteger(2);
     NexusSubscription first = Nexus.subscribe(consumerVertx, pool, "welcomer", "auth", Set.of("user.registered"),
@@ -131,14 +124,14 @@ class NexusDeliveryTest {
 
   @Test
   void envelopeFollowsTheContract(Vertx vertx) throws Exception {
-    HttpApi api = new HttpApi(vertx, node.port);
+    HttpApi api = node.api();
     String e = "e-" + UUID.randomUUID() + "@azora.test";
     api.register(e, "violet-harbor-42", "E", null);
     // The feed shows an event once the relay has published it, moments after the commit.
     JsonObject envelope = null;
     long deadline = System.currentTimeMillis() + 5000;
     while (envelope == null && System.currentTimeMillis() < deadline) {
-      envelope = feedEnvelopeOf(node.vertx(), e).otherwiseEmpty().await(10, TimeUnit.SECONDS);
+      envelope = feedEnvelopeOf(node.node().vertx(), e).otherwiseEmpty().await(10, TimeUnit.SECONDS);
       Thread.sleep(envelope == null ? 50 : 0);
     }
     assertTrue(envelope != null, "published within 5 s");
