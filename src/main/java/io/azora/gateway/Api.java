@@ -43,8 +43,11 @@ final class Api {
   private final RateLimiter limiter;
   private final ApiValidator validator;
   private final Map<String, CircuitBreaker> breakers = new HashMap<>();
+  private final Idempotency idempotency;
 
-  Api(Vertx vertx, AzoraConfig config, TokenVerifier tokens, RateLimiter limiter, ApiValidator validator) {
+  Api(Vertx vertx, AzoraConfig config, TokenVerifier tokens, RateLimiter limiter, ApiValidator validator,
+      Idempotency idempotency) {
+    this.idempotency = idempotency;
     this.vertx = vertx;
     this.config = config;
     this.tokens = tokens;
@@ -129,6 +132,11 @@ final class Api {
         });
   }
 
+  /** Replays the first answer to a POST repeated with the same Idempotency-Key (see {@link Idempotency}). */
+  Handler<RoutingContext> idempotent() {
+    return idempotency.handler();
+  }
+
   Handler<RoutingContext> validate(String operationId) {
     return ctx -> validator.validate(ctx, operationId);
   }
@@ -190,14 +198,13 @@ final class Api {
       return;
     }
     if (value == null) {
-      ctx.response().setStatusCode(204).end();
+      Idempotency.end(ctx, 204, null, null);
     } else if (value instanceof JsonObject json) {
-      ctx.response().setStatusCode(status).putHeader("Content-Type", JSON).end(json.toBuffer());
+      Idempotency.end(ctx, status, JSON, json.toBuffer());
     } else if (value instanceof JsonArray json) {
-      ctx.response().setStatusCode(status).putHeader("Content-Type", JSON).end(json.toBuffer());
+      Idempotency.end(ctx, status, JSON, json.toBuffer());
     } else {
-      ctx.response().setStatusCode(status).putHeader("Content-Type", JSON)
-          .end(new JsonObject().put("value", value).toBuffer());
+      Idempotency.end(ctx, status, JSON, new JsonObject().put("value", value).toBuffer());
     }
   }
 }

@@ -34,6 +34,7 @@ final class AuthRoutes {
 
   void mount(Router r) {
     r.post("/api/auth/register").handler(api.guard(Access.PUBLIC)).handler(api.validate("register"))
+        .handler(api.idempotent())
         .handler(call(201, ctx -> auth().register(body(ctx), client(ctx))));
     r.post("/api/auth/login").handler(api.guard(Access.LOGIN)).handler(api.validate("login"))
         .handler(call(200, ctx -> auth().login(body(ctx), client(ctx))));

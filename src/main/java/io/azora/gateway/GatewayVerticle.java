@@ -41,7 +41,8 @@ public class GatewayVerticle extends VerticleBase {
       // The validator reads requests only; the served document keeps the problem+json responses.
       return OpenAPIContract.from(vertx, ApiValidator.requestsOnly(document)).map(contract -> {
         Api api = new Api(vertx, config, new TokenVerifier(vertx, config.auth()),
-            new RateLimiter(redis, config.redis().keyPrefix()), new ApiValidator(vertx, contract));
+            new RateLimiter(redis, config.redis().keyPrefix()), new ApiValidator(vertx, contract),
+            new Idempotency(redis, config.redis().keyPrefix()));
         return router(api, new OpenApiRoutes(loaded.resultAt(0), document));
       });
     }).compose(router -> {

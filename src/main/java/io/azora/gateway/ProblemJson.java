@@ -60,7 +60,7 @@ final class ProblemJson {
     if (extra != null) {
       extra.forEach(e -> body.put(e.getKey(), e.getValue()));
     }
-    response.setStatusCode(status).putHeader("Content-Type", CONTENT_TYPE).end(body.toBuffer());
+    Idempotency.end(ctx, status, CONTENT_TYPE, body.toBuffer());
   }
 
   /** Maps any failure (a domain's ServiceException, a bus timeout, a bug) to a problem response. */
