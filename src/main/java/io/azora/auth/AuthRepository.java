@@ -9,8 +9,10 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
+import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 
@@ -136,10 +138,13 @@ final class AuthRepository {
         .execute(Tuple.of(sessionId, userAgent, ip)).mapEmpty();
   }
 
-  /** Revokes the session if it belongs to {@code userId} (any user when null); true when it was active. */
+  /**
+   * Revokes the session if it belongs to {@code userId} (any user when null); true when it is theirs,
+   * revoked now or before (so a retried revocation still reaches the deny-list).
+   */
   Future<Boolean> revokeSession(SqlClient db, UUID sessionId, UUID userId) {
-    return db.preparedQuery("UPDATE sessions SET revoked_at = now() WHERE id = $1 AND ($2::uuid IS NULL OR user_id = $2) "
-            + "AND revoked_at IS NULL RETURNING id")
+    return db.preparedQuery("UPDATE sessions SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 "
+            + "AND ($2::uuid IS NULL OR user_id = $2) RETURNING id")
         .execute(Tuple.of(sessionId, userId)).map(rows -> rows.size() > 0);
   }
 
@@ -148,47 +153,80 @@ final class AuthRepository {
         .execute(Tuple.of(sessionId)).map(rows -> rows.size() > 0);
   }
 
-  Future<JsonArray> activeSessions(SqlClient db, UUID userId, String current) {
+  /**
+   * A page of the user's active sessions, newest first: {items, nextCursor}. The cursor is opaque to
+   * clients (the last item's creation time and id).
+   */
+  Future<JsonObject> activeSessions(SqlClient db, UUID userId, String current, int limit, String cursor) {
+    OffsetDateTime beforeTime = null;
+    UUID beforeId = null;
+    if (cursor != null) {
+      String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\\|");
+      beforeTime = OffsetDateTime.parse(parts[0]);
+      beforeId = UUID.fromString(parts[1]);
+    }
     return db.preparedQuery("""
             SELECT id, created_at, last_used_at, user_agent, ip FROM sessions
-            WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > now() ORDER BY created_at DESC LIMIT 100""")
-        .execute(Tuple.of(userId))
+            WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > now()
+              AND ($2::timestamptz IS NULL OR (created_at, id) < ($2, $3))
+            ORDER BY created_at DESC, id DESC LIMIT $4""")
+        .execute(Tuple.of(userId, beforeTime, beforeId, limit + 1))
         .map(rows -> {
-          JsonArray out = new JsonArray();
-          rows.forEach(r -> out.add(new JsonObject().put("id", r.getUUID("id").toString())
-              .put("createdAt", rfc3339(r.getOffsetDateTime("created_at")))
-              .put("lastUsedAt", rfc3339(r.getOffsetDateTime("last_used_at")))
-              .put("userAgent", r.getString("user_agent")).put("ip", r.getString("ip"))
-              .put("current", r.getUUID("id").toString().equals(current))));
-          return out;
+          JsonArray items = new JsonArray();
+          String next = null;
+          for (Row r : rows) {
+            if (items.size() == limit) {
+              break;
+            }
+            items.add(new JsonObject().put("id", r.getUUID("id").toString())
+                .put("createdAt", rfc3339(r.getOffsetDateTime("created_at")))
+                .put("lastUsedAt", rfc3339(r.getOffsetDateTime("last_used_at")))
+                .put("userAgent", r.getString("user_agent")).put("ip", r.getString("ip"))
+                .put("current", r.getUUID("id").toString().equals(current)));
+            next = Base64.getUrlEncoder().withoutPadding().encodeToString(
+                (r.getOffsetDateTime("created_at") + "|" + r.getUUID("id")).getBytes(StandardCharsets.UTF_8));
+          }
+          return new JsonObject().put("items", items).put("nextCursor", rows.size() > limit ? next : null);
         });
+  }
+
+  /** Forgets what no longer matters: finished flows and challenges, old sessions, stale throttles. */
+  Future<Void> purge(SqlClient db) {
+    return db.query("""
+            WITH f AS (DELETE FROM oauth_flows WHERE created_at < now() - interval '1 day'),
+                 c AS (DELETE FROM mfa_challenges WHERE expires_at < now() - interval '1 day'),
+                 t AS (DELETE FROM login_throttle WHERE last_failure < now() - interval '1 day'),
+                 r AS (DELETE FROM refresh_tokens WHERE spent_at < now() - interval '7 days')
+            DELETE FROM sessions WHERE revoked_at < now() - interval '7 days' OR expires_at < now() - interval '7 days'""")
+        .execute().mapEmpty();
   }
 
   // Login throttling
 
-  /** Seconds until {@code subject} may try again (0 when it may now). */
-  Future<Long> blockedFor(SqlClient db, String subject) {
-    return db.preparedQuery("SELECT ceil(extract(epoch FROM blocked_until - now()))::bigint FROM login_throttle "
-            + "WHERE subject = $1 AND blocked_until > now()")
-        .execute(Tuple.of(subject))
-        .map(rows -> rows.size() == 0 ? 0L : Math.max(1L, rows.iterator().next().getLong(0)));
-  }
-
   /**
-   * Counts a failure. After {@code freeFailures} the subject waits base × 2^(extra failures) seconds,
-   * capped; failures older than the cap are forgotten, so the back-off never locks anyone out for good.
+   * Counts an attempt of {@code subject} before its outcome is known (so parallel guesses are counted
+   * too) and answers the seconds it must still wait, 0 when this attempt may proceed. A success clears the
+   * count ({@link #clearFailures}). After {@code freeAttempts} the subject waits base × 2^(extra attempts)
+   * seconds, capped; attempts older than the cap are forgotten, so nobody is locked out for good.
    */
-  Future<Void> recordFailure(SqlClient db, String subject, int freeFailures, int baseSeconds, int maxSeconds) {
+  Future<Long> countAttempt(SqlClient db, String subject, int freeAttempts, int baseSeconds, int maxSeconds) {
     return db.preparedQuery("""
-            INSERT INTO login_throttle AS t (subject, failures, last_failure, blocked_until) VALUES ($1, 1, now(), now())
+            INSERT INTO login_throttle AS t (subject, failures, last_failure, blocked_until)
+            VALUES ($1, 1, clock_timestamp(), '-infinity')
             ON CONFLICT (subject) DO UPDATE SET
-              failures = CASE WHEN t.last_failure < now() - make_interval(secs => $4) THEN 1 ELSE t.failures + 1 END,
-              last_failure = now(),
+              failures = CASE WHEN t.last_failure < clock_timestamp() - make_interval(secs => $4) THEN 1 ELSE t.failures + 1 END,
+              last_failure = clock_timestamp(),
               blocked_until = CASE
-                WHEN t.last_failure < now() - make_interval(secs => $4) OR t.failures + 1 < $2 THEN now()
-                ELSE now() + make_interval(secs => least($4, $3 * power(2, least(t.failures + 1 - $2, 20))))
-              END""")
-        .execute(Tuple.of(subject, freeFailures, baseSeconds, maxSeconds)).mapEmpty();
+                WHEN t.last_failure < clock_timestamp() - make_interval(secs => $4) OR t.failures + 1 < $2 THEN '-infinity'
+                ELSE clock_timestamp() + make_interval(secs => least($4, $3 * power(2, least(t.failures + 1 - $2, 20))))
+              END
+            WHERE t.blocked_until <= clock_timestamp()
+            RETURNING failures""")
+        .execute(Tuple.of(subject, freeAttempts, baseSeconds, maxSeconds))
+        .compose(rows -> rows.size() > 0 ? Future.succeededFuture(0L)
+            : db.preparedQuery("SELECT greatest(1, ceil(extract(epoch FROM blocked_until - clock_timestamp())))::bigint "
+                    + "FROM login_throttle WHERE subject = $1")
+                .execute(Tuple.of(subject)).map(r -> r.size() == 0 ? 1L : r.iterator().next().getLong(0)));
   }
 
   Future<Void> clearFailures(SqlClient db, String subject) {

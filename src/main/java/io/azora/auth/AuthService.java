@@ -41,7 +41,8 @@ public interface AuthService {
 
   Future<JsonObject> profile(String userId);
 
-  Future<JsonArray> sessions(String userId, String currentSessionId);
+  /** A page of the caller's active sessions: {items, nextCursor}. */
+  Future<JsonObject> sessions(String userId, String currentSessionId, int limit, String cursor);
 
   Future<Void> revokeSession(String userId, String sessionId);
 

@@ -112,19 +112,31 @@ final class AuthServiceImpl implements AuthService {
     String email = normalizeEmail(request.getString("email"));
     String password = request.getString("password", "");
     String subject = "login:" + (email == null ? "invalid" : email);
-    return repo.blockedFor(pool, subject)
-        .compose(wait -> wait > 0
-            ? Future.failedFuture(Problems.tooMany("Too many failed logins for this account; try again later", wait))
-            : email == null ? Future.succeededFuture((User) null) : repo.byEmail(pool, email))
+    return throttled(subject)
+        .compose(v -> email == null ? Future.succeededFuture((User) null) : repo.byEmail(pool, email))
         .compose(user -> vertx.executeBlocking(() -> Passwords.matches(password, user == null ? null : user.passwordHash()), false)
-            .compose(ok -> ok ? repo.clearFailures(pool, subject).map(user)
-                : repo.recordFailure(pool, subject, config.loginFailuresBeforeThrottle(),
-                        config.loginThrottleBaseSeconds(), config.loginThrottleMaxSeconds())
-                    .compose(v -> {
-                      log.info("Failed login{}", user == null ? " for an unknown email" : " for user " + user.id());
-                      return Future.failedFuture(Problems.unauthorized("Invalid email or password"));
-                    })))
-        .compose(user -> user.mfaEnabled() ? mfaChallenge(user) : pool.withTransaction(tx -> startSession(tx, user, client)));
+            .compose(ok -> {
+              if (ok) {
+                return repo.clearFailures(pool, subject).map(user);
+              }
+              log.info("Failed login{}", user == null ? " for an unknown email" : " for user " + user.id());
+              return Future.failedFuture(Problems.unauthorized("Invalid email or password"));
+            }))
+        .compose(user -> signIn(user, client));
+  }
+
+  /** Counts an attempt on {@code subject}; fails with 429 while it must wait. */
+  private Future<Void> throttled(String subject) {
+    return repo.countAttempt(pool, subject, config.loginFailuresBeforeThrottle(), config.loginThrottleBaseSeconds(),
+            config.loginThrottleMaxSeconds())
+        .compose(wait -> wait > 0
+            ? Future.failedFuture(Problems.tooMany("Too many failed attempts for this account; try again later", wait))
+            : Future.succeededFuture());
+  }
+
+  /** The last step of every sign-in: a second factor if the user has one, else a session. */
+  private Future<JsonObject> signIn(User user, JsonObject client) {
+    return user.mfaEnabled() ? mfaChallenge(user) : pool.withTransaction(tx -> startSession(tx, user, client));
   }
 
   private Future<JsonObject> mfaChallenge(User user) {
@@ -142,15 +154,31 @@ final class AuthServiceImpl implements AuthService {
   public Future<JsonObject> verifyMfa(JsonObject request, JsonObject client) {
     byte[] hash = Secrets.sha256(request.getString("mfaToken", ""));
     String code = request.getString("code", "").trim();
-    // The attempt is counted (committed) whether the code is right or not; a wrong one answers 401 after.
-    return pool.withTransaction(tx -> repo.challengeForUpdate(tx, hash, MFA_MAX_ATTEMPTS)
-            .compose(userId -> userId == null ? Future.succeededFuture((JsonObject) null)
-                : repo.byIdForUpdate(tx, userId)
-                    .compose(user -> secondFactor(tx, user, code)
-                        .compose(ok -> repo.challengeAttempt(tx, hash, ok)
-                            .compose(v -> ok ? startSession(tx, user, client) : Future.succeededFuture(null))))))
-        .compose(tokens -> tokens != null ? Future.succeededFuture(tokens)
-            : Future.failedFuture(Problems.unauthorized("Invalid or expired MFA token or code")));
+    // Attempts count per challenge and per account, and commit whether the code is right or not: the
+    // transaction returns an outcome (tokens, seconds to wait, or null) rather than failing.
+    return pool.<Object>withTransaction(tx -> repo.challengeForUpdate(tx, hash, MFA_MAX_ATTEMPTS)
+            .compose(userId -> userId == null ? Future.succeededFuture(null) : mfaAttempt(tx, hash, userId, code, client)))
+        .compose(outcome -> {
+          if (outcome instanceof JsonObject tokens) {
+            return Future.succeededFuture(tokens);
+          }
+          if (outcome instanceof Long wait) {
+            return Future.failedFuture(Problems.tooMany("Too many wrong codes for this account; try again later", wait));
+          }
+          return Future.failedFuture(Problems.unauthorized("Invalid or expired MFA token or code"));
+        });
+  }
+
+  private Future<Object> mfaAttempt(SqlClient tx, byte[] challenge, UUID userId, String code, JsonObject client) {
+    String subject = "mfa:" + userId;
+    return repo.countAttempt(tx, subject, config.loginFailuresBeforeThrottle(), config.loginThrottleBaseSeconds(),
+            config.loginThrottleMaxSeconds())
+        .compose(wait -> wait > 0 ? Future.succeededFuture(wait) : repo.byIdForUpdate(tx, userId)
+            .compose(user -> secondFactor(tx, user, code)
+                .compose(ok -> repo.challengeAttempt(tx, challenge, ok).map(ok))
+                .compose(ok -> ok
+                    ? repo.clearFailures(tx, subject).compose(v -> startSession(tx, user, client)).map(tokens -> (Object) tokens)
+                    : Future.succeededFuture(null))));
   }
 
   /** Checks a TOTP code (each step once) or an unused recovery code, recording its use. */
@@ -232,8 +260,12 @@ final class AuthServiceImpl implements AuthService {
   }
 
   @Override
-  public Future<JsonArray> sessions(String userId, String currentSessionId) {
-    return repo.activeSessions(pool, uuid(userId), currentSessionId);
+  public Future<JsonObject> sessions(String userId, String currentSessionId, int limit, String cursor) {
+    try {
+      return repo.activeSessions(pool, uuid(userId), currentSessionId, Math.max(1, Math.min(limit, 100)), cursor);
+    } catch (RuntimeException badCursor) {
+      return Problems.fail(Problems.invalid("cursor", "Unknown cursor"));
+    }
   }
 
   @Override
@@ -254,6 +286,11 @@ final class AuthServiceImpl implements AuthService {
     return redis.send(Request.cmd(Command.SET).arg(denyPrefix + sessionId).arg("1")
             .arg("EX").arg(config.accessTokenTtlSeconds() + 60))
         .mapEmpty();
+  }
+
+  /** Deletes expired flows, challenges, throttles and long-gone sessions (run periodically). */
+  Future<Void> purge() {
+    return repo.purge(pool);
   }
 
   // Profile and roles
@@ -350,9 +387,9 @@ final class AuthServiceImpl implements AuthService {
   @Override
   public Future<JsonObject> googleCallback(String code, String state, JsonObject client) {
     return google.verifiedIdentity(code, state)
-        .compose(identity -> pool.withTransaction(tx -> userForGoogle(tx, identity)
-            .compose(user -> startSession(tx, user, client))))
-        .onSuccess(v -> OutboxRelay.nudge(vertx, SOURCE));
+        .compose(identity -> pool.withTransaction(tx -> userForGoogle(tx, identity)))
+        .onSuccess(v -> OutboxRelay.nudge(vertx, SOURCE))
+        .compose(user -> signIn(user, client));  // Google is the first factor; TOTP still applies
   }
 
   /** The user keyed by Google {@code sub}; else the account with the same verified email, linked; else a new one. */

@@ -27,12 +27,15 @@ public class AuthVerticle extends VerticleBase {
   private MessageConsumer<Object> health;
   private OutboxRelay relay;
   private long keyTimer = -1;
+  private long purgeTimer = -1;
 
   @Override
   public Future<?> start() {
     AzoraConfig config = AzoraConfig.from(config());
     redis = Services.redis(vertx, config.redis());
-    return Databases.open(vertx, config.database(), "auth").compose(p -> {
+    // Passwords' first use loads native argon2 and computes a dummy hash: do it on a worker.
+    return vertx.executeBlocking(() -> Passwords.hash("warm-up"), false)
+        .compose(warm -> Databases.open(vertx, config.database(), "auth")).compose(p -> {
       pool = p;
       // Retired keys stay published for a token lifetime (plus leeway) after rotation.
       SigningKeys keys = new SigningKeys(vertx, pool, Duration.ofDays(config.auth().signingKeyRotationDays()),
@@ -42,6 +45,8 @@ public class AuthVerticle extends VerticleBase {
       // Every node picks up a rotation within a minute, well inside the retired key's publication window.
       keyTimer = vertx.setPeriodic(Duration.ofMinutes(1).toMillis(), id -> keys.refresh()
           .onFailure(err -> log.warn("Signing key refresh failed", err)));
+      purgeTimer = vertx.setPeriodic(Duration.ofHours(1).toMillis(), id -> service.purge()
+          .onFailure(err -> log.warn("Purge of old auth rows failed", err)));
       // A rotation by any auth instance, on any node, is picked up by all at once.
       vertx.eventBus().consumer(AuthService.KEYS_CHANGED, msg -> keys.refresh()
           .onFailure(err -> log.warn("Signing key refresh failed", err)));
@@ -60,6 +65,7 @@ public class AuthVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(keyTimer);
+    vertx.cancelTimer(purgeTimer);
     return Future.join(
             binding == null ? Future.succeededFuture() : binding.unregister(),
             health == null ? Future.succeededFuture() : health.unregister(),

@@ -91,7 +91,11 @@ final class SigningKeys {
         .setHeader(new JsonObject().put("kid", current.kid())));
   }
 
-  /** The public JWKS: the active key and retired keys whose tokens may still be alive. */
+  /**
+   * The public JWKS: the active key and retired keys whose tokens may still be alive. Read fresh each
+   * time (a cache here would hide a rotation made by another instance); gateways cache it themselves and
+   * the public endpoint is rate limited.
+   */
   Future<JsonObject> jwks() {
     return pool.preparedQuery(PUBLISHED).execute(Tuple.of(publishRetiredSeconds))
         .map(rows -> {

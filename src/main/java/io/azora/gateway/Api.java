@@ -85,7 +85,13 @@ final class Api {
       tokens.verify(token)
           .onFailure(err -> {
             log.debug("Access token refused: {}", err.getMessage());
-            ProblemJson.send(ctx, 401, "unauthorized", "Invalid or expired access token");
+            if (!required) {
+              limit(ctx, access, null);  // a stale header does not stop anyone from logging in again
+            } else if (err instanceof TimeoutException) {
+              ProblemJson.fail(ctx, err);  // keys unavailable: the token may be fine, so 503, not 401
+            } else {
+              ProblemJson.send(ctx, 401, "unauthorized", "Invalid or expired access token");
+            }
           })
           .onSuccess(caller -> {
             if (access == Access.ADMIN && !caller.has("admin")) {
@@ -117,7 +123,12 @@ final class Api {
         .onFailure(err -> ProblemJson.fail(ctx, new TimeoutException("rate limiter unavailable")))
         .onSuccess(decision -> {
           if (decision.denied()) {
-            ProblemJson.send(ctx, 401, "unauthorized", "This session has ended; sign in again");
+            if (access == Access.USER || access == Access.ADMIN) {
+              ProblemJson.send(ctx, 401, "unauthorized", "This session has ended; sign in again");
+            } else {
+              ctx.remove(CALLER);
+              limit(ctx, access, null);
+            }
             return;
           }
           ctx.response().putHeader("RateLimit-Limit", String.valueOf(decision.limit()))
@@ -155,12 +166,20 @@ final class Api {
     }
   }
 
+  /** The list size asked for: {@code ?limit=} (validated 1..100 by the schema), 20 by default. */
+  static int limit(RoutingContext ctx) {
+    String limit = ctx.queryParams().get("limit");
+    return limit == null ? 20 : Integer.parseInt(limit);
+  }
+
   static JsonObject client(RoutingContext ctx) {
     return new JsonObject().put("ip", clientIp(ctx)).put("userAgent", ctx.request().getHeader("User-Agent"));
   }
 
+  /** The caller's address as {@link RequestTracing} resolved it (proxies taken into account). */
   static String clientIp(RoutingContext ctx) {
-    return ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().host();
+    String ip = ctx.get(RequestTracing.CLIENT_IP);
+    return ip == null ? "unknown" : ip;
   }
 
   /**

@@ -55,7 +55,7 @@ public class GatewayVerticle extends VerticleBase {
 
   private Router router(Api api, OpenApiRoutes openApi) {
     Router router = Router.router(vertx);
-    router.route().handler(new RequestTracing());
+    router.route().handler(new RequestTracing(config.http().trustedProxies()));
     router.route().handler(CorsHandler.create()
         .addOrigins(config.http().corsOrigins())
         .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PATCH, HttpMethod.PUT, HttpMethod.DELETE))

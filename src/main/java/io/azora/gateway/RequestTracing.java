@@ -7,6 +7,8 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
@@ -29,8 +31,16 @@ final class RequestTracing implements Handler<RoutingContext> {
           "Strict-Transport-Security", "max-age=31536000; includeSubDomains")
       .map(HttpHeaders::createOptimized).toArray(CharSequence[]::new);
 
+  static final String CLIENT_IP = "azora.clientIp";
+  private final Set<String> trustedProxies;
+
+  RequestTracing(List<String> trustedProxies) {
+    this.trustedProxies = Set.copyOf(trustedProxies);
+  }
+
   @Override
   public void handle(RoutingContext ctx) {
+    ctx.put(CLIENT_IP, clientIp(ctx));
     String requestId = ctx.request().getHeader("X-Request-Id");
     if (!RequestContext.validRequestId(requestId)) {
       requestId = randomUuid();
@@ -46,6 +56,26 @@ final class RequestTracing implements Handler<RoutingContext> {
       headers.set(SECURITY_HEADERS[i], SECURITY_HEADERS[i + 1]);
     }
     ctx.next();
+  }
+
+  /**
+   * The caller's address: the peer, unless the peer is a trusted proxy, in which case the right-most
+   * X-Forwarded-For hop that is not itself a trusted proxy (hops further left are the client's word).
+   */
+  private String clientIp(RoutingContext ctx) {
+    String peer = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().host();
+    String forwarded = ctx.request().getHeader("X-Forwarded-For");
+    if (forwarded == null || !trustedProxies.contains(peer)) {
+      return peer;
+    }
+    String[] hops = forwarded.split(",");
+    for (int i = hops.length - 1; i >= 0; i--) {
+      String hop = hops[i].trim();
+      if (!hop.isEmpty() && !trustedProxies.contains(hop)) {
+        return hop;
+      }
+    }
+    return peer;
   }
 
   /** A version-4 UUID from ThreadLocalRandom: request ids need uniqueness, not unpredictability. */

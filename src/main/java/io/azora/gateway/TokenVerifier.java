@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.Set;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Verifies access tokens with vertx-auth-jwt against the platform's JWKS, fetched from auth over the
@@ -74,7 +75,8 @@ final class TokenVerifier {
     if (kid == null) {
       return Future.failedFuture("malformed token");
     }
-    Future<Void> keys = jwt != null && knownKids.contains(kid) ? Future.succeededFuture() : reload();
+    Future<Void> keys = jwt != null && knownKids.contains(kid) ? Future.succeededFuture()
+        : reload().recover(err -> Future.failedFuture(new TimeoutException("signing keys unavailable: " + err.getMessage())));
     return keys.compose(v -> {
       if (!knownKids.contains(kid)) {
         return Future.failedFuture("unknown signing key");

@@ -13,8 +13,8 @@ public record AzoraConfig(Node node, Http http, Database database, Redis redis, 
                      List<String> verticles, int shutdownGraceSeconds) {
   }
 
-  public record Http(String host, int port, int bodyLimitBytes, List<String> corsOrigins, long serviceTimeoutMs,
-                     String publicBaseUrl) {
+  public record Http(String host, int port, int bodyLimitBytes, List<String> corsOrigins, List<String> trustedProxies,
+                     long serviceTimeoutMs, String publicBaseUrl) {
   }
 
   public record Database(String url, String host, int port, String user, String password, int poolSize,
@@ -94,6 +94,7 @@ public record AzoraConfig(Node node, Http http, Database database, Redis redis, 
             list(node.getString("verticles", "")), node.getInteger("shutdownGraceSeconds", 10)),
         new Http(http.getString("host", "0.0.0.0"), http.getInteger("port", 4000),
             http.getInteger("bodyLimitBytes", 1 << 20), list(http.getString("corsOrigins", "")),
+            list(http.getString("trustedProxies", "")),
             http.getLong("serviceTimeoutMs", 5000L), http.getString("publicBaseUrl", "http://localhost:4000")),
         new Database(db.getString("url", ""), db.getString("host", ""), db.getInteger("port", 5432),
             db.getString("user", "postgres"), db.getString("password", ""), db.getInteger("poolSize", 16), names),

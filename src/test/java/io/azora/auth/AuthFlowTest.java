@@ -184,4 +184,51 @@ class AuthFlowTest {
     api.post("/api/admin/users/" + studentId + "/roles", admin.getString("accessToken"),
         new JsonObject().put("roles", new JsonArray().add("wizard"))).expectProblem(400, "validation_failed");
   }
+
+  @Test
+  void aStaleBearerHeaderDoesNotBlockLoginOrRefresh() {
+    String email = email();
+    JsonObject tokens = api.register(email, PASSWORD, "Ivy", null);
+    String stale = tokens.getString("accessToken");
+    api.post("/api/auth/logout", stale, null).expect(204);
+    // Clients that always attach their last token can still sign in and refresh.
+    JsonObject again = api.post("/api/auth/login", stale, new JsonObject().put("email", email).put("password", PASSWORD))
+        .expect(200).json();
+    api.post("/api/auth/refresh", "garbage.token.here", new JsonObject().put("refreshToken", again.getString("refreshToken")))
+        .expect(200);
+  }
+
+  @Test
+  void sessionsArePagedWithACursor() {
+    String email = email();
+    String token = api.register(email, PASSWORD, "Jo", null).getString("accessToken");
+    api.login(email, PASSWORD);
+    api.login(email, PASSWORD);
+    JsonObject page1 = api.get("/api/auth/sessions?limit=2", token).expect(200).json();
+    assertEquals(2, page1.getJsonArray("items").size());
+    String cursor = page1.getString("nextCursor");
+    assertNotNull(cursor);
+    JsonObject page2 = api.get("/api/auth/sessions?limit=2&cursor=" + cursor, token).expect(200).json();
+    assertEquals(1, page2.getJsonArray("items").size());
+    assertEquals(null, page2.getValue("nextCursor"));
+    java.util.Set<String> ids = new java.util.HashSet<>();
+    page1.getJsonArray("items").forEach(o -> ids.add(((JsonObject) o).getString("id")));
+    page2.getJsonArray("items").forEach(o -> ids.add(((JsonObject) o).getString("id")));
+    assertEquals(3, ids.size(), "no session twice, none skipped");
+    api.get("/api/auth/sessions?limit=0", token).expectProblem(400, "validation_failed");
+    api.get("/api/auth/sessions?limit=many", token).expectProblem(400, "validation_failed");
+    api.get("/api/auth/sessions?cursor=not-a-cursor", token).expectProblem(400, "validation_failed");
+  }
+
+  @Test
+  void revokingTwiceIsHarmless() {
+    String email = email();
+    JsonObject a = api.register(email, PASSWORD, "Kim", null);
+    JsonObject b = api.login(email, PASSWORD);
+    String sid = api.get("/api/auth/sessions", a.getString("accessToken")).json().getJsonArray("items").stream()
+        .map(JsonObject.class::cast).filter(x -> !x.getBoolean("current")).findFirst().orElseThrow().getString("id");
+    api.delete("/api/auth/sessions/" + sid, a.getString("accessToken")).expect(204);
+    api.delete("/api/auth/sessions/" + sid, a.getString("accessToken")).expect(204);
+    api.get("/api/auth/profile", b.getString("accessToken")).expectProblem(401, "unauthorized");
+  }
 }

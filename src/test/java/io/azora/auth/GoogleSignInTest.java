@@ -216,4 +216,16 @@ class GoogleSignInTest {
     assertNotEquals(null, tokens.getString("accessToken"));
     api.get(path, null).expectProblem(401, "unauthorized");
   }
+
+  @Test
+  void googleDoesNotSkipTheSecondFactor(Vertx vertx) throws Exception {
+    String email = "mfa-g-" + UUID.randomUUID() + "@azora.test";
+    String token = api.register(email, "violet-harbor-42", "Mo", null).getString("accessToken");
+    String secret = api.post("/api/auth/mfa/totp/setup", token, null).json().getString("secret");
+    api.post("/api/auth/mfa/totp/enable", token, new JsonObject().put("code",
+        Totp.codeAt(secret, Totp.stepAt(System.currentTimeMillis() / 1000)))).expect(200);
+    identity = googleUser(email);
+    JsonObject problem = signIn(vertx).expectProblem(401, "mfa_required");
+    assertTrue(problem.getString("mfaToken").length() >= 32);
+  }
 }

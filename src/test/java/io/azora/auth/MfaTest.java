@@ -124,5 +124,10 @@ class MfaTest {
     // Even the right code is refused now: the challenge is used up.
     api.post("/api/auth/mfa/verify", null, new JsonObject().put("mfaToken", mfaToken)
         .put("code", Totp.codeAt(secret, step + 1))).expectProblem(401, "unauthorized");
+    // A fresh challenge does not buy fresh guesses: the account itself now has to wait.
+    String again = api.post("/api/auth/login", null, new JsonObject().put("email", email)
+        .put("password", "violet-harbor-42")).expectProblem(401, "mfa_required").getString("mfaToken");
+    api.post("/api/auth/mfa/verify", null, new JsonObject().put("mfaToken", again).put("code", Totp.codeAt(secret, step + 1)))
+        .expectProblem(429, "rate_limited");
   }
 }

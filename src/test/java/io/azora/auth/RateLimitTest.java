@@ -29,7 +29,8 @@ class RateLimitTest {
   }
 
   HttpApi start(Vertx vertx, JsonObject rateLimit, JsonObject auth) {
-    node = TestNode.start(new JsonObject().put("rateLimit", rateLimit).put("auth", auth));
+    node = TestNode.start(new JsonObject().put("rateLimit", rateLimit).put("auth", auth)
+        .put("http", new JsonObject().put("trustedProxies", "127.0.0.1")));
     return new HttpApi(vertx, node.port);
   }
 
@@ -105,5 +106,66 @@ class RateLimitTest {
     // A success clears the count.
     api.post("/api/auth/login", null, login(email, "wrong-once-more")).expectProblem(401, "unauthorized");
     api.login(email, password);
+  }
+
+  @Test
+  void parallelGuessesAreCountedToo(Vertx vertx) {
+    HttpApi api = start(vertx, new JsonObject().put("loginPerIp", 1000),
+        new JsonObject().put("loginFailuresBeforeThrottle", 3).put("loginThrottleBaseSeconds", 30)
+            .put("loginThrottleMaxSeconds", 60));
+    String email = "par-" + UUID.randomUUID() + "@azora.test";
+    api.register(email, "violet-harbor-42", "Par", null);
+    io.vertx.ext.web.client.WebClient client = io.vertx.ext.web.client.WebClient.create(vertx);
+    java.util.List<io.vertx.core.Future<Integer>> guesses = new java.util.ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      guesses.add(client.post(api.port(), "127.0.0.1", "/api/auth/login")
+          .sendJsonObject(login(email, "guess-" + i)).map(r -> r.statusCode()));
+    }
+    io.vertx.core.Future.join(guesses).await();
+    long tried = guesses.stream().filter(f -> f.result() == 401).count();
+    long throttled = guesses.stream().filter(f -> f.result() == 429).count();
+    assertEquals(12, tried + throttled);
+    assertTrue(tried <= 3, "at most the free attempts were checked, however parallel: " + tried);
+  }
+
+  @Test
+  void parallelLoginsBelowTheThresholdAreNeverThrottled(Vertx vertx) {
+    HttpApi api = start(vertx, new JsonObject().put("loginPerIp", 1000),
+        new JsonObject().put("loginFailuresBeforeThrottle", 100));
+    String email = "many-" + UUID.randomUUID() + "@azora.test";
+    api.register(email, "violet-harbor-42", "Many", null);
+    io.vertx.ext.web.client.WebClient client = io.vertx.ext.web.client.WebClient.create(vertx);
+    java.util.List<io.vertx.core.Future<Integer>> logins = new java.util.ArrayList<>();
+    for (int i = 0; i < 16; i++) {
+      logins.add(client.post(api.port(), "127.0.0.1", "/api/auth/login")
+          .sendJsonObject(login(email, "violet-harbor-42")).map(r -> r.statusCode()));
+    }
+    io.vertx.core.Future.join(logins).await();
+    assertEquals(java.util.Collections.nCopies(16, 200), logins.stream().map(f -> f.result()).toList());
+  }
+
+  @Test
+  void forwardedForCountsOnlyBehindATrustedProxy(Vertx vertx) {
+    HttpApi api = start(vertx, new JsonObject().put("loginPerIp", 2).put("windowSeconds", 60),
+        new JsonObject().put("loginFailuresBeforeThrottle", 100));
+    // The test client is 127.0.0.1, configured as the trusted proxy: each forwarded client has its own budget.
+    for (String client : new String[] {"203.0.113.7", "203.0.113.8"}) {
+      for (int i = 0; i < 2; i++) {
+        forwarded(api, client).expectProblem(401, "unauthorized");
+      }
+      forwarded(api, client).expectProblem(429, "rate_limited");
+    }
+    // What the session records is the forwarded client, not the proxy.
+    String email = "xff-" + UUID.randomUUID() + "@azora.test";
+    String token = api.send(io.vertx.core.http.HttpMethod.POST, "/api/auth/register", null,
+        new JsonObject().put("email", email).put("password", "violet-harbor-42").put("name", "X").toBuffer(),
+        java.util.Map.of("X-Forwarded-For", "198.51.100.23")).expect(201).json().getString("accessToken");
+    assertEquals("198.51.100.23", api.get("/api/auth/sessions", token).json().getJsonArray("items")
+        .getJsonObject(0).getString("ip"));
+  }
+
+  static Response forwarded(HttpApi api, String client) {
+    return api.send(io.vertx.core.http.HttpMethod.POST, "/api/auth/login", null,
+        login("nobody@azora.test", "whatever-password").toBuffer(), java.util.Map.of("X-Forwarded-For", "10.9.9.9, " + client));
   }
 }

@@ -44,6 +44,7 @@ class GracefulShutdownTest {
     env.put("AZORA_REDIS_URL", shared.getJsonObject("redis").getString("url"));
     env.put("AZORA_REDIS_KEY_PREFIX", prefix + ":");
     env.put("AZORA_RATE_LIMIT_LOGIN_PER_IP", "100000");
+    env.put("AZORA_AUTH_LOGIN_FAILURES_BEFORE_THROTTLE", "1000");  // 24 logins at once to one account
     Process node = pb.start();
     try {
       HttpApi api = new HttpApi(vertx, port);
