@@ -1,7 +1,6 @@
 package io.azora.gateway;
 
 import io.azora.platform.AzoraConfig;
-import io.azora.platform.RequestContext;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;
 import io.vertx.circuitbreaker.OpenCircuitException;
@@ -59,9 +58,9 @@ final class Api {
     return config;
   }
 
-  /** Delivery options for a domain call made while serving this request. */
+  /** Delivery options for domain calls: the timeout (request id and trace are added by the bus interceptor). */
   DeliveryOptions delivery() {
-    return RequestContext.deliveryOptions(config.http().serviceTimeoutMs());
+    return new DeliveryOptions().setSendTimeout(config.http().serviceTimeoutMs());
   }
 
   Vertx vertx() {

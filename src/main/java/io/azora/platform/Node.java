@@ -80,6 +80,7 @@ public final class Node {
         ? builder.withClusterManager(new HazelcastClusterManager(hazelcast(typed.node()))).buildClustered()
         : Future.succeededFuture(builder.build());
     return vertx.compose(v -> {
+      v.eventBus().addOutboundInterceptor(RequestContext::propagate);
       Node node = new Node(v, registry);
       if (typed.node().cluster()) {
         NodeHealth.of(v).register("cluster", () -> ((VertxInternal) v).clusterManager().isActive()

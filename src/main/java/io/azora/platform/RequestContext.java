@@ -3,7 +3,7 @@ package io.azora.platform;
 import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.DeliveryContext;
 import io.vertx.core.internal.ContextInternal;
 
 import java.util.Map;
@@ -68,17 +68,23 @@ public final class RequestContext {
     set(headers.get(REQUEST_ID), headers.get(TRACEPARENT));
   }
 
-  /** Delivery options that carry the current request id and trace across the bus. */
-  public static DeliveryOptions deliveryOptions(long timeoutMs) {
-    DeliveryOptions options = new DeliveryOptions().setSendTimeout(timeoutMs);
+  /**
+   * An outbound event-bus interceptor (installed once per Vert.x instance by {@link Node}): every message
+   * sent while serving a request carries its request id and trace as headers, so service proxies can be
+   * created once and still propagate them.
+   */
+  public static void propagate(DeliveryContext<Object> delivery) {
     String id = requestId();
     if (id != null) {
-      options.addHeader(REQUEST_ID, id);
+      MultiMap headers = delivery.message().headers();
+      if (!headers.contains(REQUEST_ID)) {
+        headers.add(REQUEST_ID, id);
+      }
+      String tp = traceparent();
+      if (tp != null && !headers.contains(TRACEPARENT)) {
+        headers.add(TRACEPARENT, tp);
+      }
     }
-    String tp = traceparent();
-    if (tp != null) {
-      options.addHeader(TRACEPARENT, tp);
-    }
-    return options;
+    delivery.next();
   }
 }
