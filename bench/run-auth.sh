@@ -23,6 +23,9 @@ trap cleanup EXIT
 # Fresh bench databases each run.
 for db in azora_bench_auth; do psql -d postgres -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)"; done
 
+if curl -fs -o /dev/null http://127.0.0.1:4000/api/health; then
+  echo "port 4000 is taken by another server: stop it first" >&2; exit 1
+fi
 echo "== starting Azora (gateway + auth, real PostgreSQL and Redis)" >&2
 AZORA_DATABASE_HOST=127.0.0.1 AZORA_DATABASE_AUTH=azora_bench_auth AZORA_REDIS_URL=redis://127.0.0.1:6379 \
 AZORA_REDIS_KEY_PREFIX="azora-bench:" AZORA_MANAGEMENT_PORT=0 AZORA_LOG_LEVEL=WARN \
@@ -30,7 +33,11 @@ AZORA_RATE_LIMIT_ANONYMOUS=100000000 AZORA_RATE_LIMIT_AUTHENTICATED=100000000 AZ
 AZORA_AUTH_LOGIN_FAILURES_BEFORE_THROTTLE=1000000 \
   java -jar target/azora.jar >"$WORK/azora.log" 2>&1 &
 AZORA_PID=$!
-for i in $(seq 1 120); do curl -fs -o /dev/null http://127.0.0.1:4000/api/health && break; sleep 0.5; done
+for i in $(seq 1 120); do
+  curl -fs -o /dev/null http://127.0.0.1:4000/api/health && break
+  kill -0 "$AZORA_PID" 2>/dev/null || { tail -5 "$WORK/azora.log" >&2; exit 1; }
+  sleep 0.5
+done
 
 echo "== registering $USERS users" >&2
 # One printf per user, so parallel jobs never interleave their lines.
