@@ -40,9 +40,6 @@ final class AuthServiceImpl implements AuthService {
   private static final Set<String> SELF_SERVICE_ROLES = Set.of("student", "instructor", "employer");
   private static final Set<String> ROLES = Set.of("student", "instructor", "employer", "admin");
   private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s.]+(\\.[^@\\s.]+)+");
-  private static final int MFA_CHALLENGE_SECONDS = 300;
-  private static final int MFA_MAX_ATTEMPTS = 5;
-  private static final int RECOVERY_CODES = 10;
 
   private final Vertx vertx;
   private final Pool pool;
@@ -53,6 +50,7 @@ final class AuthServiceImpl implements AuthService {
   private final Passwords passwords;
   private final GoogleSignIn google;
   private final AuthRepository repo = new AuthRepository();
+  private final Mfa mfa;
 
   AuthServiceImpl(Vertx vertx, Pool pool, Redis redis, AzoraConfig config, SigningKeys keys, GoogleSignIn google) {
     this.vertx = vertx;
@@ -63,6 +61,7 @@ final class AuthServiceImpl implements AuthService {
     this.keys = keys;
     this.passwords = new Passwords(this.config.passwordMinLength(), this.config.passwordMaxLength());
     this.google = google;
+    this.mfa = new Mfa(pool, this.config, repo);
   }
 
   // Registration and login
@@ -136,62 +135,27 @@ final class AuthServiceImpl implements AuthService {
 
   /** The last step of every sign-in: a second factor if the user has one, else a session. */
   private Future<JsonObject> signIn(User user, JsonObject client) {
-    return user.mfaEnabled() ? mfaChallenge(user) : pool.withTransaction(tx -> startSession(tx, user, client));
-  }
-
-  private Future<JsonObject> mfaChallenge(User user) {
-    String token = Secrets.token();
-    return repo.insertChallenge(pool, Secrets.sha256(token), user.id(),
-            OffsetDateTime.now().plusSeconds(MFA_CHALLENGE_SECONDS))
-        .compose(v -> {
-          ServiceException e = Problems.of(401, "mfa_required", "A second factor is required: send the code with the mfaToken");
-          e.getDebugInfo().put("mfaToken", token);
-          return Future.failedFuture(e);
-        });
+    return user.mfaEnabled() ? mfa.challenge(user) : pool.withTransaction(tx -> startSession(tx, user, client));
   }
 
   @Override
   public Future<JsonObject> verifyMfa(JsonObject request, JsonObject client) {
-    byte[] hash = Secrets.sha256(request.getString("mfaToken", ""));
-    String code = request.getString("code", "").trim();
-    // Attempts count per challenge and per account, and commit whether the code is right or not: the
-    // transaction returns an outcome (tokens, seconds to wait, or null) rather than failing.
-    return pool.<Object>withTransaction(tx -> repo.challengeForUpdate(tx, hash, MFA_MAX_ATTEMPTS)
-            .compose(userId -> userId == null ? Future.succeededFuture(null) : mfaAttempt(tx, hash, userId, code, client)))
-        .compose(outcome -> {
-          if (outcome instanceof JsonObject tokens) {
-            return Future.succeededFuture(tokens);
-          }
-          if (outcome instanceof Long wait) {
-            return Future.failedFuture(Problems.tooMany("Too many wrong codes for this account; try again later", wait));
-          }
-          return Future.failedFuture(Problems.unauthorized("Invalid or expired MFA token or code"));
-        });
+    return mfa.verify(request, client, this::startSession);
   }
 
-  private Future<Object> mfaAttempt(SqlClient tx, byte[] challenge, UUID userId, String code, JsonObject client) {
-    String subject = "mfa:" + userId;
-    return repo.countAttempt(tx, subject, config.loginFailuresBeforeThrottle(), config.loginThrottleBaseSeconds(),
-            config.loginThrottleMaxSeconds())
-        .compose(wait -> wait > 0 ? Future.succeededFuture(wait) : repo.byIdForUpdate(tx, userId)
-            .compose(user -> secondFactor(tx, user, code)
-                .compose(ok -> repo.challengeAttempt(tx, challenge, ok).map(ok))
-                .compose(ok -> ok
-                    ? repo.clearFailures(tx, subject).compose(v -> startSession(tx, user, client)).map(tokens -> (Object) tokens)
-                    : Future.succeededFuture(null))));
+  @Override
+  public Future<JsonObject> totpSetup(String userId) {
+    return mfa.setup(uuid(userId));
   }
 
-  /** Checks a TOTP code (each step once) or an unused recovery code, recording its use. */
-  private Future<Boolean> secondFactor(SqlClient tx, User user, String code) {
-    if (!user.mfaEnabled() || user.mfaSecret() == null) {
-      return Future.succeededFuture(false);
-    }
-    if (code.matches("\\d{" + Totp.DIGITS + "}")) {
-      long step = Totp.matchingStep(user.mfaSecret(), code, System.currentTimeMillis() / 1000, user.mfaLastStep());
-      return step < 0 ? Future.succeededFuture(false)
-          : repo.setMfa(tx, user.id(), user.mfaSecret(), true, step).map(true);
-    }
-    return repo.useRecoveryCode(tx, user.id(), Secrets.sha256(Secrets.normalizeRecoveryCode(code)));
+  @Override
+  public Future<JsonObject> totpEnable(String userId, String code) {
+    return mfa.enable(uuid(userId), code);
+  }
+
+  @Override
+  public Future<Void> totpDisable(String userId, String code) {
+    return mfa.disable(uuid(userId), code);
   }
 
   // Sessions and tokens
@@ -319,62 +283,6 @@ final class AuthServiceImpl implements AuthService {
     return (id == null ? Future.succeededFuture((User) null) : repo.setRoles(pool, id, new ArrayList<>(wanted)))
         .compose(user -> user == null ? Problems.fail(Problems.notFound("No such user"))
             : Future.succeededFuture(user.toJson()));
-  }
-
-  // TOTP
-
-  @Override
-  public Future<JsonObject> totpSetup(String userId) {
-    return pool.withTransaction(tx -> lockedUser(tx, userId).compose(user -> {
-      if (user.mfaEnabled()) {
-        return Problems.fail(Problems.conflict("MFA is already enabled; disable it first"));
-      }
-      String secret = Totp.newSecret();
-      return repo.setMfa(tx, user.id(), secret, false, 0).map(v -> new JsonObject().put("secret", secret)
-          .put("otpauthUri", Totp.otpauthUri(config.mfaIssuer(), user.email(), secret)));
-    }));
-  }
-
-  @Override
-  public Future<JsonObject> totpEnable(String userId, String code) {
-    return pool.withTransaction(tx -> lockedUser(tx, userId).compose(user -> {
-      if (user.mfaEnabled()) {
-        return Problems.fail(Problems.conflict("MFA is already enabled"));
-      }
-      if (user.mfaSecret() == null) {
-        return Problems.fail(Problems.conflict("Set up TOTP first (POST /api/auth/mfa/totp/setup)"));
-      }
-      long step = Totp.matchingStep(user.mfaSecret(), code, System.currentTimeMillis() / 1000, user.mfaLastStep());
-      if (step < 0) {
-        return Problems.fail(Problems.of(400, "invalid_code", "The code is wrong or was already used"));
-      }
-      List<String> codes = new ArrayList<>();
-      for (int i = 0; i < RECOVERY_CODES; i++) {
-        codes.add(Secrets.recoveryCode());
-      }
-      return repo.setMfa(tx, user.id(), user.mfaSecret(), true, step)
-          .compose(v -> repo.replaceRecoveryCodes(tx, user.id(),
-              codes.stream().map(c -> Secrets.sha256(Secrets.normalizeRecoveryCode(c))).toList()))
-          .map(v -> new JsonObject().put("recoveryCodes", new JsonArray(codes)));
-    }));
-  }
-
-  @Override
-  public Future<Void> totpDisable(String userId, String code) {
-    return pool.withTransaction(tx -> lockedUser(tx, userId).compose(user -> {
-      if (!user.mfaEnabled()) {
-        return Problems.fail(Problems.conflict("MFA is not enabled"));
-      }
-      return secondFactor(tx, user, code == null ? "" : code.trim()).compose(ok -> ok
-          ? repo.setMfa(tx, user.id(), null, false, 0).compose(v -> repo.replaceRecoveryCodes(tx, user.id(), List.of()))
-          : Problems.fail(Problems.of(400, "invalid_code", "The code is wrong or was already used")));
-    }));
-  }
-
-  private Future<User> lockedUser(SqlClient tx, String userId) {
-    UUID id = uuid(userId);
-    return (id == null ? Future.succeededFuture((User) null) : repo.byIdForUpdate(tx, id))
-        .compose(user -> user == null ? Problems.fail(Problems.notFound("No such user")) : Future.succeededFuture(user));
   }
 
   // Google sign-in
