@@ -115,15 +115,9 @@ class RateLimitTest {
             .put("loginThrottleMaxSeconds", 60));
     String email = "par-" + UUID.randomUUID() + "@azora.test";
     api.register(email, "violet-harbor-42", "Par", null);
-    io.vertx.ext.web.client.WebClient client = io.vertx.ext.web.client.WebClient.create(vertx);
-    java.util.List<io.vertx.core.Future<Integer>> guesses = new java.util.ArrayList<>();
-    for (int i = 0; i < 12; i++) {
-      guesses.add(client.post(api.port(), "127.0.0.1", "/api/auth/login")
-          .sendJsonObject(login(email, "guess-" + i)).map(r -> r.statusCode()));
-    }
-    io.vertx.core.Future.join(guesses).await();
-    long tried = guesses.stream().filter(f -> f.result() == 401).count();
-    long throttled = guesses.stream().filter(f -> f.result() == 429).count();
+    java.util.List<Integer> answers = atOnce(vertx, api, 12, i -> login(email, "guess-" + i));
+    long tried = answers.stream().filter(status -> status == 401).count();
+    long throttled = answers.stream().filter(status -> status == 429).count();
     assertEquals(12, tried + throttled);
     assertTrue(tried <= 3, "at most the free attempts were checked, however parallel: " + tried);
   }
@@ -134,14 +128,7 @@ class RateLimitTest {
         new JsonObject().put("loginFailuresBeforeThrottle", 100));
     String email = "many-" + UUID.randomUUID() + "@azora.test";
     api.register(email, "violet-harbor-42", "Many", null);
-    io.vertx.ext.web.client.WebClient client = io.vertx.ext.web.client.WebClient.create(vertx);
-    java.util.List<io.vertx.core.Future<Integer>> logins = new java.util.ArrayList<>();
-    for (int i = 0; i < 16; i++) {
-      logins.add(client.post(api.port(), "127.0.0.1", "/api/auth/login")
-          .sendJsonObject(login(email, "violet-harbor-42")).map(r -> r.statusCode()));
-    }
-    io.vertx.core.Future.join(logins).await();
-    assertEquals(java.util.Collections.nCopies(16, 200), logins.stream().map(f -> f.result()).toList());
+    assertEquals(java.util.Collections.nCopies(16, 200), atOnce(vertx, api, 16, i -> login(email, "violet-harbor-42")));
   }
 
   @Test
@@ -162,6 +149,17 @@ class RateLimitTest {
         java.util.Map.of("X-Forwarded-For", "198.51.100.23")).expect(201).json().getString("accessToken");
     assertEquals("198.51.100.23", api.get("/api/auth/sessions", token).json().getJsonArray("items")
         .getJsonObject(0).getString("ip"));
+  }
+
+  /** Sends {@code n} logins at once and returns their statuses. */
+  static java.util.List<Integer> atOnce(Vertx vertx, HttpApi api, int n, java.util.function.IntFunction<JsonObject> body) {
+    io.vertx.ext.web.client.WebClient client = io.vertx.ext.web.client.WebClient.create(vertx);
+    java.util.List<io.vertx.core.Future<Integer>> sent = new java.util.ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      sent.add(client.post(api.port(), "127.0.0.1", "/api/auth/login").sendJsonObject(body.apply(i)).map(r -> r.statusCode()));
+    }
+    io.vertx.core.Future.join(sent).await();
+    return sent.stream().map(io.vertx.core.Future::result).toList();
   }
 
   static Response forwarded(HttpApi api, String client) {
