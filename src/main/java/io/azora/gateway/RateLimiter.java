@@ -31,11 +31,11 @@ final class RateLimiter {
   record Decision(boolean denied, boolean allowed, int limit, long remaining, long resetSeconds) {
   }
 
-  private final Redis redis;
+  private final RedisLink redis;
   private final String prefix;
 
   RateLimiter(Redis redis, String prefix) {
-    this.redis = redis;
+    this.redis = new RedisLink(redis);
     this.prefix = prefix;
   }
 
