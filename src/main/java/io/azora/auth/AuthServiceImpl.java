@@ -36,7 +36,6 @@ final class AuthServiceImpl implements AuthService {
   private static final Logger log = LoggerFactory.getLogger(AuthServiceImpl.class);
 
   static final String SOURCE = "auth";
-  static final String KEYS_CHANGED = AuthService.KEYS_CHANGED;
   private static final Set<String> SELF_SERVICE_ROLES = Set.of("student", "instructor", "employer");
   private static final Set<String> ROLES = Set.of("student", "instructor", "employer", "admin");
   private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s.]+(\\.[^@\\s.]+)+");
@@ -322,7 +321,7 @@ final class AuthServiceImpl implements AuthService {
   public Future<JsonObject> rotateSigningKey() {
     return keys.rotate().map(kid -> {
       // Gateways reload the JWKS at once instead of waiting for a token with an unknown kid.
-      vertx.eventBus().publish(KEYS_CHANGED, kid);
+      vertx.eventBus().publish(AuthService.KEYS_CHANGED, kid);
       return new JsonObject().put("kid", kid);
     });
   }

@@ -54,10 +54,6 @@ final class Api {
     this.validator = validator;
   }
 
-  AzoraConfig config() {
-    return config;
-  }
-
   /** Delivery options for domain calls: the timeout (request id and trace are added by the bus interceptor). */
   DeliveryOptions delivery() {
     return new DeliveryOptions().setSendTimeout(config.http().serviceTimeoutMs());

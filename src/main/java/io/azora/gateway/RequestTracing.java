@@ -46,8 +46,9 @@ final class RequestTracing implements Handler<RoutingContext> {
       requestId = randomUuid();
     }
     String incoming = ctx.request().getHeader(RequestContext.TRACEPARENT);
-    String traceId = RequestContext.validTraceparent(incoming) ? incoming.substring(3, 35) : randomHex(16);
-    String flags = RequestContext.validTraceparent(incoming) ? incoming.substring(53, 55) : "01";
+    boolean continued = RequestContext.validTraceparent(incoming);
+    String traceId = continued ? incoming.substring(3, 35) : randomHex(16);
+    String flags = continued ? incoming.substring(53, 55) : "01";
     String traceparent = "00-" + traceId + "-" + randomHex(8) + "-" + flags;
     RequestContext.set(requestId, traceparent);
     MultiMap headers = ctx.response().headers();
