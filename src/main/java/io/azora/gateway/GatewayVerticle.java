@@ -69,6 +69,7 @@ public class GatewayVerticle extends VerticleBase {
     new HealthRoutes(vertx).mount(router);
     openApi.mount(router);
     new AuthRoutes(api).mount(router);
+    new FinanceRoutes(api).mount(router);
     router.route().last().handler(ctx -> ProblemJson.send(ctx, 404, "not_found", "No such endpoint"));
     router.route().failureHandler(ctx -> {
       int status = ctx.statusCode();

@@ -18,7 +18,7 @@ import java.util.List;
  */
 final class HealthRoutes {
 
-  static final List<String> DOMAINS = List.of("auth");
+  static final List<String> DOMAINS = List.of("auth", "finance");
   private final Vertx vertx;
 
   HealthRoutes(Vertx vertx) {

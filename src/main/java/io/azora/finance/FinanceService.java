@@ -1,0 +1,42 @@
+package io.azora.finance;
+
+import io.vertx.codegen.annotations.ProxyGen;
+import io.vertx.codegen.annotations.VertxGen;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The finance domain's contract on the event bus: wallets, the ledger, and (for other domains) escrow.
+ * Amounts are decimal strings of AZR. Failures are {@link io.vertx.serviceproxy.ServiceException}s whose
+ * code is the HTTP status (402 insufficient_funds, 409 idempotency_conflict...).
+ */
+@ProxyGen
+@VertxGen
+public interface FinanceService {
+
+  String ADDRESS = "azora.finance";
+
+  static FinanceService createProxy(Vertx vertx, DeliveryOptions options) {
+    return new FinanceServiceVertxEBProxy(vertx, ADDRESS, options);
+  }
+
+  /** {id, userId, balance, available, held, staked, earned, currency} of the user's wallet. */
+  Future<JsonObject> balance(String userId);
+
+  /** A page of the wallet's history, newest first: {items, nextCursor}; {@code type} may be null. */
+  Future<JsonObject> transactions(String userId, String type, int limit, String cursor);
+
+  /**
+   * Moves {toUserId, amount, memo?} from the user's wallet; {@code idempotencyKey} (may be null) names the
+   * transfer, so a retry with the same key never moves money twice.
+   */
+  Future<JsonObject> transfer(String userId, JsonObject request, String idempotencyKey);
+
+  /** An admin's grant of {amount, reason} from the treasury to {@code userId}, keyed like a transfer. */
+  Future<JsonObject> grant(String adminId, String userId, JsonObject request, String idempotencyKey);
+
+  /** {ok, entries, transfers, head, problems}: the whole ledger checked (admin). */
+  Future<JsonObject> verifyLedger();
+}

@@ -1,0 +1,64 @@
+package io.azora.finance;
+
+import io.azora.auth.AuthService;
+import io.azora.platform.AzoraConfig;
+import io.azora.platform.Databases;
+import io.azora.platform.Nexus;
+import io.azora.platform.NexusSubscription;
+import io.azora.platform.OutboxRelay;
+import io.azora.platform.Services;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+
+import java.util.Set;
+
+/**
+ * Wires finance: its database (azora_mint) and migrations, the system accounts and genesis, wallets
+ * opened on user.registered, the service on the bus, its outbox relay.
+ */
+public class FinanceVerticle extends VerticleBase {
+
+  private Pool pool;
+  private MessageConsumer<JsonObject> binding;
+  private MessageConsumer<Object> health;
+  private OutboxRelay relay;
+  private NexusSubscription registrations;
+
+  @Override
+  public Future<?> start() {
+    AzoraConfig config = AzoraConfig.from(config());
+    FinanceConfig finance = FinanceConfig.from(config());
+    AuthService auth = AuthService.createProxy(vertx, new DeliveryOptions().setSendTimeout(config.http().serviceTimeoutMs()));
+    return Databases.open(vertx, config.database(), "finance").compose(p -> {
+      pool = p;
+      FinanceServiceImpl service = new FinanceServiceImpl(new Wallets(vertx, pool, auth), new LedgerVerifier(pool));
+      return Genesis.run(pool, finance)
+          .compose(v -> Nexus.relay(vertx, pool, FinanceServiceImpl.SOURCE))
+          .compose(r -> {
+            relay = r;
+            return Nexus.subscribe(vertx, pool, "finance", "auth", Set.of("user.registered"),
+                (tx, event) -> Ledger.openWallet(tx, event.data().getString("userId")));
+          })
+          .compose(s -> {
+            registrations = s;
+            binding = Services.bind(vertx, FinanceService.ADDRESS, FinanceService.class, service);
+            health = Services.healthEndpoint(vertx, FinanceServiceImpl.SOURCE, pool);
+            return Future.all(binding.completion(), health.completion());
+          });
+    });
+  }
+
+  @Override
+  public Future<?> stop() {
+    return Future.join(
+            binding == null ? Future.succeededFuture() : binding.unregister(),
+            health == null ? Future.succeededFuture() : health.unregister(),
+            registrations == null ? Future.succeededFuture() : registrations.stop(),
+            relay == null ? Future.succeededFuture() : relay.stop())
+        .eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
+  }
+}

@@ -1,0 +1,137 @@
+package io.azora.finance;
+
+import io.azora.platform.DomainEvent;
+import io.azora.platform.Problems;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.pgclient.PgException;
+import io.vertx.serviceproxy.ServiceException;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The only way money moves: batches of {@link Posting}s through the database's post_transfers(), which
+ * locks, checks, appends to the hash chains and writes the batch's events in one statement. A batch is
+ * all-or-nothing and idempotent by its transfer ids.
+ */
+final class Ledger {
+
+  private static final String POST = """
+      SELECT transfer_id, created, created_at FROM post_transfers($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)""";
+  private static final String OPEN = """
+      INSERT INTO accounts (id, kind, code, owner_id, min_balance) VALUES ($1, $2, $3, $4, $5)
+      ON CONFLICT DO NOTHING""";
+
+  /** What post_transfers said about one transfer: new, or the earlier one with the same id. */
+  record Posted(UUID id, boolean created, OffsetDateTime createdAt) {
+  }
+
+  /** A refusal by the ledger (SQLSTATE AZxxx): {@code code} 402, 404, 409, 410 or 422, {@code subject} the id concerned. */
+  static final class Refusal extends RuntimeException {
+    final int code;
+    final String subject;
+
+    Refusal(int code, String subject, String message) {
+      super(message, null, false, false);
+      this.code = code;
+      this.subject = subject;
+    }
+
+    boolean concerns(UUID account) {
+      return account.toString().equals(subject);
+    }
+  }
+
+  private Ledger() {
+  }
+
+  /** Posts {@code batch} with {@code client} (a pool for its own transaction, or the caller's transaction). */
+  static Future<List<Posted>> post(SqlClient client, List<Posting> batch, String initiator, List<DomainEvent> events) {
+    int n = batch.size();
+    UUID[] ids = new UUID[n];
+    String[] types = new String[n];
+    String[] phases = new String[n];
+    UUID[] debits = new UUID[n];
+    UUID[] credits = new UUID[n];
+    Long[] amounts = new Long[n];
+    UUID[] pendings = new UUID[n];
+    String[] reasons = new String[n];
+    for (int i = 0; i < n; i++) {
+      Posting p = batch.get(i);
+      ids[i] = p.id();
+      types[i] = p.type();
+      phases[i] = p.phase();
+      debits[i] = p.debit();
+      credits[i] = p.credit();
+      amounts[i] = p.amount();
+      pendings[i] = p.pendingId();
+      reasons[i] = p.reason();
+    }
+    JsonArray envelopes = null;
+    if (events != null && !events.isEmpty()) {
+      envelopes = new JsonArray();
+      for (DomainEvent event : events) {
+        envelopes.add(event.toJson());
+      }
+    }
+    Tuple params = Tuple.tuple().addArrayOfUUID(ids).addArrayOfString(types).addArrayOfString(phases)
+        .addArrayOfUUID(debits).addArrayOfUUID(credits).addArrayOfLong(amounts).addArrayOfUUID(pendings)
+        .addArrayOfString(reasons).addUUID(initiator == null ? null : UUID.fromString(initiator))
+        .addValue(envelopes);
+    return client.preparedQuery(POST).execute(params)
+        .recover(err -> Future.failedFuture(refusal(err)))
+        .map(rows -> {
+          List<Posted> posted = new ArrayList<>(n);
+          for (Row row : rows) {
+            posted.add(new Posted(row.getUUID(0), row.getBoolean(1), row.getOffsetDateTime(2)));
+          }
+          return posted;
+        });
+  }
+
+  /** Opens an account if it does not exist yet (idempotent). */
+  static Future<Void> open(SqlClient client, UUID id, String kind, String code, String ownerId, Long minBalance) {
+    return client.preparedQuery(OPEN)
+        .execute(Tuple.of(id, kind, code, ownerId == null ? null : UUID.fromString(ownerId), minBalance))
+        .mapEmpty();
+  }
+
+  static Future<Void> openWallet(SqlClient client, String userId) {
+    return open(client, Accounts.wallet(userId), "wallet", null, userId, 0L);
+  }
+
+  private static Throwable refusal(Throwable err) {
+    if (err instanceof PgException pg) {
+      String state = pg.getSqlState();
+      if (state != null && state.startsWith("AZ") && !"AZ500".equals(state)) {
+        return new Refusal(Integer.parseInt(state.substring(2)), pg.getDetail(), pg.getErrorMessage());
+      }
+      if ("23505".equals(state) && "transfers_pkey".equals(pg.getConstraint())) {
+        // A twin batch with the same ids but other accounts committed first.
+        return new Refusal(409, null, "transfer ids already used for different transfers");
+      }
+    }
+    return err;
+  }
+
+  /** The contract's problem for a ledger refusal; other failures pass through (a 5xx at the gateway). */
+  static Throwable problem(Throwable err) {
+    if (!(err instanceof Refusal r)) {
+      return err;
+    }
+    ServiceException problem = switch (r.code) {
+      case 402 -> Problems.of(402, "insufficient_funds", "Not enough available AZR for this");
+      case 404 -> Problems.notFound("No such account or hold");
+      case 409 -> Problems.of(409, "idempotency_conflict", "This idempotency key was used for a different request");
+      case 410 -> Problems.conflict("This hold has already been settled");
+      default -> Problems.of(422, "unprocessable", r.getMessage());
+    };
+    return problem;
+  }
+}

@@ -1,0 +1,187 @@
+package io.azora.finance;
+
+import io.azora.auth.AuthService;
+import io.azora.platform.DomainEvent;
+import io.azora.platform.Ids;
+import io.azora.platform.Money;
+import io.azora.platform.OutboxRelay;
+import io.azora.platform.Problems;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.serviceproxy.ServiceException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/** Users' wallets: balances, history, and transfers between users. */
+final class Wallets {
+
+  static final Set<String> HISTORY_TYPES = Set.of("reward", "transfer", "purchase", "escrow", "stake", "fee");
+  private static final String BALANCES = """
+      SELECT w.balance, w.held, coalesce(s.balance, 0) AS staked
+      FROM accounts w LEFT JOIN accounts s ON s.id = $2 WHERE w.id = $1""";
+  // One row per entry on the wallet, newest first; voids are left out (nothing moved), the hold they
+  // ended shows as voided.
+  private static final String HISTORY = """
+      SELECT e.seq, t.id, t.type, t.phase, t.amount, t.debit_account, t.reason, t.created_at,
+             o.kind AS other_kind, o.code AS other_code, o.owner_id AS other_owner, r.phase AS resolution
+      FROM entries e
+      JOIN transfers t ON t.id = e.transfer_id
+      JOIN accounts o ON o.id = CASE WHEN t.debit_account = e.account_id THEN t.credit_account ELSE t.debit_account END
+      LEFT JOIN transfers r ON r.pending_id = t.id
+      WHERE e.account_id = $1 AND t.phase <> 'void_pending' AND ($2::text IS NULL OR t.type = $2)
+        AND ($3::bigint IS NULL OR e.seq < $3)
+      ORDER BY e.seq DESC LIMIT $4""";
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final AuthService auth;
+
+  Wallets(Vertx vertx, Pool pool, AuthService auth) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.auth = auth;
+  }
+
+  Future<JsonObject> balance(String userId) {
+    UUID wallet = Accounts.wallet(userId);
+    Tuple params = Tuple.of(wallet, Accounts.stake(userId));
+    // A wallet opens on user.registered; a user seen before that event gets it here.
+    return pool.preparedQuery(BALANCES).execute(params)
+        .compose(rows -> rows.size() > 0 ? Future.succeededFuture(rows) : Ledger.openWallet(pool, userId)
+            .compose(v -> pool.preparedQuery(BALANCES).execute(params)))
+        .map(rows -> {
+          Row row = rows.iterator().next();
+          long balance = row.getLong("balance");
+          long held = row.getLong("held");
+          return new JsonObject().put("id", wallet.toString()).put("userId", userId)
+              .put("balance", Money.format(balance)).put("available", Money.format(balance - held))
+              .put("held", Money.format(held)).put("staked", Money.format(row.getLong("staked")))
+              .put("earned", "0").put("currency", "AZR");
+        });
+  }
+
+  Future<JsonObject> transactions(String userId, String type, int limit, String cursor) {
+    if (type != null && !HISTORY_TYPES.contains(type)) {
+      return Problems.fail(Problems.invalid("type", "must be one of " + HISTORY_TYPES));
+    }
+    Long before;
+    try {
+      before = cursor == null ? null : Long.parseLong(new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8));
+    } catch (IllegalArgumentException e) {
+      return Problems.fail(Problems.invalid("cursor", "is not a cursor this server gave"));
+    }
+    UUID wallet = Accounts.wallet(userId);
+    return pool.preparedQuery(HISTORY).execute(Tuple.of(wallet, type, before, limit)).map(rows -> {
+      JsonArray items = new JsonArray();
+      long lastSeq = 0;
+      for (Row row : rows) {
+        lastSeq = row.getLong("seq");
+        items.add(item(row, wallet));
+      }
+      String next = rows.size() == limit
+          ? Base64.getUrlEncoder().withoutPadding().encodeToString(Long.toString(lastSeq).getBytes(StandardCharsets.UTF_8))
+          : null;
+      return new JsonObject().put("items", items).put("nextCursor", next);
+    });
+  }
+
+  private static JsonObject item(Row row, UUID wallet) {
+    String phase = row.getString("phase");
+    String status = switch (phase) {
+      case "pending" -> row.getString("resolution") == null ? "pending"
+          : "post_pending".equals(row.getString("resolution")) ? "settled" : "voided";
+      default -> "completed";
+    };
+    JsonObject item = new JsonObject().put("id", row.getUUID("id").toString()).put("type", row.getString("type"))
+        .put("amount", Money.format(row.getLong("amount")))
+        .put("direction", wallet.equals(row.getUUID("debit_account")) ? "debit" : "credit")
+        .put("reason", row.getString("reason")).put("status", status)
+        .put("createdAt", row.getOffsetDateTime("created_at").toInstant().toString());
+    String counterparty = switch (row.getString("other_kind")) {
+      case "wallet", "escrow" -> row.getUUID("other_owner").toString();
+      case "stake" -> "staking";
+      default -> row.getString("other_code");
+    };
+    return item.put("counterparty", counterparty);
+  }
+
+  /**
+   * Moves AZR between two users' wallets. With an idempotency key the transfer's id follows from
+   * (sender, key): a retry finds the first transfer instead of making a second.
+   */
+  Future<JsonObject> transfer(String userId, JsonObject request, String idempotencyKey) {
+    String to = request.getString("toUserId");
+    if (userId.equals(to)) {
+      return Problems.fail(Problems.invalid("toUserId", "cannot transfer to yourself"));
+    }
+    return send(userId, Accounts.wallet(userId), to, request, "transfer", idempotencyKey);
+  }
+
+  /** An operator's grant from the treasury to a user (support credit, airdrop), keyed like a transfer. */
+  Future<JsonObject> grant(String adminId, String userId, JsonObject request, String idempotencyKey) {
+    return send(adminId, Accounts.TREASURY, userId, request, "grant", idempotencyKey);
+  }
+
+  private Future<JsonObject> send(String initiator, UUID from, String to, JsonObject request, String kind,
+                                  String idempotencyKey) {
+    long amount;
+    try {
+      amount = Money.parsePositive(request.getValue("amount"), "amount");
+      UUID.fromString(to);
+    } catch (ServiceException e) {
+      return Future.failedFuture(e);
+    } catch (IllegalArgumentException | NullPointerException e) {
+      return Problems.fail(Problems.invalid("toUserId", "must be a user id"));
+    }
+    String reason = request.getString(request.containsKey("memo") ? "memo" : "reason");
+    UUID id = idempotencyKey == null ? UUID.randomUUID() : Ids.derive(kind, initiator, idempotencyKey);
+    Posting posting = Posting.posted(id, "transfer", from, Accounts.wallet(to), amount, reason);
+    DomainEvent event = DomainEvent.create(FinanceServiceImpl.SOURCE, "transfer.completed", new JsonObject()
+        .put("transferId", id.toString()).put("fromUserId", from.equals(Accounts.TREASURY) ? null : initiator)
+        .put("toUserId", to).put("amount", Money.format(amount)).put("reason", reason));
+    return post(initiator, to, posting, event, true)
+        .map(posted -> new JsonObject().put("id", id.toString()).put("type", "transfer")
+            .put("amount", Money.format(amount)).put("direction", "debit").put("reason", reason)
+            .put("status", "completed").put("counterparty", to)
+            .put("createdAt", posted.createdAt().toInstant().toString()));
+  }
+
+  /** Posts a transfer to {@code to}'s wallet, opening it first if its user.registered has not arrived yet. */
+  private Future<Ledger.Posted> post(String initiator, String to, Posting posting, DomainEvent event, boolean retry) {
+    return Ledger.post(pool, List.of(posting), initiator, List.of(event))
+        .map(posted -> {
+          if (posted.get(0).created()) {
+            OutboxRelay.nudge(vertx, FinanceServiceImpl.SOURCE);
+          }
+          return posted.get(0);
+        })
+        .recover(err -> {
+          if (retry && err instanceof Ledger.Refusal r && r.code == 404) {
+            if (r.concerns(Accounts.wallet(to))) {
+              return ensureUser(to).compose(v -> Ledger.openWallet(pool, to))
+                  .compose(v -> post(initiator, to, posting, event, false));
+            }
+            if (r.concerns(Accounts.wallet(initiator))) {
+              return Ledger.openWallet(pool, initiator).compose(v -> post(initiator, to, posting, event, false));
+            }
+          }
+          return Future.failedFuture(Ledger.problem(err));
+        });
+  }
+
+  /** 404 unless auth knows the user: money never goes to a wallet nobody can open. */
+  private Future<Void> ensureUser(String userId) {
+    return auth.profile(userId).<Void>mapEmpty().recover(err -> err instanceof ServiceException se && se.failureCode() == 404
+        ? Problems.fail(Problems.notFound("No user " + userId))
+        : Future.failedFuture(err));
+  }
+}

@@ -1,0 +1,49 @@
+package io.azora.gateway;
+
+import io.azora.finance.FinanceService;
+import io.azora.gateway.Api.Access;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.function.Function;
+
+import static io.azora.gateway.Api.caller;
+
+/** API.md's Finance section: HTTP in, FinanceService calls on the bus, HTTP out. No domain logic here. */
+final class FinanceRoutes {
+
+  private final Api api;
+  private final FinanceService finance;
+  /** Verifying reads the whole ledger: minutes for a large one. */
+  private final FinanceService slowFinance;
+
+  FinanceRoutes(Api api) {
+    this.api = api;
+    this.finance = FinanceService.createProxy(api.vertx(), api.delivery());
+    this.slowFinance = FinanceService.createProxy(api.vertx(), api.delivery().setSendTimeout(300_000));
+  }
+
+  private <T> Handler<RoutingContext> call(int status, Function<RoutingContext, Future<T>> call) {
+    return api.respond(status, "finance", call);
+  }
+
+  void mount(Router r) {
+    r.get("/api/wallet/balance").handler(api.guard(Access.USER))
+        .handler(call(200, ctx -> finance.balance(caller(ctx).userId())));
+    r.get("/api/transactions").handler(api.guard(Access.USER)).handler(api.validate("transactions"))
+        .handler(call(200, ctx -> finance.transactions(caller(ctx).userId(), ctx.queryParams().get("type"),
+            Api.limit(ctx), ctx.queryParams().get("cursor"))));
+    r.post("/api/wallet/transfers").handler(api.guard(Access.USER)).handler(api.validate("transfer"))
+        .handler(api.idempotent())
+        .handler(call(201, ctx -> finance.transfer(caller(ctx).userId(), ExactAmounts.body(ctx, "amount"),
+            ctx.request().getHeader(Idempotency.HEADER))));
+    r.post("/api/admin/wallets/:userId/grants").handler(api.guard(Access.ADMIN)).handler(api.validate("grant"))
+        .handler(api.idempotent())
+        .handler(call(201, ctx -> finance.grant(caller(ctx).userId(), ctx.pathParam("userId"),
+            ExactAmounts.body(ctx, "amount"), ctx.request().getHeader(Idempotency.HEADER))));
+    r.get("/api/ledger/verify").handler(api.guard(Access.ADMIN))
+        .handler(call(200, ctx -> slowFinance.verifyLedger()));
+  }
+}
