@@ -142,11 +142,15 @@ BEGIN
 
   -- Lock every account involved, in id order (no deadlocks between batches).
   SELECT array_agg(DISTINCT a) INTO involved FROM unnest(debits || credits) AS a;
-  SELECT count(*) INTO locked FROM (SELECT id FROM accounts WHERE id = ANY(involved) ORDER BY id FOR UPDATE) l;
-  IF locked < cardinality(involved) THEN
+  LOOP
+    SELECT count(*) INTO locked FROM (SELECT id FROM accounts WHERE id = ANY(involved) ORDER BY id FOR UPDATE) l;
+    EXIT WHEN locked = cardinality(involved);
     SELECT x INTO missing FROM unnest(involved) x WHERE NOT EXISTS (SELECT 1 FROM accounts WHERE id = x) LIMIT 1;
-    RAISE EXCEPTION 'unknown account %', missing USING ERRCODE = 'AZ404', DETAIL = missing::text;
-  END IF;
+    IF missing IS NOT NULL THEN
+      RAISE EXCEPTION 'unknown account %', missing USING ERRCODE = 'AZ404', DETAIL = missing::text;
+    END IF;
+    -- The account was opened by another transaction meanwhile: lock again, it is there now.
+  END LOOP;
 
   -- Idempotency, checked under the locks so a concurrent twin of this batch is seen once it commits.
   SELECT count(*) INTO found_count FROM transfers WHERE id = ANY(p_ids);

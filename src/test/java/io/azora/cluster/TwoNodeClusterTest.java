@@ -1,5 +1,6 @@
 package io.azora.cluster;
 
+import io.azora.support.ChildNode;
 import io.azora.support.HttpApi;
 import io.azora.support.TestInfra;
 import io.azora.support.TestNode;
@@ -12,9 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.io.File;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.UUID;
 
@@ -28,8 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ExtendWith(VertxExtension.class)
 class TwoNodeClusterTest {
 
-  static Process authNode;
-  static Path authLog;
+  static ChildNode authNode;
   static TestNode gateway;
   static String prefix;
 
@@ -37,23 +35,8 @@ class TwoNodeClusterTest {
   static void startCluster() throws Exception {
     prefix = TestNode.newPrefix();
     String clusterName = "azora-test-" + UUID.randomUUID();
-    JsonObject shared = TestInfra.overrides(prefix);
-    JsonObject db = shared.getJsonObject("database");
-
-    authLog = Files.createTempFile("azora-auth-node", ".log");
-    ProcessBuilder pb = new ProcessBuilder(javaBin(), "-cp", System.getProperty("java.class.path"),
-        "io.azora.platform.Main", "--cluster")
-        .redirectErrorStream(true).redirectOutput(authLog.toFile());
-    Map<String, String> env = pb.environment();
-    env.put("AZORA_VERTICLES", "auth");
-    env.put("AZORA_NODE_CLUSTER_NAME", clusterName);
-    env.put("AZORA_MANAGEMENT_PORT", "0");
-    env.put("AZORA_DATABASE_HOST", db.getString("host"));
-    env.put("AZORA_DATABASE_PORT", String.valueOf(db.getInteger("port")));
-    env.put("AZORA_DATABASE_AUTH", db.getString("auth"));
-    env.put("AZORA_REDIS_URL", shared.getJsonObject("redis").getString("url"));
-    env.put("AZORA_REDIS_KEY_PREFIX", shared.getJsonObject("redis").getString("keyPrefix"));
-    authNode = pb.start();
+    authNode = ChildNode.start(prefix, 0, Map.of("AZORA_VERTICLES", "auth", "AZORA_NODE_CLUSTER_NAME", clusterName),
+        "--cluster");
 
     int port = TestInfra.freePort();
     JsonObject config = TestNode.config(prefix, port, new JsonObject()
@@ -67,16 +50,9 @@ class TwoNodeClusterTest {
       gateway.close();
     }
     if (authNode != null) {
-      authNode.destroy();  // SIGTERM: the node drains and leaves the cluster
-      if (!authNode.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
-        authNode.destroyForcibly();
-      }
+      authNode.close();  // SIGTERM: the node drains and leaves the cluster
     }
     TestInfra.dropDatabases(prefix);
-  }
-
-  static String javaBin() {
-    return System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
   }
 
   @Test
@@ -97,7 +73,7 @@ class TwoNodeClusterTest {
     long deadline = System.currentTimeMillis() + 5000;
     String line = null;
     while (line == null && System.currentTimeMillis() < deadline) {
-      line = Files.readAllLines(authLog).stream()
+      line = Files.readAllLines(authNode.log).stream()
           .filter(l -> l.contains("\"requestId\":\"" + requestId + "\"") && l.contains("Registered user")).findFirst()
           .orElse(null);
       Thread.sleep(100);
@@ -109,21 +85,13 @@ class TwoNodeClusterTest {
   static void awaitAuthUp(HttpApi api) throws Exception {
     long deadline = System.currentTimeMillis() + 90_000;
     while (System.currentTimeMillis() < deadline) {
-      assertTrue(authNode.isAlive(), () -> "auth node died: " + readLog());
+      assertTrue(authNode.process.isAlive(), () -> "auth node died: " + authNode.log());
       JsonObject health = api.get("/api/health", null).json();
       if ("up".equals(health.getJsonObject("services").getString("auth"))) {
         return;
       }
       Thread.sleep(250);
     }
-    throw new AssertionError("auth node never became reachable over the cluster: " + readLog());
-  }
-
-  static String readLog() {
-    try {
-      return Files.readString(authLog);
-    } catch (Exception e) {
-      return e.toString();
-    }
+    throw new AssertionError("auth node never became reachable over the cluster: " + authNode.log());
   }
 }
