@@ -62,10 +62,8 @@ final class LedgerVerifier {
           if (!t.getLong("held").equals(t.getLong("incoming"))) {
             check.problem("pending debits " + t.getLong("held") + " differ from pending credits " + t.getLong("incoming"));
           }
-          if (t.getLong("entries") != 2 * t.getLong("transfers")) {
-            check.problem(t.getLong("entries") + " entries for " + t.getLong("transfers") + " transfers (2 each expected)");
-          }
           check.transfers = t.getLong("transfers");
+          check.chains = t.getLong("chains");
           return conn.prepare(ENTRIES).compose(statement -> walk(statement.cursor(), check))
               .compose(v -> conn.query(HEADS).execute())
               .map(heads -> check.report(heads));
@@ -83,6 +81,8 @@ final class LedgerVerifier {
   private static final class Check {
     final JsonArray problems = new JsonArray();
     long transfers;
+    long chains;
+    long chainsSeen;
     long entries;
     UUID account;
     long seq;
@@ -115,6 +115,14 @@ final class LedgerVerifier {
 
     Future<Void> finish() {
       closeAccount();
+      // Each transfer has exactly two entries: entries are unique per (transfer, account) and belong to
+      // the transfer's two accounts, so the count settles it.
+      if (entries != 2 * transfers) {
+        problem(entries + " entries for " + transfers + " transfers (2 each expected)");
+      }
+      if (chainsSeen != chains) {
+        problem(chains + " accounts have entries, " + chainsSeen + " chains were found");
+      }
       return Future.succeededFuture();
     }
 
@@ -180,6 +188,7 @@ final class LedgerVerifier {
       if (account == null) {
         return;
       }
+      chainsSeen++;
       if (last.getLong("account_entries") != seq || last.getLong("account_balance") != balance
           || last.getLong("account_held") != held || last.getLong("account_incoming") != incoming) {
         problem("account " + account + ": its totals differ from the sum of its entries");

@@ -52,7 +52,7 @@ class WalletTest {
         .put("token", tokens.getString("accessToken"));
   }
 
-  static void grant(HttpApi api, String userId, String amount) {
+  static void grant(HttpApi api, String admin, String userId, String amount) {
     api.post("/api/admin/wallets/" + userId + "/grants", admin,
         new JsonObject().put("amount", amount).put("reason", "test funds")).expect(201);
   }
@@ -84,7 +84,7 @@ class WalletTest {
   void transferMovesExactAmountsAndBothSidesSeeIt(HttpApi api) {
     JsonObject alice = newUser(api);
     JsonObject bob = newUser(api);
-    grant(api, alice.getString("id"), "100");
+    grant(api, admin, alice.getString("id"), "100");
 
     JsonObject sent = transfer(api, alice, bob.getString("id"), "12.5", null).expect(201).json();
     assertEquals("transfer", sent.getString("type"));
@@ -95,7 +95,7 @@ class WalletTest {
     // The smallest unit, sent as a JSON number, arrives exactly.
     transfer(api, alice, bob.getString("id"), 0.00000001, null).expect(201);
     // A number with more digits than a double holds (17) is still exact.
-    grant(api, alice.getString("id"), "987654400");
+    grant(api, admin, alice.getString("id"), "987654400");
     transfer(api, alice, bob.getString("id"), new java.math.BigDecimal("987654321.98765432"), null).expect(201);
 
     assertEquals("165.51234567", balance(api, alice).getString("balance"));
@@ -120,7 +120,7 @@ class WalletTest {
   void historyPagesWithACursor(HttpApi api) {
     JsonObject user = newUser(api);
     for (int i = 1; i <= 5; i++) {
-      grant(api, user.getString("id"), String.valueOf(i));
+      grant(api, admin, user.getString("id"), String.valueOf(i));
     }
     JsonObject page = api.get("/api/transactions?limit=2", user.getString("token")).expect(200).json();
     assertEquals("5", page.getJsonArray("items").getJsonObject(0).getString("amount"), "newest first");
@@ -143,7 +143,7 @@ class WalletTest {
   void overdraftIsRefusedAndNothingMoves(HttpApi api) {
     JsonObject alice = newUser(api);
     JsonObject bob = newUser(api);
-    grant(api, alice.getString("id"), "10");
+    grant(api, admin, alice.getString("id"), "10");
     transfer(api, alice, bob.getString("id"), "10.00000001", null).expectProblem(402, "insufficient_funds");
     transfer(api, bob, alice.getString("id"), "1", null).expectProblem(402, "insufficient_funds");
     assertEquals("10", balance(api, alice).getString("balance"));
@@ -155,7 +155,7 @@ class WalletTest {
   @Test
   void badTransfersAreClearFourHundreds(HttpApi api) {
     JsonObject alice = newUser(api);
-    grant(api, alice.getString("id"), "5");
+    grant(api, admin, alice.getString("id"), "5");
     String bob = newUser(api).getString("id");
     for (Object amount : new Object[] {"0", "-1", "1.123456789", "abc", "1e3", 0, -2, 0.000000001, true}) {
       transfer(api, alice, bob, amount, null).expectProblem(400, "validation_failed");
@@ -174,7 +174,7 @@ class WalletTest {
   void idempotencyKeyMovesMoneyOnceEvenWhenRedisForgets(HttpApi api, Vertx vertx) throws Exception {
     JsonObject alice = newUser(api);
     JsonObject bob = newUser(api);
-    grant(api, alice.getString("id"), "50");
+    grant(api, admin, alice.getString("id"), "50");
     String key = "pay-" + UUID.randomUUID();
 
     JsonObject first = transfer(api, alice, bob.getString("id"), "20", key).expect(201).json();
@@ -206,7 +206,7 @@ class WalletTest {
   void ledgerVerifiesForAdminsOnly(HttpApi api) {
     JsonObject alice = newUser(api);
     JsonObject bob = newUser(api);
-    grant(api, alice.getString("id"), "3");
+    grant(api, admin, alice.getString("id"), "3");
     transfer(api, alice, bob.getString("id"), "1", null).expect(201);
     JsonObject report = api.get("/api/ledger/verify", admin).expect(200).json();
     assertEquals(Boolean.TRUE, report.getBoolean("ok"), report::encodePrettily);
