@@ -1,0 +1,68 @@
+package io.azora.finance;
+
+import io.azora.platform.AzoraConfig;
+import io.azora.platform.Databases;
+import io.azora.support.ChildNode;
+import io.azora.support.HttpApi;
+import io.azora.support.TestInfra;
+import io.azora.support.TestNode;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.sqlclient.Pool;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * kill -9 in the middle of the transfer load, then a restart: clients retry what lost its answer with
+ * the same Idempotency-Key, and afterwards every invariant of the concurrency test still holds.
+ */
+@ExtendWith(VertxExtension.class)
+class LedgerCrashTest {
+
+  @Test
+  void killedMidLoadAndRestartedLosesAndDoublesNothing(Vertx vertx) throws Exception {
+    String prefix = TestNode.newPrefix();
+    int port = TestInfra.freePort();
+    Map<String, String> env = Map.of("AZORA_AUTH_ADMIN_EMAIL", WalletTest.ADMIN_EMAIL,
+        "AZORA_AUTH_ADMIN_PASSWORD", WalletTest.ADMIN_PASSWORD);
+    HttpApi api = new HttpApi(vertx, port);
+    ChildNode node = ChildNode.start(prefix, port, env);
+    try {
+      node.awaitHealthy(api);
+      String admin = api.login(WalletTest.ADMIN_EMAIL, WalletTest.ADMIN_PASSWORD).getString("accessToken");
+      List<JsonObject> users = LedgerConcurrencyTest.fundedUsers(api, admin, 100, 1000);
+
+      TransferLoad load = new TransferLoad(vertx, port, users, 7, true, 64);
+      Future<Void> running = load.run(10_000, 64);
+      long deadline = System.currentTimeMillis() + 60_000;
+      while (load.accepted.size() < 2000 && System.currentTimeMillis() < deadline) {
+        Thread.sleep(20);
+      }
+      assertTrue(load.accepted.size() >= 2000, "load was running before the kill");
+      node.kill();
+      int acceptedAtKill = load.accepted.size();
+
+      node = ChildNode.start(prefix, port, env);
+      node.awaitHealthy(api);
+      running.await(10, TimeUnit.MINUTES);
+      load.close();
+      assertTrue(load.retries.get() > 0, "some requests lost their answers and were retried");
+      assertTrue(load.accepted.size() > acceptedAtKill, "the load carried on after the restart");
+
+      AzoraConfig config = AzoraConfig.from(TestInfra.overrides(prefix));
+      Pool finance = Databases.pool(vertx, config.database(), config.database().nameOf("finance"));
+      LedgerConcurrencyTest.assertInvariants(api, admin, users, 1000, load, finance);
+    } finally {
+      node.kill();
+      TestInfra.dropDatabases(prefix);
+    }
+  }
+}
