@@ -34,6 +34,21 @@ public interface FinanceService {
    */
   Future<JsonObject> transfer(String userId, JsonObject request, String idempotencyKey);
 
+  /** Locks {amount, days: 30|90|365} from the wallet: {id, amount, days, rewardRate, status, startDate, unlockDate}. */
+  Future<JsonObject> stake(String userId, JsonObject request, String idempotencyKey);
+
+  /** Withdraws a stake: principal, plus the term's reward once unlocked. */
+  Future<JsonObject> unstake(String userId, String stakeId);
+
+  /**
+   * The reward of a verified activity {activityId, activityType} (mined now if not yet): {id, walletId,
+   * activityId, activityType, tokensEarned, minedAt, created}; 422 if the platform never verified it.
+   */
+  Future<JsonObject> startMining(String userId, JsonObject request);
+
+  /** {maxSupply, totalSupply, mined, epoch, currentMultiplier, rewardsThisEpoch, epochRewards, dailyCap}. */
+  Future<JsonObject> miningStats();
+
   /** An admin's grant of {amount, reason} from the treasury to {@code userId}, keyed like a transfer. */
   Future<JsonObject> grant(String adminId, String userId, JsonObject request, String idempotencyKey);
 

@@ -10,10 +10,14 @@ final class FinanceServiceImpl implements FinanceService {
 
   private final Wallets wallets;
   private final LedgerVerifier verifier;
+  private final Mining mining;
+  private final Staking staking;
 
-  FinanceServiceImpl(Wallets wallets, LedgerVerifier verifier) {
+  FinanceServiceImpl(Wallets wallets, LedgerVerifier verifier, Mining mining, Staking staking) {
     this.wallets = wallets;
     this.verifier = verifier;
+    this.mining = mining;
+    this.staking = staking;
   }
 
   @Override
@@ -29,6 +33,26 @@ final class FinanceServiceImpl implements FinanceService {
   @Override
   public Future<JsonObject> transfer(String userId, JsonObject request, String idempotencyKey) {
     return wallets.transfer(userId, request, idempotencyKey);
+  }
+
+  @Override
+  public Future<JsonObject> stake(String userId, JsonObject request, String idempotencyKey) {
+    return staking.stake(userId, request, idempotencyKey);
+  }
+
+  @Override
+  public Future<JsonObject> unstake(String userId, String stakeId) {
+    return staking.unstake(userId, stakeId);
+  }
+
+  @Override
+  public Future<JsonObject> startMining(String userId, JsonObject request) {
+    return mining.start(userId, request);
+  }
+
+  @Override
+  public Future<JsonObject> miningStats() {
+    return mining.stats();
   }
 
   @Override

@@ -27,6 +27,7 @@ public class FinanceVerticle extends VerticleBase {
   private MessageConsumer<Object> health;
   private OutboxRelay relay;
   private NexusSubscription registrations;
+  private NexusSubscription verifiedActivities;
 
   @Override
   public Future<?> start() {
@@ -35,7 +36,9 @@ public class FinanceVerticle extends VerticleBase {
     AuthService auth = AuthService.createProxy(vertx, new DeliveryOptions().setSendTimeout(config.http().serviceTimeoutMs()));
     return Databases.open(vertx, config.database(), "finance").compose(p -> {
       pool = p;
-      FinanceServiceImpl service = new FinanceServiceImpl(new Wallets(vertx, pool, auth), new LedgerVerifier(pool));
+      Mining mining = new Mining(vertx, pool, finance);
+      FinanceServiceImpl service = new FinanceServiceImpl(new Wallets(vertx, pool, auth), new LedgerVerifier(pool),
+          mining, new Staking(pool, finance));
       return Genesis.run(pool, finance)
           .compose(v -> Nexus.relay(vertx, pool, FinanceServiceImpl.SOURCE))
           .compose(r -> {
@@ -45,6 +48,12 @@ public class FinanceVerticle extends VerticleBase {
           })
           .compose(s -> {
             registrations = s;
+            // Proof-of-Knowledge: what education verifies, finance rewards, exactly once per activity.
+            return Nexus.subscribe(vertx, pool, "finance", "education", Set.of("assessment.passed", "course.completed"),
+                mining::onVerified);
+          })
+          .compose(s -> {
+            verifiedActivities = s;
             binding = Services.bind(vertx, FinanceService.ADDRESS, FinanceService.class, service);
             health = Services.healthEndpoint(vertx, FinanceServiceImpl.SOURCE, pool);
             return Future.all(binding.completion(), health.completion());
@@ -58,6 +67,7 @@ public class FinanceVerticle extends VerticleBase {
             binding == null ? Future.succeededFuture() : binding.unregister(),
             health == null ? Future.succeededFuture() : health.unregister(),
             registrations == null ? Future.succeededFuture() : registrations.stop(),
+            verifiedActivities == null ? Future.succeededFuture() : verifiedActivities.stop(),
             relay == null ? Future.succeededFuture() : relay.stop())
         .eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
   }

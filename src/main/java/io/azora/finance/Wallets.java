@@ -26,7 +26,9 @@ final class Wallets {
 
   static final Set<String> HISTORY_TYPES = Set.of("reward", "transfer", "purchase", "escrow", "stake", "fee");
   private static final String BALANCES = """
-      SELECT w.balance, w.held, coalesce(s.balance, 0) AS staked
+      SELECT w.balance, w.held, coalesce(s.balance, 0) AS staked,
+             (SELECT coalesce(sum(tokens), 0) FROM mining_rewards WHERE user_id = w.owner_id)::bigint
+               + (SELECT coalesce(sum(reward), 0) FROM stakes WHERE user_id = w.owner_id)::bigint AS earned
       FROM accounts w LEFT JOIN accounts s ON s.id = $2 WHERE w.id = $1""";
   // One row per entry on the wallet, newest first; voids are left out (nothing moved), the hold they
   // ended shows as voided.
@@ -65,7 +67,7 @@ final class Wallets {
           return new JsonObject().put("id", wallet.toString()).put("userId", userId)
               .put("balance", Money.format(balance)).put("available", Money.format(balance - held))
               .put("held", Money.format(held)).put("staked", Money.format(row.getLong("staked")))
-              .put("earned", "0").put("currency", "AZR");
+              .put("earned", Money.format(row.getLong("earned"))).put("currency", "AZR");
         });
   }
 

@@ -191,9 +191,18 @@ final class Api {
             return Future.failedFuture(e);
           }
         })
-        .onSuccess(value -> send(ctx, status, value))
+        .onSuccess(value -> send(ctx, status != 0 ? status
+            : Boolean.TRUE.equals(((JsonObject) value).remove("created")) ? 201 : 200, value))
         .onFailure(err -> ProblemJson.fail(ctx, err instanceof OpenCircuitException
             ? new TimeoutException(domain + " is unavailable") : err));
+  }
+
+  /**
+   * Like {@link #respond} for calls that may find an earlier result: the domain's JSON says
+   * {@code created}; answered 201 if this call made the thing, 200 if it already existed.
+   */
+  Handler<RoutingContext> respondCreatedOrFound(String domain, Function<RoutingContext, Future<JsonObject>> call) {
+    return respond(0, domain, call);
   }
 
   private CircuitBreaker breaker(String domain) {

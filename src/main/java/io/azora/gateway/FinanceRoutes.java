@@ -39,6 +39,16 @@ final class FinanceRoutes {
         .handler(api.idempotent())
         .handler(call(201, ctx -> finance.transfer(caller(ctx).userId(), ExactAmounts.body(ctx, "amount"),
             ctx.request().getHeader(Idempotency.HEADER))));
+    r.post("/api/wallet/stake").handler(api.guard(Access.USER)).handler(api.validate("stake"))
+        .handler(api.idempotent())
+        .handler(call(201, ctx -> finance.stake(caller(ctx).userId(), ExactAmounts.body(ctx, "amount"),
+            ctx.request().getHeader(Idempotency.HEADER))));
+    r.post("/api/wallet/stakes/:id/unstake").handler(api.guard(Access.USER)).handler(api.validate("unstake"))
+        .handler(call(200, ctx -> finance.unstake(caller(ctx).userId(), ctx.pathParam("id"))));
+    r.post("/api/mining/start").handler(api.guard(Access.USER)).handler(api.validate("startMining"))
+        .handler(api.respondCreatedOrFound("finance", ctx -> finance.startMining(caller(ctx).userId(), Api.body(ctx))));
+    r.get("/api/mining/stats").handler(api.guard(Access.PUBLIC))
+        .handler(call(200, ctx -> finance.miningStats()));
     r.post("/api/admin/wallets/:userId/grants").handler(api.guard(Access.ADMIN)).handler(api.validate("grant"))
         .handler(api.idempotent())
         .handler(call(201, ctx -> finance.grant(caller(ctx).userId(), ctx.pathParam("userId"),

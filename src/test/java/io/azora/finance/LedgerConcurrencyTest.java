@@ -1,7 +1,5 @@
 package io.azora.finance;
 
-import io.azora.platform.AzoraConfig;
-import io.azora.platform.Databases;
 import io.azora.platform.Money;
 import io.azora.support.HttpApi;
 import io.azora.support.NodeExtension;
@@ -47,7 +45,7 @@ class LedgerConcurrencyTest {
     load.run(10_000, 64).await(10, TimeUnit.MINUTES);
     load.close();
 
-    assertInvariants(api, admin, users, FUNDS, load, financeDatabase(vertx));
+    assertInvariants(api, admin, users, FUNDS, load, node.node().database(vertx, "finance"));
   }
 
   static List<JsonObject> fundedUsers(HttpApi api, String admin, int count, long funds) {
@@ -59,11 +57,6 @@ class LedgerConcurrencyTest {
       users.add(user);
     }
     return users;
-  }
-
-  static Pool financeDatabase(Vertx vertx) throws Exception {
-    AzoraConfig config = AzoraConfig.from(node.node().config);
-    return Databases.pool(vertx, config.database(), config.database().nameOf("finance"));
   }
 
   /** What clients saw must be exactly what the ledger holds. */

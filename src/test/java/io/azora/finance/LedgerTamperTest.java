@@ -37,7 +37,7 @@ class LedgerTamperTest {
     String transferId = WalletTest.transfer(api, alice, bob.getString("id"), "15", null).expect(201).json().getString("id");
     assertEquals(Boolean.TRUE, verify(api, admin).getBoolean("ok"));
 
-    Pool db = financeDatabase(vertx);
+    Pool db = node.node().database(vertx, "finance");
     // Immutable: the database itself refuses edits and deletions of transfers and entries.
     PgException refused = assertThrows(PgException.class, () -> sql(db, "UPDATE transfers SET amount = 1 WHERE id = '" + transferId + "'"));
     assertTrue(refused.getMessage().contains("immutable"));
@@ -78,11 +78,6 @@ class LedgerTamperTest {
     assertEquals(Boolean.FALSE, report.getBoolean("ok"));
     assertTrue(report.getJsonArray("problems").encode().contains(problem), report::encodePrettily);
     return report;
-  }
-
-  static Pool financeDatabase(Vertx vertx) {
-    io.azora.platform.AzoraConfig config = io.azora.platform.AzoraConfig.from(node.node().config);
-    return io.azora.platform.Databases.pool(vertx, config.database(), config.database().nameOf("finance"));
   }
 
   static void sql(Pool db, String statement) throws Exception {

@@ -72,6 +72,12 @@ public final class TestNode implements AutoCloseable {
     }
   }
 
+  /** A pool on this node's database of {@code domain}, for checks behind the API (close it after). */
+  public io.vertx.sqlclient.Pool database(Vertx vertx, String domain) {
+    io.azora.platform.AzoraConfig typed = io.azora.platform.AzoraConfig.from(config);
+    return io.azora.platform.Databases.pool(vertx, typed.database(), typed.database().nameOf(domain));
+  }
+
   public Vertx vertx() {
     return node.vertx();
   }

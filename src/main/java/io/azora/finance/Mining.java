@@ -1,0 +1,192 @@
+package io.azora.finance;
+
+import io.azora.platform.DomainEvent;
+import io.azora.platform.Ids;
+import io.azora.platform.Money;
+import io.azora.platform.Nexus;
+import io.azora.platform.OutboxRelay;
+import io.azora.platform.Problems;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Proof-of-Knowledge mining: each activity education verifies (assessment.passed, course.completed)
+ * mints exactly one reward to its learner, however often the event arrives, within the learner's daily
+ * cap and the maximum supply. Every mint takes the mining_state row lock, which orders mints and keeps
+ * the supply check and the mint in one step.
+ */
+final class Mining {
+
+  private static final Logger log = LoggerFactory.getLogger(Mining.class);
+  static final Set<String> TYPES = Set.of("assessment_passed", "course_completion");
+  private static final String RECORD = """
+      INSERT INTO verified_activities (user_id, activity_type, activity_id, difficulty, score, event_id)
+      VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING""";
+  private static final String VERIFIED = """
+      SELECT difficulty, score FROM verified_activities WHERE user_id = $1 AND activity_type = $2 AND activity_id = $3""";
+  private static final String REWARD = """
+      SELECT id, tokens, mined_at FROM mining_rewards WHERE user_id = $1 AND activity_type = $2 AND activity_id = $3""";
+  private static final String MINED_TODAY = """
+      SELECT coalesce(sum(tokens), 0)::bigint FROM mining_rewards
+      WHERE user_id = $1 AND mined_at >= date_trunc('day', now(), 'UTC')""";
+  private static final String SUPPLY = "SELECT -balance FROM accounts WHERE id = $1";
+  private static final String INSERT_REWARD = """
+      INSERT INTO mining_rewards (id, user_id, activity_type, activity_id, tokens, epoch) VALUES ($1, $2, $3, $4, $5, $6)
+      RETURNING mined_at""";
+  private static final String COUNT = "UPDATE mining_state SET rewards = rewards + $1, mined = mined + $2";
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final FinanceConfig config;
+  private final MiningRewards rewards;
+
+  Mining(Vertx vertx, Pool pool, FinanceConfig config) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.config = config;
+    this.rewards = new MiningRewards(config.mining());
+  }
+
+  /** Takes the mint lock; answers (rewards so far, AZR mined so far). All minting goes through here first. */
+  static Future<long[]> lockMinting(SqlClient tx) {
+    return tx.query("SELECT rewards, mined FROM mining_state FOR UPDATE").execute()
+        .map(rows -> {
+          Row row = rows.iterator().next();
+          return new long[] {row.getLong(0), row.getLong(1)};
+        });
+  }
+
+  /** What minting may still add: the maximum supply minus the AZR issued (read under the mint lock). */
+  static Future<Long> supplyRoom(SqlClient tx, long maxSupply) {
+    return tx.preparedQuery(SUPPLY).execute(Tuple.of(Accounts.ISSUANCE))
+        .map(rows -> Math.max(0, maxSupply - rows.iterator().next().getLong(0)));
+  }
+
+  /** Nexus: education verified an activity. Records it and mines its reward, in the inbox's transaction. */
+  Future<Void> onVerified(SqlClient tx, DomainEvent event) {
+    JsonObject data = event.data();
+    boolean course = "course.completed".equals(event.type());
+    String type = course ? "course_completion" : "assessment_passed";
+    String userId = data.getString("userId");
+    String activityId = data.getString(course ? "courseId" : "assessmentId");
+    String difficulty = data.getString("difficulty", data.getString("level", "beginner"));
+    BigDecimal score;
+    try {
+      UUID.fromString(userId);
+      score = data.getValue("score") == null ? null : new BigDecimal(String.valueOf(data.getValue("score")));
+    } catch (RuntimeException e) {
+      score = null;
+      userId = null;
+    }
+    if (userId == null || activityId == null) {
+      // A malformed event would otherwise block the feed forever; it is logged and skipped.
+      log.error("Skipping {} {}: no valid userId/activity id in {}", event.type(), event.id(), data);
+      return Future.succeededFuture();
+    }
+    String learner = userId;
+    BigDecimal s = score;
+    return tx.preparedQuery(RECORD).execute(Tuple.of(UUID.fromString(learner), type, activityId, difficulty, s,
+            UUID.fromString(event.id())))
+        .compose(v -> mine(tx, learner, type, activityId, difficulty, s))
+        .onSuccess(v -> OutboxRelay.nudge(vertx, FinanceServiceImpl.SOURCE))
+        .mapEmpty();
+  }
+
+  /**
+   * POST /mining/start: the reward of an activity the platform verified for this user (mined now if it
+   * was not yet); 422 for an activity never verified. {@code created} says whether this call mined it.
+   */
+  Future<JsonObject> start(String userId, JsonObject request) {
+    String type = request.getString("activityType");
+    String activityId = request.getString("activityId");
+    if (!TYPES.contains(type)) {
+      return Problems.fail(Problems.invalid("activityType", "must be one of " + TYPES));
+    }
+    return pool.withTransaction(tx -> tx.preparedQuery(VERIFIED)
+            .execute(Tuple.of(UUID.fromString(userId), type, activityId))
+            .compose(rows -> {
+              if (rows.size() == 0) {
+                return Problems.fail(Problems.of(422, "activity_not_verified",
+                    "This activity has not been verified for you (a passed assessment or a completed course)"));
+              }
+              Row row = rows.iterator().next();
+              return mine(tx, userId, type, activityId, row.getString("difficulty"), row.getBigDecimal("score"));
+            }))
+        .onSuccess(r -> OutboxRelay.nudge(vertx, FinanceServiceImpl.SOURCE));
+  }
+
+  /** Mines the activity's reward once; a second call answers the first reward (created = false). */
+  private Future<JsonObject> mine(SqlClient tx, String userId, String type, String activityId, String difficulty,
+                                  BigDecimal score) {
+    UUID user = UUID.fromString(userId);
+    return lockMinting(tx).compose(state -> tx.preparedQuery(REWARD).execute(Tuple.of(user, type, activityId))
+        .compose(existing -> {
+          if (existing.size() > 0) {
+            Row row = existing.iterator().next();
+            return Future.succeededFuture(result(row.getUUID("id"), userId, type, activityId, row.getLong("tokens"),
+                row.getOffsetDateTime("mined_at").toInstant().toString(), false));
+          }
+          int epoch = rewards.epoch(state[0]);
+          long computed = rewards.reward(type, difficulty, score, epoch);
+          return tx.preparedQuery(MINED_TODAY).execute(Tuple.of(user))
+              .compose(today -> supplyRoom(tx, config.maxSupply()).map(room -> {
+                long dailyRoom = Math.max(0, config.mining().dailyCap() - today.iterator().next().getLong(0));
+                return Math.min(computed, Math.min(dailyRoom, room));
+              }))
+              .compose(tokens -> record(tx, userId, type, activityId, epoch, tokens));
+        }));
+  }
+
+  private Future<JsonObject> record(SqlClient tx, String userId, String type, String activityId, int epoch, long tokens) {
+    UUID id = Ids.derive("reward", userId, type, activityId);
+    JsonObject data = new JsonObject().put("userId", userId).put("activityType", type).put("activityId", activityId)
+        .put("rewardId", id.toString()).put("tokens", Money.format(tokens)).put("epoch", epoch);
+    DomainEvent event = DomainEvent.create(FinanceServiceImpl.SOURCE, "tokens.mined", data);
+    return tx.preparedQuery(INSERT_REWARD).execute(Tuple.of(id, UUID.fromString(userId), type, activityId, tokens, epoch))
+        .compose(rows -> {
+          String minedAt = rows.iterator().next().getOffsetDateTime(0).toInstant().toString();
+          Future<?> moved = tokens == 0
+              ? Nexus.emit(tx, FinanceServiceImpl.SOURCE, event.type(), data)
+              : Ledger.openWallet(tx, userId).compose(v -> Ledger.post(tx, List.of(Posting.posted(id, "reward",
+                  Accounts.ISSUANCE, Accounts.wallet(userId), tokens, "Proof-of-Knowledge: " + type.replace('_', ' '))),
+                  null, List.of(event)));
+          return moved.compose(v -> tx.preparedQuery(COUNT).execute(Tuple.of(tokens > 0 ? 1 : 0, tokens)))
+              .map(v -> result(id, userId, type, activityId, tokens, minedAt, true));
+        });
+  }
+
+  private static JsonObject result(UUID id, String userId, String type, String activityId, long tokens, String minedAt,
+                                   boolean created) {
+    return new JsonObject().put("id", id.toString()).put("walletId", Accounts.wallet(userId).toString())
+        .put("activityId", activityId).put("activityType", type).put("tokensEarned", Money.format(tokens))
+        .put("minedAt", minedAt).put("created", created);
+  }
+
+  /** GET /mining/stats. */
+  Future<JsonObject> stats() {
+    return pool.query("SELECT rewards, mined, (SELECT -balance FROM accounts WHERE code = 'issuance') AS supply FROM mining_state")
+        .execute().map(rows -> {
+          Row row = rows.iterator().next();
+          long count = row.getLong("rewards");
+          int epoch = rewards.epoch(count);
+          return new JsonObject().put("maxSupply", Money.format(config.maxSupply()))
+              .put("totalSupply", Money.format(row.getLong("supply"))).put("mined", Money.format(row.getLong("mined")))
+              .put("epoch", epoch).put("currentMultiplier", MiningRewards.multiplier(epoch).toPlainString())
+              .put("rewardsThisEpoch", count - epoch * config.mining().epochRewards())
+              .put("epochRewards", config.mining().epochRewards())
+              .put("dailyCap", Money.format(config.mining().dailyCap()));
+        });
+  }
+}
