@@ -7,7 +7,21 @@ import java.math.BigDecimal;
 import java.util.Map;
 
 /** The {@code finance} section of the configuration; amounts in minor units, factors as exact decimals. */
-record FinanceConfig(long initialSupply, long maxSupply, Mining mining, Map<Integer, BigDecimal> stakingRates) {
+record FinanceConfig(long initialSupply, long maxSupply, Mining mining, Map<Integer, BigDecimal> stakingRates,
+                     Stripe stripe) {
+
+  /** Card payments: where Stripe is, the keys, the AZR price, and how long and how often to try. */
+  record Stripe(String apiKey, String apiBase, String webhookSecret, BigDecimal priceUsdPerAzr, String currency,
+                long minimumCents, int timeoutMs, int maxRetries) {
+    boolean enabled() {
+      return !apiKey.isBlank();
+    }
+
+    @Override
+    public String toString() {
+      return "Stripe[apiBase=" + apiBase + ", apiKey=***, webhookSecret=***, price=" + priceUsdPerAzr + "]";
+    }
+  }
 
   /** Proof-of-Knowledge reward parameters (see {@link MiningRewards}). */
   record Mining(BigDecimal courseCompletionBase, BigDecimal courseCompletionWeight, BigDecimal assessmentPassedBase,
@@ -30,10 +44,14 @@ record FinanceConfig(long initialSupply, long maxSupply, Mining mining, Map<Inte
     // Percent a year, kept as a fraction.
     Map<Integer, BigDecimal> rates = Map.of(
         30, percent(s, "rate30Days", "5"), 90, percent(s, "rate90Days", "10"), 365, percent(s, "rate365Days", "15"));
+    JsonObject st = f.getJsonObject("stripe", new JsonObject());
+    Stripe stripe = new Stripe(st.getString("apiKey", ""), st.getString("apiBase", "https://api.stripe.com"),
+        st.getString("webhookSecret", ""), decimal(st, "priceUsdPerAzr", "0.10"), st.getString("currency", "usd"),
+        st.getLong("minimumCents", 50L), st.getInteger("timeoutMs", 10_000), st.getInteger("maxRetries", 2));
     return new FinanceConfig(
         Money.parse(f.getValue("initialSupply", "100000000"), "finance.initialSupply"),
         Money.parse(f.getValue("maxSupply", "1000000000"), "finance.maxSupply"),
-        mining, rates);
+        mining, rates, stripe);
   }
 
   private static BigDecimal decimal(JsonObject o, String key, String fallback) {

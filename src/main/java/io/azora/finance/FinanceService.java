@@ -49,6 +49,15 @@ public interface FinanceService {
   /** {maxSupply, totalSupply, mined, epoch, currentMultiplier, rewardsThisEpoch, epochRewards, dailyCap}. */
   Future<JsonObject> miningStats();
 
+  /** {azrAmount} → a Stripe PaymentIntent: {paymentIntentId, clientSecret, amountCents, currency, azrAmount, status}. */
+  Future<JsonObject> createPaymentIntent(String userId, JsonObject request, String idempotencyKey);
+
+  /** The caller's own payment intent and its status. */
+  Future<JsonObject> paymentIntent(String userId, String intentId);
+
+  /** A Stripe webhook delivery: the raw payload and its Stripe-Signature header. */
+  Future<JsonObject> stripeWebhook(String payload, String signature);
+
   /** An admin's grant of {amount, reason} from the treasury to {@code userId}, keyed like a transfer. */
   Future<JsonObject> grant(String adminId, String userId, JsonObject request, String idempotencyKey);
 

@@ -12,8 +12,10 @@ final class FinanceServiceImpl implements FinanceService {
   private final LedgerVerifier verifier;
   private final Mining mining;
   private final Staking staking;
+  private final Payments payments;
 
-  FinanceServiceImpl(Wallets wallets, LedgerVerifier verifier, Mining mining, Staking staking) {
+  FinanceServiceImpl(Wallets wallets, LedgerVerifier verifier, Mining mining, Staking staking, Payments payments) {
+    this.payments = payments;
     this.wallets = wallets;
     this.verifier = verifier;
     this.mining = mining;
@@ -53,6 +55,21 @@ final class FinanceServiceImpl implements FinanceService {
   @Override
   public Future<JsonObject> miningStats() {
     return mining.stats();
+  }
+
+  @Override
+  public Future<JsonObject> createPaymentIntent(String userId, JsonObject request, String idempotencyKey) {
+    return payments.createIntent(userId, request, idempotencyKey);
+  }
+
+  @Override
+  public Future<JsonObject> paymentIntent(String userId, String intentId) {
+    return payments.intent(userId, intentId);
+  }
+
+  @Override
+  public Future<JsonObject> stripeWebhook(String payload, String signature) {
+    return payments.webhook(payload, signature);
   }
 
   @Override

@@ -18,11 +18,14 @@ final class FinanceRoutes {
   private final FinanceService finance;
   /** Verifying reads the whole ledger: minutes for a large one. */
   private final FinanceService slowFinance;
+  /** Calls to Stripe retry with back-off: up to three attempts of 10 s. */
+  private final FinanceService stripeFinance;
 
   FinanceRoutes(Api api) {
     this.api = api;
     this.finance = FinanceService.createProxy(api.vertx(), api.delivery());
     this.slowFinance = FinanceService.createProxy(api.vertx(), api.delivery().setSendTimeout(300_000));
+    this.stripeFinance = FinanceService.createProxy(api.vertx(), api.delivery().setSendTimeout(60_000));
   }
 
   private <T> Handler<RoutingContext> call(int status, Function<RoutingContext, Future<T>> call) {
@@ -49,6 +52,16 @@ final class FinanceRoutes {
         .handler(api.respondCreatedOrFound("finance", ctx -> finance.startMining(caller(ctx).userId(), Api.body(ctx))));
     r.get("/api/mining/stats").handler(api.guard(Access.PUBLIC))
         .handler(call(200, ctx -> finance.miningStats()));
+    r.post("/api/payments/intents").handler(api.guard(Access.USER)).handler(api.validate("createPaymentIntent"))
+        .handler(api.idempotent())
+        .handler(call(201, ctx -> stripeFinance.createPaymentIntent(caller(ctx).userId(), ExactAmounts.body(ctx, "azrAmount"),
+            ctx.request().getHeader(Idempotency.HEADER))));
+    r.get("/api/payments/intents/:id").handler(api.guard(Access.USER)).handler(api.validate("paymentIntent"))
+        .handler(call(200, ctx -> finance.paymentIntent(caller(ctx).userId(), ctx.pathParam("id"))));
+    // Stripe's deliveries: no token and no rate limit (the signature is the gate), the raw body as sent.
+    r.post("/api/payments/webhook").handler(call(200, ctx -> finance.stripeWebhook(
+        ctx.body().buffer() == null ? "" : ctx.body().buffer().toString(java.nio.charset.StandardCharsets.UTF_8),
+        ctx.request().getHeader("Stripe-Signature"))));
     r.post("/api/admin/wallets/:userId/grants").handler(api.guard(Access.ADMIN)).handler(api.validate("grant"))
         .handler(api.idempotent())
         .handler(call(201, ctx -> finance.grant(caller(ctx).userId(), ctx.pathParam("userId"),
