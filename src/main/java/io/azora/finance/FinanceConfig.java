@@ -7,8 +7,8 @@ import java.math.BigDecimal;
 import java.util.Map;
 
 /** The {@code finance} section of the configuration; amounts in minor units, factors as exact decimals. */
-record FinanceConfig(long initialSupply, long maxSupply, Mining mining, Map<Integer, BigDecimal> stakingRates,
-                     Stripe stripe) {
+record FinanceConfig(long initialSupply, long maxSupply, BigDecimal platformFee, Mining mining,
+                     Map<Integer, BigDecimal> stakingRates, Stripe stripe) {
 
   /** Card payments: where Stripe is, the keys, the AZR price, and how long and how often to try. */
   record Stripe(String apiKey, String apiBase, String webhookSecret, BigDecimal priceUsdPerAzr, String currency,
@@ -51,7 +51,7 @@ record FinanceConfig(long initialSupply, long maxSupply, Mining mining, Map<Inte
     return new FinanceConfig(
         Money.parse(f.getValue("initialSupply", "100000000"), "finance.initialSupply"),
         Money.parse(f.getValue("maxSupply", "1000000000"), "finance.maxSupply"),
-        mining, rates, stripe);
+        percent(f, "platformFeePercent", "10"), mining, rates, stripe);
   }
 
   private static BigDecimal decimal(JsonObject o, String key, String fallback) {

@@ -58,6 +58,23 @@ public interface FinanceService {
   /** A Stripe webhook delivery: the raw payload and its Stripe-Signature header. */
   Future<JsonObject> stripeWebhook(String payload, String signature);
 
+  // Escrow, for the marketplace. Transfer ids follow from contract and milestone: every call can be retried.
+
+  /** {contractId, employerId, milestones: [{id, amount}]}: holds every milestone in escrow, or none (402). */
+  Future<JsonObject> fundEscrow(JsonObject request);
+
+  /** {contractId, milestoneId, freelancerId}: pays the milestone to the freelancer minus the platform fee. */
+  Future<JsonObject> releaseMilestone(JsonObject request);
+
+  /** {contractId, milestoneId}: returns the milestone's hold to the employer. */
+  Future<JsonObject> refundMilestone(JsonObject request);
+
+  /** {contractId, freelancerId, freelancerShare: 0..100}: settles a dispute over everything still held. */
+  Future<JsonObject> splitEscrow(JsonObject request);
+
+  /** {contractId, accountId, held, milestones: [{milestoneId, amount, status}]}. */
+  Future<JsonObject> escrow(String contractId);
+
   /** An admin's grant of {amount, reason} from the treasury to {@code userId}, keyed like a transfer. */
   Future<JsonObject> grant(String adminId, String userId, JsonObject request, String idempotencyKey);
 

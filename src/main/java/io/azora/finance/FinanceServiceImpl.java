@@ -13,9 +13,12 @@ final class FinanceServiceImpl implements FinanceService {
   private final Mining mining;
   private final Staking staking;
   private final Payments payments;
+  private final Escrow escrow;
 
-  FinanceServiceImpl(Wallets wallets, LedgerVerifier verifier, Mining mining, Staking staking, Payments payments) {
+  FinanceServiceImpl(Wallets wallets, LedgerVerifier verifier, Mining mining, Staking staking, Payments payments,
+                     Escrow escrow) {
     this.payments = payments;
+    this.escrow = escrow;
     this.wallets = wallets;
     this.verifier = verifier;
     this.mining = mining;
@@ -70,6 +73,31 @@ final class FinanceServiceImpl implements FinanceService {
   @Override
   public Future<JsonObject> stripeWebhook(String payload, String signature) {
     return payments.webhook(payload, signature);
+  }
+
+  @Override
+  public Future<JsonObject> fundEscrow(JsonObject request) {
+    return escrow.fund(request);
+  }
+
+  @Override
+  public Future<JsonObject> releaseMilestone(JsonObject request) {
+    return escrow.release(request);
+  }
+
+  @Override
+  public Future<JsonObject> refundMilestone(JsonObject request) {
+    return escrow.refund(request);
+  }
+
+  @Override
+  public Future<JsonObject> splitEscrow(JsonObject request) {
+    return escrow.split(request);
+  }
+
+  @Override
+  public Future<JsonObject> escrow(String contractId) {
+    return escrow.state(contractId);
   }
 
   @Override

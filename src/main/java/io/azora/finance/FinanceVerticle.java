@@ -39,7 +39,8 @@ public class FinanceVerticle extends VerticleBase {
       Mining mining = new Mining(vertx, pool, finance);
       FinanceServiceImpl service = new FinanceServiceImpl(new Wallets(vertx, pool, auth), new LedgerVerifier(pool),
           mining, new Staking(pool, finance),
-          new Payments(vertx, pool, finance.stripe(), new StripeGateway(vertx, finance.stripe())));
+          new Payments(vertx, pool, finance.stripe(), new StripeGateway(vertx, finance.stripe())),
+          new Escrow(pool, finance));
       return Genesis.run(pool, finance)
           .compose(v -> Nexus.relay(vertx, pool, FinanceServiceImpl.SOURCE))
           .compose(r -> {

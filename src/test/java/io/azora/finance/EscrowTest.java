@@ -1,0 +1,171 @@
+package io.azora.finance;
+
+import io.azora.support.HttpApi;
+import io.azora.support.NodeExtension;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.serviceproxy.ServiceException;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Escrow as the marketplace will use it: FinanceService calls on the event bus, balances seen by the
+ * users through the gateway.
+ */
+class EscrowTest {
+
+  @RegisterExtension
+  static final NodeExtension node = NodeExtension.with(new JsonObject().put("auth", new JsonObject()
+      .put("adminEmail", WalletTest.ADMIN_EMAIL).put("adminPassword", WalletTest.ADMIN_PASSWORD)));
+
+  static String admin;
+  static FinanceService finance;
+
+  @BeforeAll
+  static void setUp() {
+    admin = node.api().login(WalletTest.ADMIN_EMAIL, WalletTest.ADMIN_PASSWORD).getString("accessToken");
+    finance = FinanceService.createProxy(node.node().vertx(), new DeliveryOptions().setSendTimeout(10_000));
+  }
+
+  static JsonObject await(Future<JsonObject> call) throws Exception {
+    return call.await(15, TimeUnit.SECONDS);
+  }
+
+  static ServiceException refused(Future<JsonObject> call) {
+    return assertThrows(ServiceException.class, () -> await(call));
+  }
+
+  static JsonObject contract(String contractId, JsonObject employer, String... amounts) {
+    JsonArray milestones = new JsonArray();
+    for (int i = 0; i < amounts.length; i++) {
+      milestones.add(new JsonObject().put("id", "m" + (i + 1)).put("amount", amounts[i]));
+    }
+    return new JsonObject().put("contractId", contractId).put("employerId", employer.getString("id")).put("milestones", milestones);
+  }
+
+  static JsonObject milestone(String contractId, String milestoneId, JsonObject freelancer) {
+    return new JsonObject().put("contractId", contractId).put("milestoneId", milestoneId)
+        .put("freelancerId", freelancer.getString("id"));
+  }
+
+  @Test
+  void fundReleaseAndRefund(HttpApi api) throws Exception {
+    JsonObject employer = WalletTest.newUser(api);
+    JsonObject freelancer = WalletTest.newUser(api);
+    WalletTest.grant(api, admin, employer.getString("id"), "1000");
+    String contractId = UUID.randomUUID().toString();
+
+    JsonObject funded = await(finance.fundEscrow(contract(contractId, employer, "300", "200")));
+    assertEquals("500", funded.getString("held"));
+    assertEquals(2, funded.getJsonArray("milestones").size());
+    JsonObject wallet = WalletTest.balance(api, employer);
+    assertEquals("1000", wallet.getString("balance"), "held money stays the employer's");
+    assertEquals("500", wallet.getString("held"));
+    assertEquals("500", wallet.getString("available"));
+    // Held money cannot be spent twice.
+    WalletTest.transfer(api, employer, freelancer.getString("id"), "600", null).expectProblem(402, "insufficient_funds");
+    // Funding again is the same funding.
+    assertEquals(funded, await(finance.fundEscrow(contract(contractId, employer, "300", "200"))));
+    assertEquals("500", WalletTest.balance(api, employer).getString("held"));
+
+    JsonObject released = await(finance.releaseMilestone(milestone(contractId, "m1", freelancer)));
+    assertEquals("300", released.getString("amount"));
+    assertEquals("30", released.getString("fee"));
+    assertEquals("270", released.getString("net"));
+    assertEquals("270", WalletTest.balance(api, freelancer).getString("balance"));
+    wallet = WalletTest.balance(api, employer);
+    assertEquals("700", wallet.getString("balance"));
+    assertEquals("200", wallet.getString("held"));
+    // A retried release changes nothing; a refund of a released milestone is refused.
+    assertEquals(released, await(finance.releaseMilestone(milestone(contractId, "m1", freelancer))));
+    assertEquals(409, refused(finance.refundMilestone(milestone(contractId, "m1", freelancer))).failureCode());
+    assertEquals("270", WalletTest.balance(api, freelancer).getString("balance"));
+
+    JsonObject refunded = await(finance.refundMilestone(milestone(contractId, "m2", freelancer)));
+    assertEquals("refunded", refunded.getString("status"));
+    wallet = WalletTest.balance(api, employer);
+    assertEquals("700", wallet.getString("balance"));
+    assertEquals("0", wallet.getString("held"));
+    assertEquals(409, refused(finance.releaseMilestone(milestone(contractId, "m2", freelancer))).failureCode());
+
+    JsonObject state = await(finance.escrow(contractId));
+    assertEquals("0", state.getString("held"));
+    assertEquals("released", state.getJsonArray("milestones").getJsonObject(0).getString("status"));
+    assertEquals("refunded", state.getJsonArray("milestones").getJsonObject(1).getString("status"));
+    // Both sides' histories show it.
+    JsonArray freelancerHistory = api.get("/api/transactions", freelancer.getString("token")).expect(200).json().getJsonArray("items");
+    assertEquals("fee", freelancerHistory.getJsonObject(0).getString("type"));
+    assertEquals("escrow", freelancerHistory.getJsonObject(1).getString("type"));
+    assertEquals(contractId, freelancerHistory.getJsonObject(1).getString("counterparty"));
+    assertVerified(api);
+  }
+
+  @Test
+  void fundingIsAllOrNothing(HttpApi api) throws Exception {
+    JsonObject employer = WalletTest.newUser(api);
+    WalletTest.grant(api, admin, employer.getString("id"), "100");
+    String contractId = UUID.randomUUID().toString();
+    ServiceException short_ = refused(finance.fundEscrow(contract(contractId, employer, "60", "50")));
+    assertEquals(402, short_.failureCode());
+    assertEquals("insufficient_funds", short_.getDebugInfo().getString("code"));
+    assertEquals("0", WalletTest.balance(api, employer).getString("held"), "no milestone held");
+    assertEquals(400, refused(finance.fundEscrow(contract(contractId, employer, "0"))).failureCode());
+    assertEquals(400, refused(finance.fundEscrow(new JsonObject().put("contractId", "x"))).failureCode());
+    assertEquals(404, refused(finance.releaseMilestone(milestone(contractId, "m9", employer))).failureCode());
+    // The same contract and milestone with another amount is not the same funding.
+    await(finance.fundEscrow(contract(contractId, employer, "60")));
+    assertEquals(409, refused(finance.fundEscrow(contract(contractId, employer, "61"))).failureCode());
+  }
+
+  @Test
+  void disputesSplitWhatIsStillHeld(HttpApi api) throws Exception {
+    JsonObject employer = WalletTest.newUser(api);
+    JsonObject freelancer = WalletTest.newUser(api);
+    WalletTest.grant(api, admin, employer.getString("id"), "1000");
+    String contractId = UUID.randomUUID().toString();
+    await(finance.fundEscrow(contract(contractId, employer, "100", "200", "300")));
+    await(finance.releaseMilestone(milestone(contractId, "m1", freelancer)));  // 90 to the freelancer
+
+    JsonObject split = new JsonObject().put("contractId", contractId).put("freelancerId", freelancer.getString("id"))
+        .put("freelancerShare", 30);
+    JsonObject settled = await(finance.splitEscrow(split));
+    // Of the 500 still held, 30 % (150) to the freelancer minus 10 % fee (15); 350 back to the employer.
+    assertEquals("135", settled.getString("toFreelancer"));
+    assertEquals("15", settled.getString("fee"));
+    assertEquals("350", settled.getString("toEmployer"));
+    assertEquals(settled, await(finance.splitEscrow(split)), "a retried split answers the same");
+    assertEquals(409, refused(finance.splitEscrow(split.copy().put("freelancerShare", 31))).failureCode());
+    assertEquals("225", WalletTest.balance(api, freelancer).getString("balance"));
+    JsonObject wallet = WalletTest.balance(api, employer);
+    assertEquals("750", wallet.getString("balance"));
+    assertEquals("0", wallet.getString("held"));
+    assertTrue(await(finance.escrow(contractId)).getJsonArray("milestones").stream()
+        .skip(1).allMatch(m -> "split".equals(((JsonObject) m).getString("status"))));
+    assertEquals(400, refused(finance.splitEscrow(split.copy().put("freelancerShare", 101))).failureCode());
+
+    // All to the employer: nothing moves to the freelancer, no fee.
+    String other = UUID.randomUUID().toString();
+    await(finance.fundEscrow(contract(other, employer, "50")));
+    JsonObject none = await(finance.splitEscrow(new JsonObject().put("contractId", other)
+        .put("freelancerId", freelancer.getString("id")).put("freelancerShare", 0)));
+    assertEquals("0", none.getString("toFreelancer"));
+    assertEquals("50", none.getString("toEmployer"));
+    assertEquals("750", WalletTest.balance(api, employer).getString("available"));
+    assertVerified(api);
+  }
+
+  static void assertVerified(HttpApi api) {
+    JsonObject report = api.get("/api/ledger/verify", admin).expect(200).json();
+    assertEquals(Boolean.TRUE, report.getBoolean("ok"), report::encodePrettily);
+  }
+}
