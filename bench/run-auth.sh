@@ -21,13 +21,13 @@ cleanup() {
 trap cleanup EXIT
 
 # Fresh bench databases each run.
-for db in azora_bench_auth; do psql -d postgres -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)"; done
+for db in azora_bench_auth azora_bench_mint; do psql -d postgres -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)"; done
 
 if curl -fs -o /dev/null http://127.0.0.1:4000/api/health; then
   echo "port 4000 is taken by another server: stop it first" >&2; exit 1
 fi
 echo "== starting Azora (gateway + auth, real PostgreSQL and Redis)" >&2
-AZORA_DATABASE_HOST=127.0.0.1 AZORA_DATABASE_AUTH=azora_bench_auth AZORA_REDIS_URL=redis://127.0.0.1:6379 \
+AZORA_DATABASE_HOST=127.0.0.1 AZORA_DATABASE_AUTH=azora_bench_auth AZORA_DATABASE_FINANCE=azora_bench_mint AZORA_REDIS_URL=redis://127.0.0.1:6379 \
 AZORA_REDIS_KEY_PREFIX="azora-bench:" AZORA_MANAGEMENT_PORT=0 AZORA_LOG_LEVEL=WARN \
 AZORA_RATE_LIMIT_ANONYMOUS=100000000 AZORA_RATE_LIMIT_AUTHENTICATED=100000000 AZORA_RATE_LIMIT_LOGIN_PER_IP=100000000 \
 AZORA_AUTH_LOGIN_FAILURES_BEFORE_THROTTLE=1000000 \
