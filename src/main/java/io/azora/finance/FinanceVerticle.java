@@ -37,7 +37,7 @@ public class FinanceVerticle extends VerticleBase {
     return Databases.open(vertx, config.database(), "finance").compose(p -> {
       pool = p;
       Mining mining = new Mining(vertx, pool, finance);
-      FinanceServiceImpl service = new FinanceServiceImpl(new Wallets(vertx, pool, auth), new LedgerVerifier(pool),
+      FinanceServiceImpl service = new FinanceServiceImpl(new Wallets(vertx, pool, auth, new LedgerBatcher(pool, 256, 2)), new LedgerVerifier(pool),
           mining, new Staking(pool, finance),
           new Payments(vertx, pool, finance.stripe(), new StripeGateway(vertx, finance.stripe())),
           new Escrow(pool, finance));

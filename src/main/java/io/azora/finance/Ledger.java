@@ -16,9 +16,9 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * The only way money moves: batches of {@link Posting}s through the database's post_transfers(), which
- * locks, checks, appends to the hash chains and writes the batch's events in one statement. A batch is
- * all-or-nothing and idempotent by its transfer ids.
+ * The only way money moves: groups of {@link Posting}s through the database's post_transfers(), which
+ * locks, checks, appends to the hash chains and writes the group's events in one statement. A group is
+ * all-or-nothing and idempotent by its transfer ids. (Hot paths batch many groups: {@link LedgerBatcher}.)
  */
 final class Ledger {
 

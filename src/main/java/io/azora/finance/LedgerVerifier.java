@@ -210,7 +210,7 @@ final class LedgerVerifier {
     }
   }
 
-  /** The same text ledger_entry_hash() hashes (V1__ledger.sql). */
+  /** The same text post_transfer_groups() hashes (db/finance/V5__ledger_batches.sql). */
   static byte[] hash(UUID account, long seq, Row t, byte[] previous) {
     UUID pending = t.getUUID("pending_id");
     String text = account + "|" + seq + "|" + t.getUUID("id") + "|" + t.getString("type") + "|" + t.getString("phase")

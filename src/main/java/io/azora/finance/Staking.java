@@ -89,7 +89,7 @@ final class Staking {
           }
           Row stake = rows.iterator().next();
           if (!"active".equals(stake.getString("status"))) {
-            return Problems.fail(Problems.conflict("This stake has already been withdrawn"));
+            return Future.succeededFuture(rows);  // withdrawn before: a retry gets the same answer
           }
           boolean unlocked = !stake.getOffsetDateTime("now").isBefore(stake.getOffsetDateTime("unlock_at"));
           long reward = unlocked ? termReward(stake) : 0;

@@ -46,11 +46,13 @@ final class Wallets {
   private final Vertx vertx;
   private final Pool pool;
   private final AuthService auth;
+  private final LedgerBatcher batcher;
 
-  Wallets(Vertx vertx, Pool pool, AuthService auth) {
+  Wallets(Vertx vertx, Pool pool, AuthService auth, LedgerBatcher batcher) {
     this.vertx = vertx;
     this.pool = pool;
     this.auth = auth;
+    this.batcher = batcher;
   }
 
   Future<JsonObject> balance(String userId) {
@@ -159,7 +161,7 @@ final class Wallets {
 
   /** Posts a transfer to {@code to}'s wallet, opening it first if its user.registered has not arrived yet. */
   private Future<Ledger.Posted> post(String initiator, String to, Posting posting, DomainEvent event, boolean retry) {
-    return Ledger.post(pool, List.of(posting), initiator, List.of(event))
+    return batcher.post(List.of(posting), initiator, List.of(event))
         .map(posted -> {
           if (posted.get(0).created()) {
             OutboxRelay.nudge(vertx, FinanceServiceImpl.SOURCE);

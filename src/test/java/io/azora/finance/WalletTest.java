@@ -81,6 +81,25 @@ class WalletTest {
   }
 
   @Test
+  void walletOpensWhenTheUserRegisters(HttpApi api, Vertx vertx) throws Exception {
+    String id = newUser(api).getString("id");
+    io.vertx.sqlclient.Pool db = node.node().database(vertx, "finance");
+    try {
+      long deadline = System.currentTimeMillis() + 10_000;
+      long wallets = 0;
+      while (wallets == 0 && System.currentTimeMillis() < deadline) {
+        Thread.sleep(50);
+        wallets = db.preparedQuery("SELECT count(*) FROM accounts WHERE kind = 'wallet' AND owner_id = $1")
+            .execute(io.vertx.sqlclient.Tuple.of(UUID.fromString(id))).await(5, TimeUnit.SECONDS)
+            .iterator().next().getLong(0);
+      }
+      assertEquals(1, wallets, "user.registered opened the wallet, before any finance call");
+    } finally {
+      db.close();
+    }
+  }
+
+  @Test
   void transferMovesExactAmountsAndBothSidesSeeIt(HttpApi api) {
     JsonObject alice = newUser(api);
     JsonObject bob = newUser(api);
