@@ -35,7 +35,7 @@ AZORA_DATABASE_HOST=127.0.0.1 AZORA_DATABASE_AUTH=azora_bench_auth AZORA_DATABAS
 AZORA_REDIS_URL=redis://127.0.0.1:6379 AZORA_REDIS_KEY_PREFIX="azora-bench:" AZORA_MANAGEMENT_PORT=0 \
 AZORA_RATE_LIMIT_ANONYMOUS=100000000 AZORA_RATE_LIMIT_AUTHENTICATED=100000000 AZORA_RATE_LIMIT_LOGIN_PER_IP=100000000 \
 AZORA_AUTH_ADMIN_EMAIL=$ADMIN_EMAIL AZORA_AUTH_ADMIN_PASSWORD=$ADMIN_PASSWORD \
-  java -jar target/azora.jar >"$WORK/azora.log" 2>&1 &
+  java ${AZORA_JAVA_OPTS:-} -jar target/azora.jar >"$WORK/azora.log" 2>&1 &
 AZORA_PID=$!
 for i in $(seq 1 120); do
   [ "$(curl -s http://127.0.0.1:4000/api/health | grep -o '"status":"healthy"')" ] && break

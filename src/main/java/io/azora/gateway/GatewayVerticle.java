@@ -40,9 +40,11 @@ public class GatewayVerticle extends VerticleBase {
       JsonObject document = loaded.resultAt(1);
       // The validator reads requests only; the served document keeps the problem+json responses.
       return OpenAPIContract.from(vertx, ApiValidator.requestsOnly(document)).map(contract -> {
+        // One pipelined Redis connection for every request's rate-limit and idempotency commands.
+        RedisLink link = new RedisLink(redis);
         Api api = new Api(vertx, config, new TokenVerifier(vertx, config.auth()),
-            new RateLimiter(redis, config.redis().keyPrefix()), new ApiValidator(vertx, contract),
-            new Idempotency(redis, config.redis().keyPrefix()));
+            new RateLimiter(link, config.redis().keyPrefix()), new ApiValidator(vertx, contract),
+            new Idempotency(link, config.redis().keyPrefix()));
         return router(api, new OpenApiRoutes(loaded.resultAt(0), document));
       });
     }).compose(router -> {

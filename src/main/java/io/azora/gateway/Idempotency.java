@@ -36,15 +36,20 @@ final class Idempotency {
       redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
       return false""";
 
-  private final Redis redis;
+  private final RedisLink redis;
   private final String prefix;
 
   Idempotency(Redis redis, String prefix) {
-    this.redis = redis;
+    this(new RedisLink(redis), prefix);
+  }
+
+  /** Shares {@code link}, the verticle's pipelined Redis connection, with the rate limiter. */
+  Idempotency(RedisLink link, String prefix) {
+    this.redis = link;
     this.prefix = prefix + "idem:";
   }
 
-  private record Claim(String redisKey, String fingerprint, Redis redis) {
+  private record Claim(String redisKey, String fingerprint, RedisLink redis) {
   }
 
   Handler<RoutingContext> handler() {
@@ -117,7 +122,7 @@ final class Idempotency {
   }
 
   private static Future<?> remember(Claim claim, int status, String contentType, Buffer body) {
-    Redis redis = claim.redis();
+    RedisLink redis = claim.redis();
     if (status >= 500) {
       return redis.send(Request.cmd(Command.DEL).arg(claim.redisKey()));
     }

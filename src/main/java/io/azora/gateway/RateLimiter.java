@@ -34,8 +34,8 @@ final class RateLimiter {
   private final RedisLink redis;
   private final String prefix;
 
-  RateLimiter(Redis redis, String prefix) {
-    this.redis = new RedisLink(redis);
+  RateLimiter(RedisLink redis, String prefix) {
+    this.redis = redis;
     this.prefix = prefix;
   }
 
