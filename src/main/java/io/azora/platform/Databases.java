@@ -58,7 +58,10 @@ public final class Databases {
 
   public static Pool pool(Vertx vertx, AzoraConfig.Database config, String database) {
     return PgBuilder.pool()
+        // Connections are renewed every few minutes so that statement plans cached while a table was
+        // small (sequential scans) do not outlive its growth on servers that rarely ANALYZE.
         .with(new PoolOptions().setMaxSize(config.poolSize()).setMaxWaitQueueSize(4096)
+            .setMaxLifetime(5).setMaxLifetimeUnit(java.util.concurrent.TimeUnit.MINUTES)
             .setShared(true).setName("pg-" + database)
             .setEventLoopSize(Runtime.getRuntime().availableProcessors()))
         .connectingTo(connectOptions(config, database))
