@@ -72,6 +72,7 @@ public class GatewayVerticle extends VerticleBase {
     openApi.mount(router);
     new AuthRoutes(api).mount(router);
     new FinanceRoutes(api).mount(router);
+    new EducationRoutes(api).mount(router);
     router.route().last().handler(ctx -> ProblemJson.send(ctx, 404, "not_found", "No such endpoint"));
     router.route().failureHandler(ctx -> {
       int status = ctx.statusCode();

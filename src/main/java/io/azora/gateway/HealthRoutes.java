@@ -18,7 +18,7 @@ import java.util.List;
  */
 final class HealthRoutes {
 
-  static final List<String> DOMAINS = List.of("auth", "finance");
+  static final List<String> DOMAINS = List.of("auth", "education", "finance");
   private final Vertx vertx;
 
   HealthRoutes(Vertx vertx) {

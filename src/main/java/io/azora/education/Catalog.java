@@ -1,0 +1,300 @@
+package io.azora.education;
+
+import io.azora.platform.Money;
+import io.azora.platform.Problems;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.serviceproxy.ServiceException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The catalogue: instructors build courses (modules, lessons in Markdown, assessments) and publish them;
+ * everyone lists and searches the published ones. Only a course's instructor (or an admin) changes it.
+ */
+final class Catalog {
+
+  static final Set<String> LEVELS = Set.of("beginner", "intermediate", "advanced", "expert");
+  static final int MAX_LESSON_BYTES = 256 * 1024;
+  private static final String COURSE = "SELECT * FROM courses WHERE id = $1";
+  // Title (A), description (B), lesson titles and text (C), bounded well under tsvector's 1 MB.
+  private static final String REINDEX = """
+      UPDATE courses c SET search =
+          setweight(to_tsvector('english', c.title), 'A')
+          || setweight(to_tsvector('english', c.description), 'B')
+          || setweight(to_tsvector('english', left(coalesce(
+               (SELECT string_agg(l.title || ' ' || l.content, ' ') FROM lessons l WHERE l.course_id = c.id), ''),
+               400000)), 'C'),
+          updated_at = now()
+      WHERE c.id = $1""";
+
+  private final Pool pool;
+
+  Catalog(Pool pool) {
+    this.pool = pool;
+  }
+
+  Future<JsonObject> create(Who who, JsonObject request) {
+    if (!who.mayTeach()) {
+      return Problems.fail(Problems.forbidden("Only instructors create courses"));
+    }
+    UUID id = UUID.randomUUID();
+    long price;
+    try {
+      price = Money.parse(request.getValue("price", "0"), "price");
+    } catch (ServiceException e) {
+      return Future.failedFuture(e);
+    }
+    return pool.withTransaction(tx -> tx.preparedQuery("""
+            INSERT INTO courses (id, instructor_id, title, description, price, duration, level, category, skills)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)""")
+            .execute(Tuple.tuple().addUUID(id).addUUID(who.userId()).addString(request.getString("title").strip())
+                .addString(request.getString("description", "")).addLong(price)
+                .addInteger(request.getInteger("duration", 0)).addString(request.getString("level"))
+                .addString(request.getString("category").strip()).addArrayOfString(skills(request.getJsonArray("skills"))))
+            .compose(v -> tx.preparedQuery(REINDEX).execute(Tuple.of(id))))
+        .compose(v -> load(pool, id))
+        .map(Catalog::courseJson);
+  }
+
+  /** Skills as given, trimmed and lower-cased, without repeats. */
+  static String[] skills(JsonArray skills) {
+    if (skills == null) {
+      return new String[0];
+    }
+    return skills.stream().map(s -> String.valueOf(s).strip().toLowerCase()).filter(s -> !s.isEmpty())
+        .distinct().toArray(String[]::new);
+  }
+
+  Future<JsonObject> update(Who who, String courseId, JsonObject changes) {
+    return owned(who, courseId).compose(course -> {
+      UUID id = course.getUUID("id");
+      long price;
+      try {
+        price = changes.containsKey("price") ? Money.parse(changes.getValue("price"), "price") : course.getLong("price");
+      } catch (ServiceException e) {
+        return Future.failedFuture(e);
+      }
+      Tuple params = Tuple.tuple().addUUID(id)
+          .addString(changes.getString("title", course.getString("title")).strip())
+          .addString(changes.getString("description", course.getString("description")))
+          .addLong(price)
+          .addInteger(changes.getInteger("duration", course.getInteger("duration")))
+          .addString(changes.getString("level", course.getString("level")))
+          .addString(changes.getString("category", course.getString("category")).strip())
+          .addArrayOfString(changes.containsKey("skills") ? skills(changes.getJsonArray("skills"))
+              : course.getArrayOfStrings("skills"));
+      return pool.withTransaction(tx -> tx.preparedQuery("""
+              UPDATE courses SET title = $2, description = $3, price = $4, duration = $5, level = $6, category = $7,
+                                 skills = $8, updated_at = now() WHERE id = $1""").execute(params)
+              .compose(v -> tx.preparedQuery(REINDEX).execute(Tuple.of(id))))
+          .compose(v -> details(who, id));
+    });
+  }
+
+  Future<JsonObject> publish(Who who, String courseId) {
+    return owned(who, courseId).compose(course -> pool.preparedQuery("""
+            UPDATE courses SET published = true, published_at = coalesce(published_at, now()), updated_at = now()
+            WHERE id = $1""").execute(Tuple.of(course.getUUID("id")))
+        .compose(v -> details(who, course.getUUID("id"))));
+  }
+
+  Future<JsonObject> addModule(Who who, String courseId, JsonObject request) {
+    return owned(who, courseId).compose(course -> {
+      UUID id = UUID.randomUUID();
+      Integer order = request.getInteger("order");
+      return pool.preparedQuery("""
+              INSERT INTO modules (id, course_id, title, position)
+              VALUES ($1, $2, $3, coalesce($4, (SELECT coalesce(max(position), 0) + 1 FROM modules WHERE course_id = $2)))
+              RETURNING id, title, position""")
+          .execute(Tuple.of(id, course.getUUID("id"), request.getString("title").strip(), order))
+          .map(rows -> {
+            Row row = rows.iterator().next();
+            return new JsonObject().put("id", row.getUUID("id").toString()).put("courseId", courseId)
+                .put("title", row.getString("title")).put("order", row.getInteger("position"))
+                .put("lessons", new JsonArray());
+          });
+    });
+  }
+
+  Future<JsonObject> addLesson(Who who, String courseId, String moduleId, JsonObject request) {
+    String content = request.getString("content");
+    if (content.getBytes(StandardCharsets.UTF_8).length > MAX_LESSON_BYTES) {
+      return Problems.fail(Problems.invalid("content", "at most 256 KiB of Markdown"));
+    }
+    return owned(who, courseId).compose(course -> {
+      UUID module = uuid(moduleId);
+      UUID id = UUID.randomUUID();
+      UUID cid = course.getUUID("id");
+      return pool.withTransaction(tx -> tx.preparedQuery("SELECT 1 FROM modules WHERE id = $1 AND course_id = $2")
+              .execute(Tuple.of(module, cid))
+              .compose(found -> found.size() == 0 ? Problems.<RowSet<Row>>fail(Problems.notFound("No such module in this course"))
+                  : tx.preparedQuery("""
+                      INSERT INTO lessons (id, module_id, course_id, title, content, position)
+                      VALUES ($1, $2, $3, $4, $5, coalesce($6, (SELECT coalesce(max(position), 0) + 1 FROM lessons WHERE module_id = $2)))
+                      RETURNING position""")
+                  .execute(Tuple.of(id, module, cid, request.getString("title").strip(), content, request.getInteger("order"))))
+              .compose(rows -> tx.preparedQuery(REINDEX).execute(Tuple.of(cid)).map(rows.iterator().next().getInteger(0))))
+          .map(position -> new JsonObject().put("id", id.toString()).put("courseId", courseId).put("moduleId", moduleId)
+              .put("title", request.getString("title").strip()).put("order", position).put("content", content));
+    });
+  }
+
+  /** A lesson's content: for the course's instructor, admins, and learners enrolled in it. */
+  Future<JsonObject> lesson(Who who, String lessonId) {
+    if (who.anonymous()) {
+      return Problems.fail(Problems.unauthorized("Sign in to read lessons"));
+    }
+    return pool.preparedQuery("""
+            SELECT l.*, c.instructor_id, c.published,
+                   EXISTS (SELECT 1 FROM enrollments e WHERE e.course_id = l.course_id AND e.student_id = $2) AS enrolled
+            FROM lessons l JOIN courses c ON c.id = l.course_id WHERE l.id = $1""")
+        .execute(Tuple.of(uuid(lessonId), who.userId()))
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Problems.fail(Problems.notFound("No such lesson"));
+          }
+          Row row = rows.iterator().next();
+          if (!who.owns(row.getUUID("instructor_id")) && !row.getBoolean("enrolled")) {
+            return row.getBoolean("published")
+                ? Problems.fail(Problems.forbidden("Enroll in the course to read its lessons"))
+                : Problems.fail(Problems.notFound("No such lesson"));
+          }
+          return Future.succeededFuture(new JsonObject().put("id", row.getUUID("id").toString())
+              .put("courseId", row.getUUID("course_id").toString()).put("moduleId", row.getUUID("module_id").toString())
+              .put("title", row.getString("title")).put("order", row.getInteger("position"))
+              .put("content", row.getString("content")));
+        });
+  }
+
+  Future<JsonObject> addAssessment(Who who, String courseId, JsonObject request) {
+    JsonArray questions;
+    try {
+      questions = Questions.validate(request.getJsonArray("questions"));
+    } catch (ServiceException e) {
+      return Future.failedFuture(e);
+    }
+    return owned(who, courseId).compose(course -> {
+      UUID id = UUID.randomUUID();
+      return pool.preparedQuery("""
+              INSERT INTO assessments (id, course_id, title, passing_score, difficulty, questions)
+              VALUES ($1, $2, $3, $4, $5, $6)""")
+          .execute(Tuple.of(id, course.getUUID("id"), request.getString("title").strip(),
+              request.getInteger("passingScore"), request.getString("difficulty"), questions))
+          .map(v -> new JsonObject().put("id", id.toString()).put("courseId", courseId)
+              .put("title", request.getString("title").strip()).put("passingScore", request.getInteger("passingScore"))
+              .put("difficulty", request.getString("difficulty")).put("questions", Questions.forLearners(questions)));
+    });
+  }
+
+  /** The course with its outline; an unpublished course exists only for its instructor and admins. */
+  Future<JsonObject> details(Who who, UUID id) {
+    return load(pool, id).compose(course -> {
+      if (!course.getBoolean("published") && !who.owns(course.getUUID("instructor_id"))) {
+        return Problems.fail(Problems.notFound("No such course"));
+      }
+      return Future.all(
+              pool.preparedQuery("SELECT id, title, position FROM modules WHERE course_id = $1 ORDER BY position, created_at")
+                  .execute(Tuple.of(id)),
+              pool.preparedQuery("SELECT id, module_id, title, position FROM lessons WHERE course_id = $1 ORDER BY position, created_at")
+                  .execute(Tuple.of(id)),
+              pool.preparedQuery("""
+                  SELECT id, title, passing_score, difficulty, jsonb_array_length(questions) AS questions
+                  FROM assessments WHERE course_id = $1 ORDER BY created_at""").execute(Tuple.of(id)))
+          .map(all -> {
+            Map<UUID, JsonObject> modules = new LinkedHashMap<>();
+            for (Row m : all.<RowSet<Row>>resultAt(0)) {
+              modules.put(m.getUUID("id"), new JsonObject().put("id", m.getUUID("id").toString()).put("title", m.getString("title"))
+                  .put("order", m.getInteger("position")).put("lessons", new JsonArray()));
+            }
+            for (Row l : all.<RowSet<Row>>resultAt(1)) {
+              JsonObject module = modules.get(l.getUUID("module_id"));
+              if (module != null) {
+                module.getJsonArray("lessons").add(new JsonObject().put("id", l.getUUID("id").toString())
+                    .put("title", l.getString("title")).put("order", l.getInteger("position")));
+              }
+            }
+            JsonArray assessments = new JsonArray();
+            for (Row a : all.<RowSet<Row>>resultAt(2)) {
+              assessments.add(new JsonObject().put("id", a.getUUID("id").toString()).put("title", a.getString("title"))
+                  .put("passingScore", a.getInteger("passing_score")).put("difficulty", a.getString("difficulty"))
+                  .put("questionCount", a.getInteger("questions")));
+            }
+            return courseJson(course).put("modules", new JsonArray(new ArrayList<>(modules.values())))
+                .put("assessments", assessments);
+          });
+    });
+  }
+
+  /** The course if {@code who} may change it: 404 if it does not exist (or is hidden), 403 if not theirs. */
+  private Future<Row> owned(Who who, String courseId) {
+    if (who.anonymous()) {
+      return Problems.fail(Problems.unauthorized("Sign in first"));
+    }
+    return load(pool, uuid(courseId)).compose(course -> {
+      if (who.owns(course.getUUID("instructor_id"))) {
+        return Future.succeededFuture(course);
+      }
+      return course.getBoolean("published") ? Problems.fail(Problems.forbidden("Only the course's instructor may change it"))
+          : Problems.fail(Problems.notFound("No such course"));
+    });
+  }
+
+  static Future<Row> load(SqlClient client, UUID id) {
+    return client.preparedQuery(COURSE).execute(Tuple.of(id)).compose(rows -> rows.size() == 0
+        ? Problems.fail(Problems.notFound("No such course")) : Future.succeededFuture(rows.iterator().next()));
+  }
+
+  static UUID uuid(String id) {
+    try {
+      return UUID.fromString(id);
+    } catch (RuntimeException e) {
+      // Not an id this server made: nothing has it.
+      return new UUID(0, 0);
+    }
+  }
+
+  static JsonObject courseJson(Row row) {
+    return new JsonObject().put("id", row.getUUID("id").toString())
+        .put("instructorId", row.getUUID("instructor_id").toString())
+        .put("title", row.getString("title")).put("description", row.getString("description"))
+        .put("price", Money.format(row.getLong("price"))).put("currency", "AZR")
+        .put("duration", row.getInteger("duration")).put("level", row.getString("level"))
+        .put("category", row.getString("category"))
+        .put("skills", new JsonArray(List.of(row.getArrayOfStrings("skills"))))
+        .put("published", row.getBoolean("published"))
+        .put("publishedAt", row.getOffsetDateTime("published_at") == null ? null : row.getOffsetDateTime("published_at").toInstant().toString())
+        .put("createdAt", row.getOffsetDateTime("created_at").toInstant().toString())
+        .put("updatedAt", row.getOffsetDateTime("updated_at").toInstant().toString());
+  }
+
+  /** Base64url of a keyset position. */
+  static String cursor(String... parts) {
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(String.join("|", parts).getBytes(StandardCharsets.UTF_8));
+  }
+
+  static String[] uncursor(String cursor, int parts) {
+    try {
+      String[] p = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\\|", -1);
+      if (p.length != parts) {
+        throw new IllegalArgumentException();
+      }
+      return p;
+    } catch (IllegalArgumentException e) {
+      throw Problems.invalid("cursor", "is not a cursor this server gave");
+    }
+  }
+}

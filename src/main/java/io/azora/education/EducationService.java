@@ -1,0 +1,54 @@
+package io.azora.education;
+
+import io.vertx.codegen.annotations.ProxyGen;
+import io.vertx.codegen.annotations.VertxGen;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The education domain's contract on the event bus. {@code caller} is {@code {userId, roles}} of the
+ * request's verified token, or an empty object for an anonymous caller; bodies are API.md's JSON (already
+ * schema-checked). Failures are {@link io.vertx.serviceproxy.ServiceException}s whose code is the HTTP status.
+ */
+@ProxyGen
+@VertxGen
+public interface EducationService {
+
+  String ADDRESS = "azora.education";
+
+  static EducationService createProxy(Vertx vertx, DeliveryOptions options) {
+    return new EducationServiceVertxEBProxy(vertx, ADDRESS, options);
+  }
+
+  /** Published courses: {@code query} holds category, level, skill, q, page, limit, cursor (strings). */
+  Future<JsonObject> listCourses(JsonObject query);
+
+  Future<JsonObject> createCourse(JsonObject caller, JsonObject request);
+
+  /** A course with its modules, lessons (no content) and assessments; unpublished ones for their instructor only. */
+  Future<JsonObject> course(JsonObject caller, String courseId);
+
+  Future<JsonObject> updateCourse(JsonObject caller, String courseId, JsonObject changes);
+
+  Future<JsonObject> publishCourse(JsonObject caller, String courseId);
+
+  Future<JsonObject> addModule(JsonObject caller, String courseId, JsonObject request);
+
+  Future<JsonObject> addLesson(JsonObject caller, String courseId, String moduleId, JsonObject request);
+
+  /** A lesson with its content: for enrolled learners, the course's instructor and admins. */
+  Future<JsonObject> lesson(JsonObject caller, String lessonId);
+
+  Future<JsonObject> addAssessment(JsonObject caller, String courseId, JsonObject request);
+
+  /** Enrolls the caller: 201 {id, studentId, courseId, status, progress, enrolledAt}; 402 if a paid course is unaffordable. */
+  Future<JsonObject> enroll(JsonObject caller, String courseId);
+
+  /** {courseId, progress, completedLessons, totalLessons} after marking the lesson done (enrolled learners). */
+  Future<JsonObject> completeLesson(JsonObject caller, String lessonId);
+
+  /** {studentId, enrollments: [...]}: the learner themself or an admin. */
+  Future<JsonObject> progress(JsonObject caller, String studentId);
+}

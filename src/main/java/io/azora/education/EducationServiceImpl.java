@@ -1,0 +1,80 @@
+package io.azora.education;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+
+/** EducationService on the bus: each call handed to the part of education that owns it. */
+final class EducationServiceImpl implements EducationService {
+
+  static final String SOURCE = "education";
+
+  private final Catalog catalog;
+  private final CourseSearch search;
+  private final Enrollments enrollments;
+
+  EducationServiceImpl(Catalog catalog, CourseSearch search, Enrollments enrollments) {
+    this.catalog = catalog;
+    this.search = search;
+    this.enrollments = enrollments;
+  }
+
+  @Override
+  public Future<JsonObject> listCourses(JsonObject query) {
+    return search.list(query);
+  }
+
+  @Override
+  public Future<JsonObject> createCourse(JsonObject caller, JsonObject request) {
+    return catalog.create(Who.of(caller), request);
+  }
+
+  @Override
+  public Future<JsonObject> course(JsonObject caller, String courseId) {
+    return catalog.details(Who.of(caller), Catalog.uuid(courseId));
+  }
+
+  @Override
+  public Future<JsonObject> updateCourse(JsonObject caller, String courseId, JsonObject changes) {
+    return catalog.update(Who.of(caller), courseId, changes);
+  }
+
+  @Override
+  public Future<JsonObject> publishCourse(JsonObject caller, String courseId) {
+    return catalog.publish(Who.of(caller), courseId);
+  }
+
+  @Override
+  public Future<JsonObject> addModule(JsonObject caller, String courseId, JsonObject request) {
+    return catalog.addModule(Who.of(caller), courseId, request);
+  }
+
+  @Override
+  public Future<JsonObject> addLesson(JsonObject caller, String courseId, String moduleId, JsonObject request) {
+    return catalog.addLesson(Who.of(caller), courseId, moduleId, request);
+  }
+
+  @Override
+  public Future<JsonObject> lesson(JsonObject caller, String lessonId) {
+    return catalog.lesson(Who.of(caller), lessonId);
+  }
+
+  @Override
+  public Future<JsonObject> addAssessment(JsonObject caller, String courseId, JsonObject request) {
+    return catalog.addAssessment(Who.of(caller), courseId, request);
+  }
+
+  @Override
+  public Future<JsonObject> enroll(JsonObject caller, String courseId) {
+    return enrollments.enroll(Who.of(caller), courseId);
+  }
+
+  @Override
+  public Future<JsonObject> completeLesson(JsonObject caller, String lessonId) {
+    return enrollments.completeLesson(Who.of(caller), lessonId);
+  }
+
+  @Override
+  public Future<JsonObject> progress(JsonObject caller, String studentId) {
+    return enrollments.progress(Who.of(caller), studentId);
+  }
+}

@@ -1,0 +1,50 @@
+package io.azora.education;
+
+import io.azora.finance.FinanceService;
+import io.azora.platform.AzoraConfig;
+import io.azora.platform.Databases;
+import io.azora.platform.Nexus;
+import io.azora.platform.OutboxRelay;
+import io.azora.platform.Services;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+
+/** Wires education: its database (azora_education) and migrations, the service on the bus, its outbox relay. */
+public class EducationVerticle extends VerticleBase {
+
+  private Pool pool;
+  private MessageConsumer<JsonObject> binding;
+  private MessageConsumer<Object> health;
+  private OutboxRelay relay;
+
+  @Override
+  public Future<?> start() {
+    AzoraConfig config = AzoraConfig.from(config());
+    return Databases.open(vertx, config.database(), "education").compose(p -> {
+      pool = p;
+      FinanceService finance = FinanceService.createProxy(vertx,
+          new DeliveryOptions().setSendTimeout(config.http().serviceTimeoutMs()));
+      EducationServiceImpl service = new EducationServiceImpl(new Catalog(pool), new CourseSearch(pool),
+          new Enrollments(vertx, pool, finance));
+      return Nexus.relay(vertx, pool, EducationServiceImpl.SOURCE).compose(r -> {
+        relay = r;
+        binding = Services.bind(vertx, EducationService.ADDRESS, EducationService.class, service);
+        health = Services.healthEndpoint(vertx, EducationServiceImpl.SOURCE, pool);
+        return Future.all(binding.completion(), health.completion());
+      });
+    });
+  }
+
+  @Override
+  public Future<?> stop() {
+    return Future.join(
+            binding == null ? Future.succeededFuture() : binding.unregister(),
+            health == null ? Future.succeededFuture() : health.unregister(),
+            relay == null ? Future.succeededFuture() : relay.stop())
+        .eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
+  }
+}

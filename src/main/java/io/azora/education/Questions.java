@@ -1,0 +1,135 @@
+package io.azora.education;
+
+import io.azora.platform.Problems;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.math.BigDecimal;
+import java.text.Normalizer;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * Assessment questions: checked when an instructor writes them, stripped of their answers for learners,
+ * and graded. Types: single (one option index), multiple (a set of indexes; all-or-nothing unless
+ * {@code partialCredit}), numeric (within ± tolerance, compared exactly as decimals) and text (any of
+ * the accepted answers, compared after Unicode NFC, case folding and whitespace collapsing).
+ */
+final class Questions {
+
+  static final Set<String> TYPES = Set.of("single", "multiple", "numeric", "text");
+
+  private Questions() {
+  }
+
+  /** The questions in stored form (answers normalised), or 400 naming the first bad one. */
+  static JsonArray validate(JsonArray questions) {
+    if (questions == null || questions.isEmpty()) {
+      throw Problems.invalid("questions", "at least one question");
+    }
+    JsonArray stored = new JsonArray();
+    for (int i = 0; i < questions.size(); i++) {
+      String field = "questions[" + i + "]";
+      if (!(questions.getValue(i) instanceof JsonObject q)) {
+        throw Problems.invalid(field, "must be an object");
+      }
+      String type = q.getString("type");
+      String prompt = q.getString("prompt");
+      if (!TYPES.contains(type)) {
+        throw Problems.invalid(field + ".type", "must be one of " + TYPES);
+      }
+      if (prompt == null || prompt.isBlank()) {
+        throw Problems.invalid(field + ".prompt", "is required");
+      }
+      int points = q.getInteger("points", 1);
+      if (points < 1) {
+        throw Problems.invalid(field + ".points", "must be at least 1");
+      }
+      JsonObject out = new JsonObject().put("type", type).put("prompt", prompt).put("points", points);
+      Object answer = q.getValue("answer");
+      switch (type) {
+        case "single" -> {
+          JsonArray options = options(q, field);
+          if (!(answer instanceof Integer index) || index < 0 || index >= options.size()) {
+            throw Problems.invalid(field + ".answer", "must be the index of the correct option");
+          }
+          out.put("options", options).put("answer", index);
+        }
+        case "multiple" -> {
+          JsonArray options = options(q, field);
+          if (!(answer instanceof JsonArray indexes) || indexes.isEmpty()) {
+            throw Problems.invalid(field + ".answer", "must be the indexes of the correct options");
+          }
+          Set<Integer> seen = new HashSet<>();
+          for (Object index : indexes) {
+            if (!(index instanceof Integer n) || n < 0 || n >= options.size() || !seen.add(n)) {
+              throw Problems.invalid(field + ".answer", "must be distinct indexes of options");
+            }
+          }
+          out.put("options", options).put("answer", new JsonArray(seen.stream().sorted().toList()))
+              .put("partialCredit", q.getBoolean("partialCredit", false));
+        }
+        case "numeric" -> {
+          BigDecimal value = decimal(answer);
+          BigDecimal tolerance = q.containsKey("tolerance") ? decimal(q.getValue("tolerance")) : BigDecimal.ZERO;
+          if (value == null) {
+            throw Problems.invalid(field + ".answer", "must be a number");
+          }
+          if (tolerance == null || tolerance.signum() < 0) {
+            throw Problems.invalid(field + ".tolerance", "must be a number of at least 0");
+          }
+          out.put("answer", value.toPlainString()).put("tolerance", tolerance.toPlainString());
+        }
+        default -> {
+          JsonArray accepted = answer instanceof String s ? new JsonArray().add(s)
+              : answer instanceof JsonArray a ? a : null;
+          if (accepted == null || accepted.isEmpty()
+              || accepted.stream().anyMatch(a -> !(a instanceof String s) || normalise(s).isEmpty())) {
+            throw Problems.invalid(field + ".answer", "must be one or more accepted answers");
+          }
+          JsonArray normalised = new JsonArray();
+          accepted.forEach(a -> normalised.add(normalise((String) a)));
+          out.put("answer", normalised);
+        }
+      }
+      stored.add(out);
+    }
+    return stored;
+  }
+
+  private static JsonArray options(JsonObject q, String field) {
+    JsonArray options = q.getJsonArray("options");
+    if (options == null || options.size() < 2 || options.stream().anyMatch(o -> !(o instanceof String s) || s.isBlank())) {
+      throw Problems.invalid(field + ".options", "at least two non-empty options");
+    }
+    return options;
+  }
+
+  /** What learners see: no answers, no tolerances. */
+  static JsonArray forLearners(JsonArray questions) {
+    JsonArray out = new JsonArray();
+    for (int i = 0; i < questions.size(); i++) {
+      JsonObject q = questions.getJsonObject(i).copy();
+      q.remove("answer");
+      q.remove("tolerance");
+      out.add(q.put("index", i));
+    }
+    return out;
+  }
+
+  /** Case-folded, whitespace-collapsed, Unicode NFC. */
+  static String normalise(String text) {
+    return Normalizer.normalize(text, Normalizer.Form.NFC).strip().replaceAll("\\s+", " ").toLowerCase(java.util.Locale.ROOT);
+  }
+
+  static BigDecimal decimal(Object value) {
+    try {
+      if (value instanceof Number || value instanceof String) {
+        return new BigDecimal(String.valueOf(value).strip());
+      }
+    } catch (NumberFormatException e) {
+      return null;
+    }
+    return null;
+  }
+}

@@ -1,0 +1,80 @@
+package io.azora.gateway;
+
+import io.azora.education.EducationService;
+import io.azora.gateway.Api.Access;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.List;
+import java.util.function.Function;
+
+import static io.azora.gateway.Api.body;
+
+/** API.md's Education section: HTTP in, EducationService calls on the bus, HTTP out. No domain logic here. */
+final class EducationRoutes {
+
+  private static final List<String> LIST_PARAMS = List.of("category", "level", "skill", "q", "page", "limit", "cursor");
+
+  private final Api api;
+  private final EducationService education;
+
+  EducationRoutes(Api api) {
+    this.api = api;
+    this.education = EducationService.createProxy(api.vertx(), api.delivery());
+  }
+
+  private <T> Handler<RoutingContext> call(int status, Function<RoutingContext, Future<T>> call) {
+    return api.respond(status, "education", call);
+  }
+
+  /** The verified caller as {userId, roles}, or {} when anonymous. */
+  static JsonObject who(RoutingContext ctx) {
+    Caller caller = Api.caller(ctx);
+    return caller == null ? new JsonObject()
+        : new JsonObject().put("userId", caller.userId()).put("roles", new JsonArray(caller.roles()));
+  }
+
+  void mount(Router r) {
+    r.get("/api/courses").handler(api.guard(Access.PUBLIC)).handler(api.validate("listCourses"))
+        .handler(call(200, ctx -> {
+          JsonObject query = new JsonObject();
+          LIST_PARAMS.forEach(p -> {
+            String v = ctx.queryParams().get(p);
+            if (v != null) {
+              query.put(p, v);
+            }
+          });
+          return education.listCourses(query);
+        }));
+    r.post("/api/courses").handler(api.guard(Access.USER)).handler(api.validate("createCourse")).handler(api.idempotent())
+        .handler(call(201, ctx -> education.createCourse(who(ctx), ExactAmounts.body(ctx, "price"))));
+    r.get("/api/courses/:id").handler(api.guard(Access.PUBLIC)).handler(api.validate("course"))
+        .handler(call(200, ctx -> education.course(who(ctx), ctx.pathParam("id"))));
+    r.patch("/api/courses/:id").handler(api.guard(Access.USER)).handler(api.validate("updateCourse"))
+        .handler(call(200, ctx -> education.updateCourse(who(ctx), ctx.pathParam("id"), ExactAmounts.body(ctx, "price"))));
+    r.post("/api/courses/:id/publish").handler(api.guard(Access.USER)).handler(api.validate("publishCourse"))
+        .handler(call(200, ctx -> education.publishCourse(who(ctx), ctx.pathParam("id"))));
+    r.post("/api/courses/:id/modules").handler(api.guard(Access.USER)).handler(api.validate("addModule"))
+        .handler(api.idempotent())
+        .handler(call(201, ctx -> education.addModule(who(ctx), ctx.pathParam("id"), body(ctx))));
+    r.post("/api/courses/:id/modules/:mid/lessons").handler(api.guard(Access.USER)).handler(api.validate("addLesson"))
+        .handler(api.idempotent())
+        .handler(call(201, ctx -> education.addLesson(who(ctx), ctx.pathParam("id"), ctx.pathParam("mid"), body(ctx))));
+    r.get("/api/lessons/:id").handler(api.guard(Access.USER)).handler(api.validate("lesson"))
+        .handler(call(200, ctx -> education.lesson(who(ctx), ctx.pathParam("id"))));
+    r.post("/api/courses/:id/enroll").handler(api.guard(Access.USER)).handler(api.validate("enroll"))
+        .handler(api.idempotent())
+        .handler(call(201, ctx -> education.enroll(who(ctx), ctx.pathParam("id"))));
+    r.post("/api/lessons/:id/complete").handler(api.guard(Access.USER)).handler(api.validate("completeLesson"))
+        .handler(call(200, ctx -> education.completeLesson(who(ctx), ctx.pathParam("id"))));
+    r.get("/api/progress/:studentId").handler(api.guard(Access.USER)).handler(api.validate("progress"))
+        .handler(call(200, ctx -> education.progress(who(ctx), ctx.pathParam("studentId"))));
+    r.post("/api/courses/:id/assessments").handler(api.guard(Access.USER)).handler(api.validate("addAssessment"))
+        .handler(api.idempotent())
+        .handler(call(201, ctx -> education.addAssessment(who(ctx), ctx.pathParam("id"), body(ctx))));
+  }
+}
