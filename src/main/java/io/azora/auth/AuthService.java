@@ -65,4 +65,11 @@ public interface AuthService {
 
   /** The public keys that verify access tokens and credentials. */
   Future<JsonObject> jwks();
+
+  /**
+   * Signs a verifiable credential (W3C VC data model, JWT form) for {@code subject} with the platform's
+   * key: {@code vc} is the credential object; the answer is the compact JWT, checkable with the JWKS.
+   * It has no audience, so it can never pass as an access token.
+   */
+  Future<String> signCredential(String subject, JsonObject vc);
 }

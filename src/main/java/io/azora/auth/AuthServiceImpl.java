@@ -384,4 +384,11 @@ final class AuthServiceImpl implements AuthService {
   private static String ip(JsonObject client) {
     return client == null ? null : client.getString("ip");
   }
+
+  @Override
+  public Future<String> signCredential(String subject, JsonObject vc) {
+    JsonObject claims = new JsonObject().put("vc", vc).put("jti", "urn:uuid:" + UUID.randomUUID())
+        .put("nbf", System.currentTimeMillis() / 1000);
+    return keys.signCredential(claims, new JWTOptions().setSubject(subject).setIssuer(config.issuer()));
+  }
 }

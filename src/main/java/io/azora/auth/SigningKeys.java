@@ -32,8 +32,10 @@ final class SigningKeys {
   private static final String ACTIVE = """
       SELECT kid, private_jwk, created_at FROM signing_keys WHERE retired_at IS NULL ORDER BY created_at DESC LIMIT 1""";
   private static final String PUBLISHED = """
-      SELECT public_jwk FROM signing_keys WHERE retired_at IS NULL OR retired_at > now() - make_interval(secs => $1)
+      SELECT public_jwk FROM signing_keys
+      WHERE retired_at IS NULL OR retired_at > now() - make_interval(secs => $1) OR signed_credentials
       ORDER BY created_at DESC""";
+  private static final String KEEP = "UPDATE signing_keys SET signed_credentials = true WHERE kid = $1 AND NOT signed_credentials";
   private static final String INSERT = """
       INSERT INTO signing_keys (kid, alg, private_jwk, public_jwk) VALUES ($1, $2, $3, $4)""";
   private static final String RETIRE_OTHERS = "UPDATE signing_keys SET retired_at = now() WHERE retired_at IS NULL AND kid <> $1";
@@ -89,6 +91,17 @@ final class SigningKeys {
     Signer current = signer;
     return current.jwt().generateToken(claims, new JWTOptions(options).setAlgorithm(ALG)
         .setHeader(new JsonObject().put("kid", current.kid())));
+  }
+
+  /**
+   * Signs a credential with the active key after marking the key as one that must stay published:
+   * credentials outlive the key's time as the signing key.
+   */
+  Future<String> signCredential(JsonObject claims, JWTOptions options) {
+    Signer current = signer;
+    return pool.preparedQuery(KEEP).execute(io.vertx.sqlclient.Tuple.of(current.kid()))
+        .map(v -> current.jwt().generateToken(claims, new JWTOptions(options).setAlgorithm(ALG)
+            .setHeader(new JsonObject().put("kid", current.kid()).put("typ", "vc+jwt"))));
   }
 
   /**

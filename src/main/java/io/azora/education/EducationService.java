@@ -5,6 +5,7 @@ import io.vertx.codegen.annotations.VertxGen;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -51,4 +52,10 @@ public interface EducationService {
 
   /** {studentId, enrollments: [...]}: the learner themself or an admin. */
   Future<JsonObject> progress(JsonObject caller, String studentId);
+
+  /** Grades {answers: [{questionIndex, value}]}: {id, score, passed, reward, ...} (enrolled learners). */
+  Future<JsonObject> attempt(JsonObject caller, String assessmentId, JsonObject request);
+
+  /** The caller's credentials: [{courseId, courseTitle, skills, issuedAt, credential}]. */
+  Future<JsonArray> credentials(JsonObject caller);
 }

@@ -1,6 +1,7 @@
 package io.azora.education;
 
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /** EducationService on the bus: each call handed to the part of education that owns it. */
@@ -11,8 +12,13 @@ final class EducationServiceImpl implements EducationService {
   private final Catalog catalog;
   private final CourseSearch search;
   private final Enrollments enrollments;
+  private final Assessments assessments;
+  private final Completion completion;
 
-  EducationServiceImpl(Catalog catalog, CourseSearch search, Enrollments enrollments) {
+  EducationServiceImpl(Catalog catalog, CourseSearch search, Enrollments enrollments, Assessments assessments,
+                       Completion completion) {
+    this.assessments = assessments;
+    this.completion = completion;
     this.catalog = catalog;
     this.search = search;
     this.enrollments = enrollments;
@@ -76,5 +82,17 @@ final class EducationServiceImpl implements EducationService {
   @Override
   public Future<JsonObject> progress(JsonObject caller, String studentId) {
     return enrollments.progress(Who.of(caller), studentId);
+  }
+
+  @Override
+  public Future<JsonObject> attempt(JsonObject caller, String assessmentId, JsonObject request) {
+    return assessments.attempt(Who.of(caller), assessmentId, request);
+  }
+
+  @Override
+  public Future<JsonArray> credentials(JsonObject caller) {
+    Who who = Who.of(caller);
+    return who.anonymous() ? io.azora.platform.Problems.fail(io.azora.platform.Problems.unauthorized("Sign in first"))
+        : completion.credentials(who.userId());
   }
 }

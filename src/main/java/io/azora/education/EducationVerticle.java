@@ -1,9 +1,11 @@
 package io.azora.education;
 
+import io.azora.auth.AuthService;
 import io.azora.finance.FinanceService;
 import io.azora.platform.AzoraConfig;
 import io.azora.platform.Databases;
 import io.azora.platform.Nexus;
+import io.azora.platform.NexusSubscription;
 import io.azora.platform.OutboxRelay;
 import io.azora.platform.Services;
 import io.vertx.core.Future;
@@ -13,6 +15,8 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 
+import java.util.Set;
+
 /** Wires education: its database (azora_education) and migrations, the service on the bus, its outbox relay. */
 public class EducationVerticle extends VerticleBase {
 
@@ -20,6 +24,7 @@ public class EducationVerticle extends VerticleBase {
   private MessageConsumer<JsonObject> binding;
   private MessageConsumer<Object> health;
   private OutboxRelay relay;
+  private NexusSubscription rewards;
 
   @Override
   public Future<?> start() {
@@ -28,14 +33,25 @@ public class EducationVerticle extends VerticleBase {
       pool = p;
       FinanceService finance = FinanceService.createProxy(vertx,
           new DeliveryOptions().setSendTimeout(config.http().serviceTimeoutMs()));
+      AuthService auth = AuthService.createProxy(vertx,
+          new DeliveryOptions().setSendTimeout(config.http().serviceTimeoutMs()));
+      Completion completion = new Completion(pool, auth);
+      long rewardWaitMs = config().getJsonObject("education", new JsonObject()).getLong("rewardWaitMs", 3000L);
       EducationServiceImpl service = new EducationServiceImpl(new Catalog(pool), new CourseSearch(pool),
-          new Enrollments(vertx, pool, finance));
-      return Nexus.relay(vertx, pool, EducationServiceImpl.SOURCE).compose(r -> {
-        relay = r;
-        binding = Services.bind(vertx, EducationService.ADDRESS, EducationService.class, service);
-        health = Services.healthEndpoint(vertx, EducationServiceImpl.SOURCE, pool);
-        return Future.all(binding.completion(), health.completion());
-      });
+          new Enrollments(vertx, pool, finance, completion), new Assessments(vertx, pool, completion, rewardWaitMs),
+          completion);
+      return Nexus.relay(vertx, pool, EducationServiceImpl.SOURCE)
+          .compose(r -> {
+            relay = r;
+            // Finance reports the reward of each pass; the attempt's answer shows it.
+            return Nexus.subscribe(vertx, pool, "education", "finance", Set.of("tokens.mined"), Assessments::onMined);
+          })
+          .compose(s -> {
+            rewards = s;
+            binding = Services.bind(vertx, EducationService.ADDRESS, EducationService.class, service);
+            health = Services.healthEndpoint(vertx, EducationServiceImpl.SOURCE, pool);
+            return Future.all(binding.completion(), health.completion());
+          });
     });
   }
 
@@ -44,6 +60,7 @@ public class EducationVerticle extends VerticleBase {
     return Future.join(
             binding == null ? Future.succeededFuture() : binding.unregister(),
             health == null ? Future.succeededFuture() : health.unregister(),
+            rewards == null ? Future.succeededFuture() : rewards.stop(),
             relay == null ? Future.succeededFuture() : relay.stop())
         .eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
   }

@@ -36,8 +36,10 @@ final class Enrollments {
   private final Vertx vertx;
   private final Pool pool;
   private final FinanceService finance;
+  private final Completion completion;
 
-  Enrollments(Vertx vertx, Pool pool, FinanceService finance) {
+  Enrollments(Vertx vertx, Pool pool, FinanceService finance, Completion completion) {
+    this.completion = completion;
     this.vertx = vertx;
     this.pool = pool;
     this.finance = finance;
@@ -125,7 +127,13 @@ final class Enrollments {
               .compose(inserted -> inserted.size() == 0 ? Future.succeededFuture()
                   : Nexus.emit(tx, EducationServiceImpl.SOURCE, "lesson.completed", new JsonObject()
                       .put("studentId", student.toString()).put("lessonId", lessonId).put("courseId", course.toString())))
-              .compose(v -> tx.preparedQuery(PROGRESS).execute(Tuple.of(student, course)))
+              .compose(v -> Completion.check(tx, student, course))
+              .compose(completed -> tx.preparedQuery(PROGRESS).execute(Tuple.of(student, course)).map(progress -> {
+                if (completed) {
+                  vertx.runOnContext(x -> completion.issue(student, course));
+                }
+                return progress;
+              }))
               .map(progress -> {
                 Row p = progress.iterator().next();
                 long total = p.getLong("total");

@@ -132,4 +132,59 @@ final class Questions {
     }
     return null;
   }
+
+  /**
+   * The score of {@code answers} (question index → value), 0..100: the points earned over the points
+   * possible, rounded half up to a whole number. Each question earns its points times its credit (0..1);
+   * only multiple-choice questions with partialCredit earn fractions: (right picks − wrong picks) / right
+   * options, never below 0.
+   */
+  static int score(JsonArray questions, java.util.Map<Integer, Object> answers) {
+    BigDecimal earned = BigDecimal.ZERO;
+    long possible = 0;
+    for (int i = 0; i < questions.size(); i++) {
+      JsonObject q = questions.getJsonObject(i);
+      int points = q.getInteger("points", 1);
+      possible += points;
+      earned = earned.add(credit(q, answers.get(i)).multiply(BigDecimal.valueOf(points)));
+    }
+    return possible == 0 ? 0 : earned.multiply(BigDecimal.valueOf(100))
+        .divide(BigDecimal.valueOf(possible), 0, java.math.RoundingMode.HALF_UP).intValue();
+  }
+
+  static BigDecimal credit(JsonObject q, Object value) {
+    if (value == null) {
+      return BigDecimal.ZERO;
+    }
+    switch (q.getString("type")) {
+      case "single" -> {
+        return value instanceof Integer i && i.equals(q.getInteger("answer")) ? BigDecimal.ONE : BigDecimal.ZERO;
+      }
+      case "multiple" -> {
+        if (!(value instanceof JsonArray picks)) {
+          return BigDecimal.ZERO;
+        }
+        Set<Object> right = new HashSet<>(q.getJsonArray("answer").getList());
+        Set<Object> chosen = new HashSet<>(picks.getList());
+        if (!q.getBoolean("partialCredit", false)) {
+          return right.equals(chosen) ? BigDecimal.ONE : BigDecimal.ZERO;
+        }
+        long good = chosen.stream().filter(right::contains).count();
+        long bad = chosen.size() - good;
+        return BigDecimal.valueOf(Math.max(0, good - bad)).divide(BigDecimal.valueOf(right.size()), 6, java.math.RoundingMode.DOWN);
+      }
+      case "numeric" -> {
+        BigDecimal given = decimal(value);
+        if (given == null) {
+          return BigDecimal.ZERO;
+        }
+        BigDecimal distance = given.subtract(new BigDecimal(q.getString("answer"))).abs();
+        return distance.compareTo(new BigDecimal(q.getString("tolerance", "0"))) <= 0 ? BigDecimal.ONE : BigDecimal.ZERO;
+      }
+      default -> {
+        return value instanceof String text && q.getJsonArray("answer").contains(normalise(text))
+            ? BigDecimal.ONE : BigDecimal.ZERO;
+      }
+    }
+  }
 }

@@ -73,6 +73,10 @@ final class EducationRoutes {
         .handler(call(200, ctx -> education.completeLesson(who(ctx), ctx.pathParam("id"))));
     r.get("/api/progress/:studentId").handler(api.guard(Access.USER)).handler(api.validate("progress"))
         .handler(call(200, ctx -> education.progress(who(ctx), ctx.pathParam("studentId"))));
+    r.post("/api/assessments/:id/attempts").handler(api.guard(Access.USER)).handler(api.validate("attempt"))
+        .handler(call(201, ctx -> education.attempt(who(ctx), ctx.pathParam("id"), body(ctx))));
+    r.get("/api/me/credentials").handler(api.guard(Access.USER))
+        .handler(call(200, ctx -> education.credentials(who(ctx))));
     r.post("/api/courses/:id/assessments").handler(api.guard(Access.USER)).handler(api.validate("addAssessment"))
         .handler(api.idempotent())
         .handler(call(201, ctx -> education.addAssessment(who(ctx), ctx.pathParam("id"), body(ctx))));
