@@ -42,9 +42,26 @@ final class Catalog {
       WHERE c.id = $1""";
 
   private final Pool pool;
+  /** Runs after a change to a published course commits: the catalogue cache must forget it. */
+  private final java.util.function.Supplier<Future<Void>> changed;
 
-  Catalog(Pool pool) {
+  Catalog(Pool pool, java.util.function.Supplier<Future<Void>> changed) {
     this.pool = pool;
+    this.changed = changed;
+  }
+
+  /** {@code result}, once the catalogue cache has forgotten {@code course} if it is visible. */
+  private <T> Future<T> afterChange(Row course, T result) {
+    return course.getBoolean("published") ? changed.get().map(result) : Future.succeededFuture(result);
+  }
+
+  private static Future<Void> emitChange(SqlClient tx, Row course, String type) {
+    if (!course.getBoolean("published") && !"course.published".equals(type)) {
+      return Future.succeededFuture();
+    }
+    return io.azora.platform.Nexus.emit(tx, EducationServiceImpl.SOURCE, type, new JsonObject()
+        .put("courseId", course.getUUID("id").toString()).put("instructorId", course.getUUID("instructor_id").toString()))
+        .mapEmpty();
   }
 
   Future<JsonObject> create(Who who, JsonObject request) {
@@ -100,15 +117,20 @@ final class Catalog {
       return pool.withTransaction(tx -> tx.preparedQuery("""
               UPDATE courses SET title = $2, description = $3, price = $4, duration = $5, level = $6, category = $7,
                                  skills = $8, updated_at = now() WHERE id = $1""").execute(params)
-              .compose(v -> tx.preparedQuery(REINDEX).execute(Tuple.of(id))))
+              .compose(v -> tx.preparedQuery(REINDEX).execute(Tuple.of(id)))
+              .compose(v -> emitChange(tx, course, "course.updated")))
+          .compose(v -> afterChange(course, v))
           .compose(v -> details(who, id));
     });
   }
 
   Future<JsonObject> publish(Who who, String courseId) {
-    return owned(who, courseId).compose(course -> pool.preparedQuery("""
-            UPDATE courses SET published = true, published_at = coalesce(published_at, now()), updated_at = now()
-            WHERE id = $1""").execute(Tuple.of(course.getUUID("id")))
+    return owned(who, courseId).compose(course -> pool.withTransaction(tx -> tx.preparedQuery("""
+                UPDATE courses SET published = true, published_at = coalesce(published_at, now()), updated_at = now()
+                WHERE id = $1""").execute(Tuple.of(course.getUUID("id")))
+            .compose(v -> course.getBoolean("published") ? Future.<Void>succeededFuture()
+                : emitChange(tx, course, "course.published")))
+        .compose(v -> changed.get())
         .compose(v -> details(who, course.getUUID("id"))));
   }
 
@@ -126,7 +148,8 @@ final class Catalog {
             return new JsonObject().put("id", row.getUUID("id").toString()).put("courseId", courseId)
                 .put("title", row.getString("title")).put("order", row.getInteger("position"))
                 .put("lessons", new JsonArray());
-          });
+          })
+          .compose(module -> afterChange(course, module));
     });
   }
 
@@ -149,7 +172,8 @@ final class Catalog {
                   .execute(Tuple.of(id, module, cid, request.getString("title").strip(), content, request.getInteger("order"))))
               .compose(rows -> tx.preparedQuery(REINDEX).execute(Tuple.of(cid)).map(rows.iterator().next().getInteger(0))))
           .map(position -> new JsonObject().put("id", id.toString()).put("courseId", courseId).put("moduleId", moduleId)
-              .put("title", request.getString("title").strip()).put("order", position).put("content", content));
+              .put("title", request.getString("title").strip()).put("order", position).put("content", content))
+          .compose(lesson -> afterChange(course, lesson));
     });
   }
 
@@ -196,7 +220,8 @@ final class Catalog {
               request.getInteger("passingScore"), request.getString("difficulty"), questions))
           .map(v -> new JsonObject().put("id", id.toString()).put("courseId", courseId)
               .put("title", request.getString("title").strip()).put("passingScore", request.getInteger("passingScore"))
-              .put("difficulty", request.getString("difficulty")).put("questions", Questions.forLearners(questions)));
+              .put("difficulty", request.getString("difficulty")).put("questions", Questions.forLearners(questions)))
+          .compose(assessment -> afterChange(course, assessment));
     });
   }
 

@@ -10,23 +10,23 @@ final class EducationServiceImpl implements EducationService {
   static final String SOURCE = "education";
 
   private final Catalog catalog;
-  private final CourseSearch search;
+  private final CatalogReads reads;
   private final Enrollments enrollments;
   private final Assessments assessments;
   private final Completion completion;
 
-  EducationServiceImpl(Catalog catalog, CourseSearch search, Enrollments enrollments, Assessments assessments,
+  EducationServiceImpl(Catalog catalog, CatalogReads reads, Enrollments enrollments, Assessments assessments,
                        Completion completion) {
     this.assessments = assessments;
     this.completion = completion;
     this.catalog = catalog;
-    this.search = search;
+    this.reads = reads;
     this.enrollments = enrollments;
   }
 
   @Override
   public Future<JsonObject> listCourses(JsonObject query) {
-    return search.list(query);
+    return reads.list(query);
   }
 
   @Override
@@ -36,7 +36,7 @@ final class EducationServiceImpl implements EducationService {
 
   @Override
   public Future<JsonObject> course(JsonObject caller, String courseId) {
-    return catalog.details(Who.of(caller), Catalog.uuid(courseId));
+    return reads.course(Who.of(caller), courseId);
   }
 
   @Override

@@ -13,6 +13,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Redis;
 import io.vertx.sqlclient.Pool;
 
 import java.util.Set;
@@ -21,6 +22,7 @@ import java.util.Set;
 public class EducationVerticle extends VerticleBase {
 
   private Pool pool;
+  private Redis redis;
   private MessageConsumer<JsonObject> binding;
   private MessageConsumer<Object> health;
   private OutboxRelay relay;
@@ -37,7 +39,13 @@ public class EducationVerticle extends VerticleBase {
           new DeliveryOptions().setSendTimeout(config.http().serviceTimeoutMs()));
       Completion completion = new Completion(pool, auth);
       long rewardWaitMs = config().getJsonObject("education", new JsonObject()).getLong("rewardWaitMs", 3000L);
-      EducationServiceImpl service = new EducationServiceImpl(new Catalog(pool), new CourseSearch(pool),
+      redis = Services.redis(vertx, config.redis());
+      JsonObject education = config().getJsonObject("education", new JsonObject());
+      CatalogCache cache = new CatalogCache(config.redis().keyPrefix());
+      Catalog catalog = new Catalog(pool, () -> cache.invalidate(redis));
+      CatalogReads reads = new CatalogReads(redis, cache, education.getInteger("catalogCacheSeconds", 60),
+          new CourseSearch(pool), catalog);
+      EducationServiceImpl service = new EducationServiceImpl(catalog, reads,
           new Enrollments(vertx, pool, finance, completion), new Assessments(vertx, pool, completion, rewardWaitMs),
           completion);
       return Nexus.relay(vertx, pool, EducationServiceImpl.SOURCE)
@@ -62,6 +70,7 @@ public class EducationVerticle extends VerticleBase {
             health == null ? Future.succeededFuture() : health.unregister(),
             rewards == null ? Future.succeededFuture() : rewards.stop(),
             relay == null ? Future.succeededFuture() : relay.stop())
-        .eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
+        .eventually(() -> pool == null ? Future.succeededFuture() : pool.close())
+        .eventually(() -> redis == null ? Future.succeededFuture() : redis.close());
   }
 }

@@ -43,10 +43,12 @@ final class Api {
   private final ApiValidator validator;
   private final Map<String, CircuitBreaker> breakers = new HashMap<>();
   private final Idempotency idempotency;
+  private final RedisLink redis;
 
   Api(Vertx vertx, AzoraConfig config, TokenVerifier tokens, RateLimiter limiter, ApiValidator validator,
-      Idempotency idempotency) {
+      Idempotency idempotency, RedisLink redis) {
     this.idempotency = idempotency;
+    this.redis = redis;
     this.vertx = vertx;
     this.config = config;
     this.tokens = tokens;
@@ -61,6 +63,15 @@ final class Api {
 
   Vertx vertx() {
     return vertx;
+  }
+
+  AzoraConfig config() {
+    return config;
+  }
+
+  /** This verticle's pipelined Redis connection. */
+  RedisLink redis() {
+    return redis;
   }
 
   /** Authentication (required for USER and ADMIN, used when present otherwise) and rate limiting. */

@@ -1,5 +1,6 @@
 package io.azora.gateway;
 
+import io.azora.education.CatalogCache;
 import io.azora.education.EducationService;
 import io.azora.gateway.Api.Access;
 import io.vertx.core.Future;
@@ -21,10 +22,47 @@ final class EducationRoutes {
 
   private final Api api;
   private final EducationService education;
+  private final CatalogCache cache;
 
   EducationRoutes(Api api) {
     this.api = api;
     this.education = EducationService.createProxy(api.vertx(), api.delivery());
+    this.cache = new CatalogCache(api.config().redis().keyPrefix());
+  }
+
+  /**
+   * Catalogue reads answered from the shared Redis cache when it has them (no trip to education);
+   * otherwise education reads the database and fills the cache. Instructors and admins always go through,
+   * since they may see unpublished courses.
+   */
+  private Handler<RoutingContext> cachedRead(String entryOf, Function<RoutingContext, String> entry,
+                                             Handler<RoutingContext> miss) {
+    return ctx -> {
+      Caller caller = Api.caller(ctx);
+      if (caller != null && (caller.has("instructor") || caller.has("admin")) && !"list".equals(entryOf)) {
+        miss.handle(ctx);
+        return;
+      }
+      api.redis().send(cache.lookup(entry.apply(ctx))).onComplete(ar -> {
+        String json = ar.succeeded() ? CatalogCache.cached(ar.result()) : null;
+        if (json == null) {
+          miss.handle(ctx);
+        } else {
+          Idempotency.end(ctx, 200, "application/json; charset=utf-8", io.vertx.core.buffer.Buffer.buffer(json));
+        }
+      });
+    };
+  }
+
+  private static JsonObject listQuery(RoutingContext ctx) {
+    JsonObject query = new JsonObject();
+    LIST_PARAMS.forEach(p -> {
+      String v = ctx.queryParams().get(p);
+      if (v != null) {
+        query.put(p, v);
+      }
+    });
+    return query;
   }
 
   private <T> Handler<RoutingContext> call(int status, Function<RoutingContext, Future<T>> call) {
@@ -40,20 +78,13 @@ final class EducationRoutes {
 
   void mount(Router r) {
     r.get("/api/courses").handler(api.guard(Access.PUBLIC)).handler(api.validate("listCourses"))
-        .handler(call(200, ctx -> {
-          JsonObject query = new JsonObject();
-          LIST_PARAMS.forEach(p -> {
-            String v = ctx.queryParams().get(p);
-            if (v != null) {
-              query.put(p, v);
-            }
-          });
-          return education.listCourses(query);
-        }));
+        .handler(cachedRead("list", ctx -> CatalogCache.listEntry(listQuery(ctx)),
+            call(200, ctx -> education.listCourses(listQuery(ctx)))));
     r.post("/api/courses").handler(api.guard(Access.USER)).handler(api.validate("createCourse")).handler(api.idempotent())
         .handler(call(201, ctx -> education.createCourse(who(ctx), ExactAmounts.body(ctx, "price"))));
     r.get("/api/courses/:id").handler(api.guard(Access.PUBLIC)).handler(api.validate("course"))
-        .handler(call(200, ctx -> education.course(who(ctx), ctx.pathParam("id"))));
+        .handler(cachedRead("course", ctx -> CatalogCache.courseEntry(ctx.pathParam("id")),
+            call(200, ctx -> education.course(who(ctx), ctx.pathParam("id")))));
     r.patch("/api/courses/:id").handler(api.guard(Access.USER)).handler(api.validate("updateCourse"))
         .handler(call(200, ctx -> education.updateCourse(who(ctx), ctx.pathParam("id"), ExactAmounts.body(ctx, "price"))));
     r.post("/api/courses/:id/publish").handler(api.guard(Access.USER)).handler(api.validate("publishCourse"))

@@ -44,7 +44,7 @@ public class GatewayVerticle extends VerticleBase {
         RedisLink link = new RedisLink(redis);
         Api api = new Api(vertx, config, new TokenVerifier(vertx, config.auth()),
             new RateLimiter(link, config.redis().keyPrefix()), new ApiValidator(vertx, contract),
-            new Idempotency(link, config.redis().keyPrefix()));
+            new Idempotency(link, config.redis().keyPrefix()), link);
         return router(api, new OpenApiRoutes(loaded.resultAt(0), document));
       });
     }).compose(router -> {

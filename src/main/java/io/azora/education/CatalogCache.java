@@ -1,0 +1,86 @@
+package io.azora.education;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.TreeMap;
+
+/**
+ * Catalogue reads cached in Redis, shared by every node. Entries live under a catalogue version; any
+ * change to a published course (publish, update, new module, lesson or assessment) increments the
+ * version, so every node's next read misses and sees the change at once, and old entries simply expire.
+ * The gateway answers hits itself; misses go to education, which reads the database and fills the entry
+ * under the version it saw before reading (a change meanwhile leaves it unreachable, never stale).
+ */
+public final class CatalogCache {
+
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(CatalogCache.class);
+
+  /** KEYS[1] version key; ARGV[1] entry prefix, ARGV[2] entry name → {version, entry or false}. */
+  private static final String LOOKUP = """
+      local v = redis.call('GET', KEYS[1]) or '0'
+      return {v, redis.call('GET', ARGV[1] .. v .. ':' .. ARGV[2])}""";
+
+  private final String versionKey;
+  private final String entryPrefix;
+
+  public CatalogCache(String keyPrefix) {
+    this.versionKey = keyPrefix + "catalog:version";
+    this.entryPrefix = keyPrefix + "catalog:";
+  }
+
+  /** The entry name of a course list query: its parameters in a canonical order, hashed. */
+  public static String listEntry(JsonObject query) {
+    return "list:" + sha256(new TreeMap<>(query.getMap()).toString());
+  }
+
+  public static String courseEntry(String courseId) {
+    return "course:" + courseId;
+  }
+
+  /** One round trip: the current version and the entry cached under it (if any). */
+  public Request lookup(String entry) {
+    return Request.cmd(Command.EVAL).arg(LOOKUP).arg(1).arg(versionKey).arg(entryPrefix).arg(entry);
+  }
+
+  /** The version of a {@link #lookup} answer. */
+  public static String version(Response response) {
+    return response.get(0).toString();
+  }
+
+  /** The cached JSON of a {@link #lookup} answer, or null on a miss. */
+  public static String cached(Response response) {
+    Response entry = response.size() > 1 ? response.get(1) : null;
+    return entry == null ? null : entry.toString();
+  }
+
+  public Request store(String version, String entry, String json, int ttlSeconds) {
+    return Request.cmd(Command.SET).arg(entryPrefix + version + ":" + entry).arg(json).arg("EX").arg(ttlSeconds);
+  }
+
+  /**
+   * After a change to a published course commits: every node's next catalogue read misses. Never fails
+   * (a cache that cannot be reached keeps entries at most their TTL).
+   */
+  public Future<Void> invalidate(Redis redis) {
+    return redis.send(Request.cmd(Command.INCR).arg(versionKey)).<Void>mapEmpty()
+        .onFailure(err -> log.warn("Catalogue cache not invalidated (entries expire within their TTL): {}", err.getMessage()))
+        .otherwiseEmpty();
+  }
+
+  private static String sha256(String value) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

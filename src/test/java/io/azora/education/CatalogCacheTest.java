@@ -1,0 +1,68 @@
+package io.azora.education;
+
+import io.azora.support.HttpApi;
+import io.azora.support.NodeExtension;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.sqlclient.Pool;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Catalogue reads come from the Redis cache (a change made behind the service's back is not seen), and
+ * every change through the API — update, new lesson, new course — is seen at once.
+ */
+@ExtendWith(VertxExtension.class)
+class CatalogCacheTest {
+
+  @RegisterExtension
+  static final NodeExtension node = NodeExtension.defaults();
+
+  static String titles(HttpApi api, String category) {
+    StringBuilder titles = new StringBuilder();
+    api.get("/api/courses?category=" + category, null).expect(200).json().getJsonArray("items")
+        .forEach(c -> titles.append(((JsonObject) c).getString("title")).append(';'));
+    return titles.toString();
+  }
+
+  @Test
+  void cachedUntilChangedThroughTheApi(HttpApi api, Vertx vertx) throws Exception {
+    String teacher = CatalogTest.token(api, "instructor");
+    String category = "cache-" + UUID.randomUUID().toString().substring(0, 8);
+    JsonObject course = CatalogTest.publishedWithLesson(api, teacher, CatalogTest.course("First Title", category, "beginner"), "text");
+    String id = course.getString("id");
+    assertEquals("First Title;", titles(api, category));
+    assertEquals("First Title", api.get("/api/courses/" + id, null).expect(200).json().getString("title"));
+
+    // Changed behind the service's back: readers keep getting the cached pages.
+    Pool db = node.node().database(vertx, "education");
+    db.query("UPDATE courses SET title = 'Sneaky' WHERE id = '" + id + "'").execute().await(5, TimeUnit.SECONDS);
+    db.close();
+    assertEquals("First Title;", titles(api, category));
+    assertEquals("First Title", api.get("/api/courses/" + id, null).expect(200).json().getString("title"));
+
+    // Changed through the API: seen at once.
+    api.send(HttpMethod.PATCH, "/api/courses/" + id, teacher, new JsonObject().put("title", "Second Title").toBuffer(), Map.of())
+        .expect(200);
+    assertEquals("Second Title;", titles(api, category));
+    assertEquals("Second Title", api.get("/api/courses/" + id, null).expect(200).json().getString("title"));
+
+    String module = api.get("/api/courses/" + id, null).expect(200).json().getJsonArray("modules").getJsonObject(0).getString("id");
+    api.post("/api/courses/" + id + "/modules/" + module + "/lessons", teacher,
+        new JsonObject().put("title", "New lesson").put("content", "more")).expect(201);
+    assertEquals(2, api.get("/api/courses/" + id, null).expect(200).json().getJsonArray("modules").getJsonObject(0)
+        .getJsonArray("lessons").size());
+
+    CatalogTest.publishedWithLesson(api, teacher, CatalogTest.course("Another", category, "beginner"), "text");
+    assertEquals("Another;Second Title;", titles(api, category));
+  }
+}
