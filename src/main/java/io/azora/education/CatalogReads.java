@@ -44,6 +44,9 @@ final class CatalogReads {
   }
 
   private Future<JsonObject> cached(String entry, java.util.function.Supplier<Future<JsonObject>> load) {
+    if (ttlSeconds <= 0) {
+      return load.get();  // caching turned off (education.catalogCacheSeconds: 0)
+    }
     return redis.send(cache.lookup(entry))
         .compose(found -> {
           String json = CatalogCache.cached(found);

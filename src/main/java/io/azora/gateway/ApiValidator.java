@@ -12,6 +12,11 @@ import io.vertx.json.schema.Validator;
 import io.vertx.openapi.contract.Location;
 import io.vertx.openapi.contract.MediaType;
 import io.vertx.openapi.contract.Operation;
+import io.vertx.openapi.contract.Parameter;
+import io.vertx.json.schema.common.dsl.SchemaType;
+import io.vertx.openapi.validation.transformer.FormTransformer;
+import io.vertx.openapi.validation.transformer.ParameterTransformer;
+import io.vertx.openapi.validation.transformer.SimpleTransformer;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.validation.RequestParameter;
 import io.vertx.openapi.validation.RequestValidator;
@@ -21,7 +26,9 @@ import io.vertx.openapi.validation.ValidatorException;
 import io.vertx.openapi.validation.impl.RequestParameterImpl;
 import io.vertx.openapi.validation.impl.ValidatableRequestImpl;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -34,10 +41,16 @@ final class ApiValidator {
 
   private final RequestValidator validator;
   private final OpenAPIContract contract;
-  /** Per operation: a ready body validator when the body is all there is to check (the hot POSTs). */
-  private final Map<String, Optional<BodyCheck>> bodyOnly = new HashMap<>();
+  /** Per operation: its checks with schema validators built once, or empty for vertx-openapi's own path. */
+  private final Map<String, Optional<OperationCheck>> checks = new HashMap<>();
 
   private record BodyCheck(Validator schema, boolean required) {
+  }
+
+  private record ParamCheck(Parameter parameter, Validator schema, ParameterTransformer transformer) {
+  }
+
+  private record OperationCheck(List<ParamCheck> parameters, BodyCheck body) {
   }
 
   ApiValidator(io.vertx.core.Vertx vertx, OpenAPIContract contract) {
@@ -47,9 +60,15 @@ final class ApiValidator {
 
   /** A route handler validating against {@code operationId}; bad input ends as 400 problem+json. */
   void validate(RoutingContext ctx, String operationId) {
-    Optional<BodyCheck> check = bodyOnly.computeIfAbsent(operationId, this::bodyCheck);
+    Optional<OperationCheck> check = checks.computeIfAbsent(operationId, this::operationCheck);
     if (check.isPresent()) {
-      validateBody(ctx, check.get());
+      if (parametersValid(ctx, check.get().parameters())) {
+        if (check.get().body() == null) {
+          ctx.next();
+        } else {
+          validateBody(ctx, check.get().body());
+        }
+      }
       return;
     }
     Buffer body = ctx.body().buffer();
@@ -71,21 +90,71 @@ final class ApiValidator {
 
   /**
    * vertx-openapi builds a new JSON-schema validator for every request (a third of the gateway's CPU on
-   * a transfer, measured with JFR); operations whose only input is a JSON body (optional headers aside)
-   * get one built once instead. Others go through vertx-openapi.
+   * a transfer, measured with JFR): each operation's validators are built once here instead, for
+   * primitive path, query and header parameters and a JSON body. Anything else goes through vertx-openapi.
    */
-  private Optional<BodyCheck> bodyCheck(String operationId) {
+  private Optional<OperationCheck> operationCheck(String operationId) {
     Operation operation = contract.operation(operationId);
-    if (operation == null || operation.getRequestBody() == null
-        || !operation.getParameters().stream().allMatch(p -> p.getIn() == Location.HEADER && !p.isRequired())) {
+    if (operation == null) {
       return Optional.empty();
     }
-    MediaType json = operation.getRequestBody().getContent().get("application/json");
-    if (json == null) {
-      return Optional.empty();
+    List<ParamCheck> parameters = new ArrayList<>();
+    for (Parameter p : operation.getParameters()) {
+      if (p.getSchemaType() == SchemaType.OBJECT || p.getSchemaType() == SchemaType.ARRAY || p.getIn() == Location.COOKIE) {
+        return Optional.empty();
+      }
+      ParameterTransformer transformer = p.getIn() == Location.QUERY ? new FormTransformer() : new SimpleTransformer();
+      parameters.add(new ParamCheck(p, contract.getSchemaRepository().validator(p.getSchema()), transformer));
     }
-    return Optional.of(new BodyCheck(contract.getSchemaRepository().validator(json.getSchema()),
-        operation.getRequestBody().isRequired()));
+    BodyCheck body = null;
+    if (operation.getRequestBody() != null) {
+      MediaType json = operation.getRequestBody().getContent().get("application/json");
+      if (json == null) {
+        return Optional.empty();
+      }
+      body = new BodyCheck(contract.getSchemaRepository().validator(json.getSchema()), operation.getRequestBody().isRequired());
+    }
+    return Optional.of(new OperationCheck(parameters, body));
+  }
+
+  /** Checks the parameters; on the first bad one answers 400 and returns false. */
+  private static boolean parametersValid(RoutingContext ctx, List<ParamCheck> parameters) {
+    for (ParamCheck check : parameters) {
+      Parameter p = check.parameter();
+      String raw = switch (p.getIn()) {
+        case PATH -> ctx.pathParam(p.getName());
+        case QUERY -> ctx.queryParams().get(p.getName());
+        default -> ctx.request().getHeader(p.getName());
+      };
+      if (raw == null) {
+        if (p.isRequired()) {
+          reject(ctx, ValidatorException.createMissingRequiredParameter(p));
+          return false;
+        }
+        continue;
+      }
+      Object value;
+      try {
+        value = check.transformer().transform(p, raw);
+      } catch (RuntimeException e) {
+        reject(ctx, ValidatorException.createInvalidValueFormat(p));
+        return false;
+      }
+      OutputUnit result = check.schema().validate(value);
+      if (!Boolean.TRUE.equals(result.getValid())) {
+        JsonArray errors = new JsonArray();
+        collect(result, errors);
+        JsonArray named = new JsonArray();
+        errors.forEach(e -> named.add(((JsonObject) e).copy().put("field", p.getName())));
+        if (named.isEmpty()) {
+          named.add(new JsonObject().put("field", p.getName()).put("message", "is not valid"));
+        }
+        ProblemJson.send(ctx, 400, "validation_failed", "The " + p.getIn().name().toLowerCase() + " parameter "
+            + p.getName() + " is not valid", named, null);
+        return false;
+      }
+    }
+    return true;
   }
 
   private static void validateBody(RoutingContext ctx, BodyCheck check) {
