@@ -1,0 +1,91 @@
+package io.azora.cluster;
+
+import io.azora.support.ChildNode;
+import io.azora.support.HttpApi;
+import io.azora.support.TestInfra;
+import io.azora.support.TestNode;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.Map;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * "Pass an assessment → AZR in the wallet" across a two-node cluster: this JVM runs the gateway, auth and
+ * education; a child JVM runs finance. Events and the reward travel over the clustered bus both ways.
+ */
+@ExtendWith(VertxExtension.class)
+class ClusterRewardTest {
+
+  static ChildNode financeNode;
+  static TestNode node;
+  static String prefix;
+
+  @BeforeAll
+  static void startCluster() throws Exception {
+    prefix = TestNode.newPrefix();
+    String clusterName = "azora-test-" + UUID.randomUUID();
+    financeNode = ChildNode.start(prefix, 0, Map.of("AZORA_VERTICLES", "finance", "AZORA_NODE_CLUSTER_NAME", clusterName),
+        "--cluster");
+    int port = TestInfra.freePort();
+    JsonObject config = TestNode.config(prefix, port, new JsonObject().put("node", new JsonObject()
+        .put("cluster", true).put("clusterName", clusterName).put("verticles", "auth,education,gateway")));
+    node = TestNode.start(prefix, config, false);
+  }
+
+  @AfterAll
+  static void stopCluster() throws Exception {
+    if (node != null) {
+      node.close();
+    }
+    if (financeNode != null) {
+      financeNode.close();
+    }
+    TestInfra.dropDatabases(prefix);
+  }
+
+  static JsonObject user(HttpApi api, String role) {
+    JsonObject t = api.register(role + "-" + UUID.randomUUID() + "@azora.test", "cluster-passphrase", "C", role);
+    return new JsonObject().put("id", t.getJsonObject("user").getString("id")).put("token", t.getString("accessToken"));
+  }
+
+  @Test
+  void aPassOnOneNodeIsPaidByFinanceOnTheOther(Vertx vertx) throws Exception {
+    HttpApi api = new HttpApi(vertx, node.port);
+    long deadline = System.currentTimeMillis() + 90_000;
+    while (!"up".equals(api.get("/api/health", null).json().getJsonObject("services").getString("finance"))) {
+      assertTrue(financeNode.process.isAlive(), () -> "finance node died: " + financeNode.log());
+      assertTrue(System.currentTimeMillis() < deadline, () -> "finance never joined: " + financeNode.log());
+      Thread.sleep(250);
+    }
+    JsonObject teacher = user(api, "instructor");
+    JsonObject student = user(api, "student");
+    String t = teacher.getString("token");
+    String s = student.getString("token");
+    String course = api.post("/api/courses", t, new JsonObject().put("title", "Clustered").put("price", "0")
+        .put("level", "beginner").put("category", "cluster")).expect(201).json().getString("id");
+    String module = api.post("/api/courses/" + course + "/modules", t, new JsonObject().put("title", "M")).expect(201).json().getString("id");
+    api.post("/api/courses/" + course + "/modules/" + module + "/lessons", t, new JsonObject().put("title", "L").put("content", "x"))
+        .expect(201);
+    String quiz = api.post("/api/courses/" + course + "/assessments", t, new JsonObject().put("title", "Q").put("passingScore", 50)
+        .put("difficulty", "intermediate").put("questions", new JsonArray().add(new JsonObject().put("type", "text")
+            .put("prompt", "Say yes").put("answer", new JsonArray().add("yes"))))).expect(201).json().getString("id");
+    api.post("/api/courses/" + course + "/publish", t, null).expect(200);
+    api.post("/api/courses/" + course + "/enroll", s, null).expect(201);
+
+    JsonObject attempt = api.post("/api/assessments/" + quiz + "/attempts", s, new JsonObject().put("answers", new JsonArray()
+        .add(new JsonObject().put("questionIndex", 0).put("value", "Yes")))).expect(201).json();
+    // Intermediate, full marks: 25 × 0.5 × 1.5 × 2 = 37.5 AZR, minted by the other JVM.
+    assertEquals("37.5", attempt.getString("reward"));
+    assertEquals("37.5", api.get("/api/wallet/balance", s).expect(200).json().getString("balance"));
+  }
+}
