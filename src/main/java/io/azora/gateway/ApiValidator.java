@@ -47,7 +47,8 @@ final class ApiValidator {
   private record BodyCheck(Validator schema, boolean required) {
   }
 
-  private record ParamCheck(Parameter parameter, Validator schema, ParameterTransformer transformer) {
+  private record ParamCheck(Parameter parameter, Validator schema, ParameterTransformer transformer,
+                            SimpleParameter simple) {
   }
 
   private record OperationCheck(List<ParamCheck> parameters, BodyCheck body) {
@@ -104,7 +105,8 @@ final class ApiValidator {
         return Optional.empty();
       }
       ParameterTransformer transformer = p.getIn() == Location.QUERY ? new FormTransformer() : new SimpleTransformer();
-      parameters.add(new ParamCheck(p, contract.getSchemaRepository().validator(p.getSchema()), transformer));
+      parameters.add(new ParamCheck(p, contract.getSchemaRepository().validator(p.getSchema()), transformer,
+          SimpleParameter.of(p.getSchema())));
     }
     BodyCheck body = null;
     if (operation.getRequestBody() != null) {
@@ -129,6 +131,16 @@ final class ApiValidator {
       if (raw == null) {
         if (p.isRequired()) {
           reject(ctx, ValidatorException.createMissingRequiredParameter(p));
+          return false;
+        }
+        continue;
+      }
+      if (check.simple() != null) {
+        String problem = check.simple().problem(raw);
+        if (problem != null) {
+          ProblemJson.send(ctx, 400, "validation_failed", "The " + p.getIn().name().toLowerCase() + " parameter "
+              + p.getName() + " is not valid", new JsonArray().add(new JsonObject().put("field", p.getName())
+                  .put("message", problem)), null);
           return false;
         }
         continue;
