@@ -16,14 +16,15 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * The only way money moves: groups of {@link Posting}s through the database's post_transfers(), which
+ * The only way money moves: groups of {@link Posting}s through the database's post_transfer_groups(), which
  * locks, checks, appends to the hash chains and writes the group's events in one statement. A group is
  * all-or-nothing and idempotent by its transfer ids. (Hot paths batch many groups: {@link LedgerBatcher}.)
  */
 final class Ledger {
 
-  private static final String POST = """
-      SELECT transfer_id, created, created_at FROM post_transfers($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)""";
+  static final String POST_GROUPS = """
+      SELECT group_no, transfer_id, outcome, created_at, message, detail
+      FROM post_transfer_groups($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)""";
   private static final String OPEN = """
       INSERT INTO accounts (id, kind, code, owner_id, min_balance) VALUES ($1, $2, $3, $4, $5)
       ON CONFLICT DO NOTHING""";
@@ -51,9 +52,25 @@ final class Ledger {
   private Ledger() {
   }
 
-  /** Posts {@code batch} with {@code client} (a pool for its own transaction, or the caller's transaction). */
+  /** One all-or-nothing group of postings, who asked for it, and the events it emits if new. */
+  record Group(List<Posting> postings, String initiator, List<DomainEvent> events) {
+  }
+
+  /** Posts one group with {@code client} (a pool, or the caller's transaction, which a refusal rolls back). */
   static Future<List<Posted>> post(SqlClient client, List<Posting> batch, String initiator, List<DomainEvent> events) {
-    int n = batch.size();
+    List<Group> groups = List.of(new Group(batch, initiator, events));
+    return client.preparedQuery(POST_GROUPS).execute(groupParams(groups))
+        .recover(err -> Future.failedFuture(refusal(err)))
+        .compose(rows -> outcomes(groups, rows).get(0));
+  }
+
+  /** post_transfer_groups' parameters for {@code groups} (numbered from 1, in order). */
+  static Tuple groupParams(List<Group> groups) {
+    int n = 0;
+    for (Group g : groups) {
+      n += g.postings().size();
+    }
+    Integer[] numbers = new Integer[n];
     UUID[] ids = new UUID[n];
     String[] types = new String[n];
     String[] phases = new String[n];
@@ -62,37 +79,57 @@ final class Ledger {
     Long[] amounts = new Long[n];
     UUID[] pendings = new UUID[n];
     String[] reasons = new String[n];
-    for (int i = 0; i < n; i++) {
-      Posting p = batch.get(i);
-      ids[i] = p.id();
-      types[i] = p.type();
-      phases[i] = p.phase();
-      debits[i] = p.debit();
-      credits[i] = p.credit();
-      amounts[i] = p.amount();
-      pendings[i] = p.pendingId();
-      reasons[i] = p.reason();
+    UUID[] initiators = new UUID[n];
+    JsonArray events = new JsonArray();
+    int i = 0;
+    for (int g = 0; g < groups.size(); g++) {
+      Group group = groups.get(g);
+      UUID initiator = group.initiator() == null ? null : UUID.fromString(group.initiator());
+      for (Posting p : group.postings()) {
+        numbers[i] = g + 1;
+        ids[i] = p.id();
+        types[i] = p.type();
+        phases[i] = p.phase();
+        debits[i] = p.debit();
+        credits[i] = p.credit();
+        amounts[i] = p.amount();
+        pendings[i] = p.pendingId();
+        reasons[i] = p.reason();
+        initiators[i] = initiator;
+        i++;
+      }
+      JsonArray envelopes = new JsonArray();
+      if (group.events() != null) {
+        group.events().forEach(e -> envelopes.add(e.toJson()));
+      }
+      events.add(envelopes);
     }
-    JsonArray envelopes = null;
-    if (events != null && !events.isEmpty()) {
-      envelopes = new JsonArray();
-      for (DomainEvent event : events) {
-        envelopes.add(event.toJson());
+    return Tuple.tuple().addArrayOfInteger(numbers).addArrayOfUUID(ids).addArrayOfString(types).addArrayOfString(phases)
+        .addArrayOfUUID(debits).addArrayOfUUID(credits).addArrayOfLong(amounts).addArrayOfUUID(pendings)
+        .addArrayOfString(reasons).addArrayOfUUID(initiators).addValue(events);
+  }
+
+  /** Each group's outcome from post_transfer_groups' rows: its transfers, or its {@link Refusal}. */
+  static List<Future<List<Posted>>> outcomes(List<Group> groups, Iterable<Row> rows) {
+    List<List<Posted>> posted = new ArrayList<>(groups.size());
+    Refusal[] refusals = new Refusal[groups.size()];
+    for (int g = 0; g < groups.size(); g++) {
+      posted.add(new ArrayList<>());
+    }
+    for (Row row : rows) {
+      int g = row.getInteger("group_no") - 1;
+      String outcome = row.getString("outcome");
+      if ("created".equals(outcome) || "exists".equals(outcome)) {
+        posted.get(g).add(new Posted(row.getUUID("transfer_id"), "created".equals(outcome), row.getOffsetDateTime("created_at")));
+      } else {
+        refusals[g] = new Refusal(Integer.parseInt(outcome.substring(2)), row.getString("detail"), row.getString("message"));
       }
     }
-    Tuple params = Tuple.tuple().addArrayOfUUID(ids).addArrayOfString(types).addArrayOfString(phases)
-        .addArrayOfUUID(debits).addArrayOfUUID(credits).addArrayOfLong(amounts).addArrayOfUUID(pendings)
-        .addArrayOfString(reasons).addUUID(initiator == null ? null : UUID.fromString(initiator))
-        .addValue(envelopes);
-    return client.preparedQuery(POST).execute(params)
-        .recover(err -> Future.failedFuture(refusal(err)))
-        .map(rows -> {
-          List<Posted> posted = new ArrayList<>(n);
-          for (Row row : rows) {
-            posted.add(new Posted(row.getUUID(0), row.getBoolean(1), row.getOffsetDateTime(2)));
-          }
-          return posted;
-        });
+    List<Future<List<Posted>>> out = new ArrayList<>(groups.size());
+    for (int g = 0; g < groups.size(); g++) {
+      out.add(refusals[g] != null ? Future.failedFuture(refusals[g]) : Future.succeededFuture(posted.get(g)));
+    }
+    return out;
   }
 
   /** Opens an account if it does not exist yet (idempotent). */
