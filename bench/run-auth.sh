@@ -10,24 +10,14 @@ DURATION=${2:-15s}
 CONNS=${3:-256}
 WORK=$(mktemp -d /tmp/azora-bench.XXXXXX)
 export PGHOST=127.0.0.1 PGUSER=postgres
-command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
-[ -f target/azora.jar ] || mvn -B -q -DskipTests package
-
-cleanup() {
-  [ -n "${AZORA_PID:-}" ] && kill "$AZORA_PID" 2>/dev/null || true
-  [ -n "${BASE_PID:-}" ] && kill "$BASE_PID" 2>/dev/null || true
-  wait 2>/dev/null || true
-}
-trap cleanup EXIT
+. bench/lib.sh
 
 # Fresh bench databases each run.
-for db in azora_bench_auth azora_bench_mint; do psql -d postgres -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)"; done
+for db in azora_bench_auth azora_bench_mint azora_bench_education; do psql -d postgres -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)"; done
 
-if curl -fs -o /dev/null http://127.0.0.1:4000/api/health; then
-  echo "port 4000 is taken by another server: stop it first" >&2; exit 1
-fi
+require_free_port
 echo "== starting Azora (gateway + auth, real PostgreSQL and Redis)" >&2
-AZORA_DATABASE_HOST=127.0.0.1 AZORA_DATABASE_AUTH=azora_bench_auth AZORA_DATABASE_FINANCE=azora_bench_mint AZORA_REDIS_URL=redis://127.0.0.1:6379 \
+AZORA_DATABASE_HOST=127.0.0.1 AZORA_DATABASE_AUTH=azora_bench_auth AZORA_DATABASE_FINANCE=azora_bench_mint AZORA_DATABASE_EDUCATION=azora_bench_education AZORA_REDIS_URL=redis://127.0.0.1:6379 \
 AZORA_REDIS_KEY_PREFIX="azora-bench:" AZORA_MANAGEMENT_PORT=0 AZORA_LOG_LEVEL=WARN \
 AZORA_RATE_LIMIT_ANONYMOUS=100000000 AZORA_RATE_LIMIT_AUTHENTICATED=100000000 AZORA_RATE_LIMIT_LOGIN_PER_IP=100000000 \
 AZORA_AUTH_LOGIN_FAILURES_BEFORE_THROTTLE=1000000 \
@@ -53,13 +43,6 @@ psql -d azora_bench_auth -tAc "SELECT email FROM users WHERE email LIKE 'bench%'
 echo "== starting the bare reference server" >&2
 BASE_PID=$(../shared/bench/baseline/run.sh)
 
-run() { # name url [wrk args...]
-  local name=$1 url=$2; shift 2
-  echo "== $name" >&2
-  wrk -t2 -c"$CONNS" -d"$DURATION" --latency "$@" "$url" > "$WORK/$name.txt" 2> "$WORK/$name.err" || true
-  cat "$WORK/$name.txt" >&2
-}
-rss() { awk '/VmRSS/ {print int($2/1024) " MiB"}' "/proc/$1/status"; }
 
 # Warm both up (the JIT needs a while on two shared cores), then measure each in turn.
 # Measured here: Azora's profile route plateaus after about 40 s of load; the bare server much sooner.
@@ -80,10 +63,6 @@ else
   echo "Requests/sec: 0" > "$WORK/login.txt"
 fi
 
-rate() { awk '/Requests\/sec/ {print $2}' "$WORK/$1.txt"; }
-lat() { awk -v p="$2" '$1 == p {print $2}' "$WORK/$1.txt"; }
-errors() { local n; n=$(grep -c "unexpected status" "$WORK/$1.err" 2>/dev/null || true); echo "${n:-0}"; }
-non2xx() { awk '/Non-2xx/ {print $NF}' "$WORK/$1.txt"; }
 echo "| run | req/s | p50 | p99 | non-2xx |"
 echo "|---|---|---|---|---|"
 RATIOS=()

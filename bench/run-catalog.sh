@@ -11,20 +11,11 @@ DURATION=${2:-15s}
 CONNS=${3:-256}
 WORK=$(mktemp -d /tmp/azora-bench.XXXXXX)
 export PGHOST=127.0.0.1 PGUSER=postgres
-command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
-[ -f target/azora.jar ] || mvn -B -q -DskipTests package
+. bench/lib.sh
 
-cleanup() {
-  [ -n "${AZORA_PID:-}" ] && kill "$AZORA_PID" 2>/dev/null || true
-  [ -n "${BASE_PID:-}" ] && kill "$BASE_PID" 2>/dev/null || true
-  wait 2>/dev/null || true
-}
-trap cleanup EXIT
 for db in azora_bench_auth azora_bench_mint azora_bench_education; do psql -d postgres -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)"; done
 redis-cli -h 127.0.0.1 --scan --pattern 'azora-bench:*' | xargs -r redis-cli -h 127.0.0.1 del >/dev/null
-if curl -fs -o /dev/null http://127.0.0.1:4000/api/health; then
-  echo "port 4000 is taken by another server: stop it first" >&2; exit 1
-fi
+require_free_port
 
 start_azora() { # cache seconds
   echo "== starting Azora (catalogue cache ${1}s)" >&2
@@ -40,15 +31,6 @@ start_azora() { # cache seconds
     sleep 0.5
   done
 }
-run() { # name url [wrk args...]
-  local name=$1 url=$2; shift 2
-  echo "== $name" >&2
-  wrk -t2 -c"$CONNS" -d"$DURATION" --latency "$@" "$url" > "$WORK/$name.txt" 2> "$WORK/$name.err" || true
-  grep Requests/sec "$WORK/$name.txt" >&2
-}
-rate() { awk '/Requests\/sec/ {print $2}' "$WORK/$1.txt"; }
-lat() { awk -v p="$2" '$1 == p {print $2}' "$WORK/$1.txt"; }
-errors() { local n; n=$(grep -c "unexpected status" "$WORK/$1.err" 2>/dev/null || true); echo "${n:-0}"; }
 
 start_azora 60
 echo "== seeding ($LEARNERS learners)" >&2

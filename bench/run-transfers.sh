@@ -14,24 +14,14 @@ WORK=$(mktemp -d /tmp/azora-bench.XXXXXX)
 ADMIN_EMAIL=bench-admin@azora.test
 ADMIN_PASSWORD=bench-admin-passphrase
 export PGHOST=127.0.0.1 PGUSER=postgres
-command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
-[ -f target/azora.jar ] || mvn -B -q -DskipTests package
+. bench/lib.sh
 
-cleanup() {
-  [ -n "${AZORA_PID:-}" ] && kill "$AZORA_PID" 2>/dev/null || true
-  [ -n "${BASE_PID:-}" ] && kill "$BASE_PID" 2>/dev/null || true
-  wait 2>/dev/null || true
-}
-trap cleanup EXIT
-
-for db in azora_bench_auth azora_bench_mint; do psql -d postgres -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)"; done
+for db in azora_bench_auth azora_bench_mint azora_bench_education; do psql -d postgres -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)"; done
 redis-cli -h 127.0.0.1 --scan --pattern 'azora-bench:*' | xargs -r redis-cli -h 127.0.0.1 del >/dev/null
 
-if curl -fs -o /dev/null http://127.0.0.1:4000/api/health; then
-  echo "port 4000 is taken by another server: stop it first" >&2; exit 1
-fi
+require_free_port
 echo "== starting Azora (gateway + auth + finance, real PostgreSQL and Redis)" >&2
-AZORA_DATABASE_HOST=127.0.0.1 AZORA_DATABASE_AUTH=azora_bench_auth AZORA_DATABASE_FINANCE=azora_bench_mint \
+AZORA_DATABASE_HOST=127.0.0.1 AZORA_DATABASE_AUTH=azora_bench_auth AZORA_DATABASE_FINANCE=azora_bench_mint AZORA_DATABASE_EDUCATION=azora_bench_education \
 AZORA_REDIS_URL=redis://127.0.0.1:6379 AZORA_REDIS_KEY_PREFIX="azora-bench:" AZORA_MANAGEMENT_PORT=0 \
 AZORA_RATE_LIMIT_ANONYMOUS=100000000 AZORA_RATE_LIMIT_AUTHENTICATED=100000000 AZORA_RATE_LIMIT_LOGIN_PER_IP=100000000 \
 AZORA_AUTH_ADMIN_EMAIL=$ADMIN_EMAIL AZORA_AUTH_ADMIN_PASSWORD=$ADMIN_PASSWORD \
@@ -60,13 +50,6 @@ cut -d' ' -f2 "$WORK/users.txt" | xargs -P 4 -I{} curl -fs -o /dev/null -X POST 
 echo "== starting the bare reference server" >&2
 BASE_PID=$(../shared/bench/baseline/run.sh)
 
-run() { # name url [wrk args...]
-  local name=$1 url=$2; shift 2
-  echo "== $name" >&2
-  wrk -t2 -c"$CONNS" -d"$DURATION" --latency "$@" "$url" > "$WORK/$name.txt" 2> "$WORK/$name.err" || true
-  cat "$WORK/$name.txt" >&2
-}
-rss() { awk '/VmRSS/ {print int($2/1024) " MiB"}' "/proc/$1/status"; }
 
 # Warm-up: the JIT needs a while on two shared cores.
 wrk -t2 -c"$CONNS" -d20s http://127.0.0.1:8081/tx >/dev/null
@@ -83,10 +66,6 @@ echo "== verifying the ledger" >&2
 curl -fs --max-time 600 http://127.0.0.1:4000/api/ledger/verify -H "Authorization: Bearer $ADMIN" > "$WORK/verify.json"
 NEGATIVE=$(psql -d azora_bench_mint -tAc "SELECT count(*) FROM accounts WHERE kind = 'wallet' AND balance - held < 0")
 
-rate() { awk '/Requests\/sec/ {print $2}' "$WORK/$1.txt"; }
-lat() { awk -v p="$2" '$1 == p {print $2}' "$WORK/$1.txt"; }
-errors() { local n; n=$(grep -c "unexpected status" "$WORK/$1.err" 2>/dev/null || true); echo "${n:-0}"; }
-non2xx() { awk '/Non-2xx/ {print $NF}' "$WORK/$1.txt"; }
 echo "| run | req/s | p50 | p99 | errors |"
 echo "|---|---|---|---|---|"
 RATIOS=()
