@@ -37,6 +37,16 @@ public final class CatalogCache {
     this.entryPrefix = keyPrefix + "catalog:";
   }
 
+  /** The key holding the current catalogue version. */
+  public String versionKey() {
+    return versionKey;
+  }
+
+  /** The prefix of entry keys: an entry is {@code <prefix><version>:<entry name>}. */
+  public String entryPrefix() {
+    return entryPrefix;
+  }
+
   /** The entry name of a course list query: its parameters in a canonical order, hashed. */
   public static String listEntry(JsonObject query) {
     return "list:" + sha256(new TreeMap<>(query.getMap()).toString());

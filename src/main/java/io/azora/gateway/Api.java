@@ -76,6 +76,16 @@ final class Api {
 
   /** Authentication (required for USER and ADMIN, used when present otherwise) and rate limiting. */
   Handler<RoutingContext> guard(Access access) {
+    return guard(access, null);
+  }
+
+  /**
+   * {@link #guard(Access)} for a route whose answers may be cached: {@code probe} names the cache entry of
+   * the request (or null to skip the cache for this caller), looked up in the rate limiter's round trip;
+   * a hit is the answer. Entries are stored only for requests that passed validation, and the entry name
+   * is made of exactly the validated values, so a hit never answers a request validation would refuse.
+   */
+  Handler<RoutingContext> guard(Access access, Function<RoutingContext, RateLimiter.CacheProbe> probe) {
     return ctx -> {
       String header = ctx.request().getHeader("Authorization");
       String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
@@ -84,7 +94,7 @@ final class Api {
         if (required) {
           ProblemJson.send(ctx, 401, "unauthorized", "A bearer access token is required");
         } else {
-          limit(ctx, access, null);
+          limit(ctx, access, null, probe);
         }
         return;
       }
@@ -92,7 +102,7 @@ final class Api {
           .onFailure(err -> {
             log.debug("Access token refused: {}", err.getMessage());
             if (!required) {
-              limit(ctx, access, null);  // a stale header does not stop anyone from logging in again
+              limit(ctx, access, null, probe);  // a stale header does not stop anyone from logging in again
             } else if (err instanceof TimeoutException) {
               ProblemJson.fail(ctx, err);  // keys unavailable: the token may be fine, so 503, not 401
             } else {
@@ -105,12 +115,13 @@ final class Api {
               return;
             }
             ctx.put(CALLER, caller);
-            limit(ctx, access, caller);
+            limit(ctx, access, caller, probe);
           });
     };
   }
 
-  private void limit(RoutingContext ctx, Access access, Caller caller) {
+  private void limit(RoutingContext ctx, Access access, Caller caller,
+                     Function<RoutingContext, RateLimiter.CacheProbe> probe) {
     AzoraConfig.RateLimit rl = config.rateLimit();
     String ip = clientIp(ctx);
     String subject;
@@ -125,7 +136,8 @@ final class Api {
       subject = "ip:" + ip;
       max = rl.anonymous();
     }
-    limiter.hit(subject, caller == null ? null : caller.sessionId(), max, rl.windowSeconds())
+    limiter.hit(subject, caller == null ? null : caller.sessionId(), max, rl.windowSeconds(),
+            probe == null ? null : probe.apply(ctx))
         .onFailure(err -> ProblemJson.fail(ctx, new TimeoutException("rate limiter unavailable")))
         .onSuccess(decision -> {
           if (decision.denied()) {
@@ -133,7 +145,7 @@ final class Api {
               ProblemJson.send(ctx, 401, "unauthorized", "This session has ended; sign in again");
             } else {
               ctx.remove(CALLER);
-              limit(ctx, access, null);
+              limit(ctx, access, null, probe);
             }
             return;
           }
@@ -143,6 +155,10 @@ final class Api {
           if (!decision.allowed()) {
             ctx.response().putHeader("Retry-After", String.valueOf(Math.max(1, decision.resetSeconds())));
             ProblemJson.send(ctx, 429, "rate_limited", "Too many requests; slow down");
+            return;
+          }
+          if (decision.cached() != null) {
+            Idempotency.end(ctx, 200, JSON, io.vertx.core.buffer.Buffer.buffer(decision.cached()));
             return;
           }
           ctx.next();

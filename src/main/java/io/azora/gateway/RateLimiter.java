@@ -2,7 +2,6 @@ package io.azora.gateway;
 
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
@@ -13,22 +12,35 @@ import java.util.HexFormat;
 
 /**
  * Fixed-window rate limiting in Redis, shared by every gateway node, in one atomic script per request.
- * The same round trip checks the session deny-list, so a logged-out token fails at once.
+ * The same round trip checks the session deny-list, so a logged-out token fails at once, and, for routes
+ * answered from a versioned cache, looks the answer up, so a cache hit costs one round trip in all.
  */
 final class RateLimiter {
 
-  /** KEYS[1] counter, KEYS[2] deny-list entry; ARGV[1] limit, ARGV[2] window. → {count or -1 if denied, ttl}. */
+  /**
+   * KEYS[1] counter, KEYS[2] deny-list entry, optional KEYS[3] cache version key; ARGV[1] limit, ARGV[2]
+   * window, optional ARGV[3] cache entry prefix and ARGV[4] entry name
+   * → {count or -1 if denied, ttl, cached entry if allowed and found}.
+   */
   private static final String SCRIPT = """
       if redis.call('EXISTS', KEYS[2]) == 1 then return {-1, 0} end
       local n = redis.call('INCR', KEYS[1])
       if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[2]) end
       local ttl = redis.call('TTL', KEYS[1])
       if ttl < 0 then redis.call('EXPIRE', KEYS[1], ARGV[2]); ttl = tonumber(ARGV[2]) end
+      if KEYS[3] and n <= tonumber(ARGV[1]) then
+        local v = redis.call('GET', KEYS[3]) or '0'
+        return {n, ttl, redis.call('GET', ARGV[3] .. v .. ':' .. ARGV[4])}
+      end
       return {n, ttl}""";
   private static final String SHA = sha1(SCRIPT);
 
-  /** The outcome of one request against its limit. */
-  record Decision(boolean denied, boolean allowed, int limit, long remaining, long resetSeconds) {
+  /** A cached answer to look up with the count: the entry {@code entry} under the version in {@code versionKey}. */
+  record CacheProbe(String versionKey, String entryPrefix, String entry) {
+  }
+
+  /** The outcome of one request against its limit, with the cached answer when a probe found one. */
+  record Decision(boolean denied, boolean allowed, int limit, long remaining, long resetSeconds, String cached) {
   }
 
   private final RedisLink redis;
@@ -39,26 +51,37 @@ final class RateLimiter {
     this.prefix = prefix;
   }
 
-  /** Counts a request of {@code subject}; {@code sessionId} (may be null) is checked against the deny-list. */
-  Future<Decision> hit(String subject, String sessionId, int limit, int windowSeconds) {
+  /**
+   * Counts a request of {@code subject}; {@code sessionId} (may be null) is checked against the deny-list
+   * and {@code probe} (may be null) looked up when the request is allowed.
+   */
+  Future<Decision> hit(String subject, String sessionId, int limit, int windowSeconds, CacheProbe probe) {
     String counter = prefix + "rl:" + subject;
     String deny = prefix + "deny:" + (sessionId == null ? "-" : sessionId);
-    return eval(Command.EVALSHA, SHA, counter, deny, limit, windowSeconds)
+    return redis.send(script(Command.EVALSHA, SHA, counter, deny, limit, windowSeconds, probe))
         .recover(err -> err.getMessage() != null && err.getMessage().startsWith("NOSCRIPT")
-            ? eval(Command.EVAL, SCRIPT, counter, deny, limit, windowSeconds)
+            ? redis.send(script(Command.EVAL, SCRIPT, counter, deny, limit, windowSeconds, probe))
             : Future.failedFuture(err))
         .map(resp -> {
           long count = resp.get(0).toLong();
           long ttl = resp.get(1).toLong();
           if (count < 0) {
-            return new Decision(true, false, limit, 0, 0);
+            return new Decision(true, false, limit, 0, 0, null);
           }
-          return new Decision(false, count <= limit, limit, Math.max(0, limit - count), Math.max(ttl, 0));
+          Response cached = resp.size() > 2 ? resp.get(2) : null;
+          return new Decision(false, count <= limit, limit, Math.max(0, limit - count), Math.max(ttl, 0),
+              cached == null ? null : cached.toString());
         });
   }
 
-  private Future<Response> eval(Command command, String script, String counter, String deny, int limit, int window) {
-    return redis.send(Request.cmd(command).arg(script).arg(2).arg(counter).arg(deny).arg(limit).arg(window));
+  private static Request script(Command command, String script, String counter, String deny, int limit, int window,
+                                CacheProbe probe) {
+    Request request = Request.cmd(command).arg(script).arg(probe == null ? 2 : 3).arg(counter).arg(deny);
+    if (probe != null) {
+      request.arg(probe.versionKey());
+    }
+    request.arg(limit).arg(window);
+    return probe == null ? request : request.arg(probe.entryPrefix()).arg(probe.entry());
   }
 
   private static String sha1(String s) {

@@ -4,6 +4,7 @@ import io.azora.platform.DomainEvent;
 import io.azora.support.HttpApi;
 import io.azora.support.HttpApi.Response;
 import io.azora.support.NodeExtension;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.BeforeAll;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -122,6 +124,63 @@ class EnrollmentTest {
     }
     assertEquals(1, enrolled.stream().filter(e -> courseId.equals(e.getJsonObject("data").getString("courseId"))).count(),
         "course.enrolled once");
+  }
+
+  static JsonObject enrolment(HttpApi api, JsonObject student, String courseId) {
+    return api.get("/api/progress/" + student.getString("id"), student.getString("token")).expect(200).json()
+        .getJsonArray("enrollments").stream().map(JsonObject.class::cast)
+        .filter(e -> courseId.equals(e.getString("courseId"))).findFirst().orElseThrow();
+  }
+
+  static void complete(HttpApi api, JsonObject student, JsonArray lessons) {
+    lessons.forEach(l -> api.post("/api/lessons/" + l + "/complete", student.getString("token"), null).expect(200));
+  }
+
+  @Test
+  void aPublishedCourseGrowsWithoutTakingAnyonesProgress(HttpApi api) {
+    JsonObject teacher = user(api, "instructor");
+    JsonObject finisher = user(api, "student");
+    JsonObject starter = user(api, "student");
+    JsonObject course = course(api, teacher, "0");
+    String id = course.getString("id");
+    JsonArray lessons = course.getJsonArray("lessons");
+    for (JsonObject s : List.of(finisher, starter)) {
+      api.post("/api/courses/" + id + "/enroll", s.getString("token"), null).expect(201);
+    }
+    complete(api, finisher, lessons);
+    complete(api, starter, new JsonArray().add(lessons.getString(0)));
+    assertEquals("completed", enrolment(api, finisher, id).getString("status"));
+    assertEquals(1, api.get("/api/me/credentials", finisher.getString("token")).expect(200).jsonArray().size());
+
+    // Learners cannot edit it; an admin can, though the course is someone else's.
+    api.send(HttpMethod.PATCH, "/api/courses/" + id, finisher.getString("token"),
+        new JsonObject().put("title", "Mine now").toBuffer(), Map.of()).expectProblem(403, "forbidden");
+    assertEquals("Revised by the dean", api.send(HttpMethod.PATCH, "/api/courses/" + id, admin,
+        new JsonObject().put("title", "Revised by the dean").toBuffer(), Map.of()).expect(200).json().getString("title"));
+    String module = api.get("/api/courses/" + id, null).expect(200).json().getJsonArray("modules").getJsonObject(0).getString("id");
+    String added = api.post("/api/courses/" + id + "/modules/" + module + "/lessons", admin,
+        new JsonObject().put("title", "Errata").put("content", "one more thing")).expect(201).json().getString("id");
+    api.post("/api/courses/" + id + "/modules/" + module + "/lessons", finisher.getString("token"),
+        new JsonObject().put("title", "Spam").put("content", "x")).expectProblem(403, "forbidden");
+
+    // What each learner did still counts against the larger course; a finished course stays finished.
+    JsonObject finished = enrolment(api, finisher, id);
+    assertEquals("completed", finished.getString("status"));
+    assertEquals(3, finished.getInteger("completedLessons"));
+    assertEquals(4, finished.getInteger("totalLessons"));
+    assertEquals(75, finished.getInteger("progress"));
+    assertEquals(1, finished.getInteger("completedModules"), "the grown module is no longer complete");
+    JsonObject started = enrolment(api, starter, id);
+    assertEquals("active", started.getString("status"));
+    assertEquals(1, started.getInteger("completedLessons"));
+    assertEquals(25, started.getInteger("progress"));
+
+    complete(api, starter, new JsonArray().add(lessons.getString(1)).add(lessons.getString(2)).add(added));
+    assertEquals("completed", enrolment(api, starter, id).getString("status"));
+    complete(api, finisher, new JsonArray().add(added));
+    assertEquals(100, enrolment(api, finisher, id).getInteger("progress"));
+    assertEquals(1, api.get("/api/me/credentials", finisher.getString("token")).expect(200).jsonArray().size(),
+        "one credential per course, however it grew");
   }
 
   @Test
