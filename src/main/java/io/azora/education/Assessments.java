@@ -8,6 +8,7 @@ import io.azora.platform.Problems;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -18,6 +19,7 @@ import io.vertx.sqlclient.Tuple;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Attempts at assessments: graded here (answers never leave the database), stored, and the first pass
@@ -27,20 +29,44 @@ import java.util.UUID;
 final class Assessments {
 
   private static final String LOAD = """
-      SELECT a.*, EXISTS (SELECT 1 FROM enrollments e WHERE e.course_id = a.course_id AND e.student_id = $2) AS enrolled
+      SELECT a.*, EXISTS (SELECT 1 FROM enrollments e WHERE e.course_id = a.course_id AND e.student_id = $2) AS enrolled,
+             EXISTS (SELECT 1 FROM passes p WHERE p.assessment_id = a.id AND p.student_id = $2) AS passed_before
       FROM assessments a WHERE a.id = $1""";
+  private static final String INSERT_ATTEMPT = """
+      INSERT INTO attempts (id, assessment_id, student_id, answers, score, passed) VALUES ($1, $2, $3, $4, $5, $6)""";
   private static final String REWARD = "SELECT reward FROM passes WHERE student_id = $1 AND assessment_id = $2";
+  /** Published (cluster-wide) when a pass's reward is known, to whichever node's attempt waits for it. */
+  static final String REWARD_KNOWN = "education.reward-known";
+  /** A check of the database in case a notice went astray (a node that left, a wait that began late). */
+  private static final long RECHECK_MS = 500;
 
   private final Vertx vertx;
   private final Pool pool;
   private final Completion completion;
   private final long rewardWaitMs;
+  private final Map<String, Promise<String>> waiting = new ConcurrentHashMap<>();
+  private MessageConsumer<JsonObject> notices;
 
   Assessments(Vertx vertx, Pool pool, Completion completion, long rewardWaitMs) {
     this.vertx = vertx;
     this.pool = pool;
     this.completion = completion;
     this.rewardWaitMs = rewardWaitMs;
+  }
+
+  /** Listens for rewards becoming known, so a waiting attempt answers at once instead of polling. */
+  Future<Void> start() {
+    notices = vertx.eventBus().consumer(REWARD_KNOWN, msg -> {
+      Promise<String> waiter = waiting.remove(msg.body().getString("key"));
+      if (waiter != null) {
+        waiter.tryComplete(msg.body().getString("reward"));
+      }
+    });
+    return notices.completion();
+  }
+
+  Future<Void> stop() {
+    return notices == null ? Future.succeededFuture() : notices.unregister();
   }
 
   Future<JsonObject> attempt(Who who, String assessmentId, JsonObject request) {
@@ -73,22 +99,26 @@ final class Assessments {
       boolean passed = score >= a.getInteger("passing_score");
       UUID course = a.getUUID("course_id");
       UUID assessment = a.getUUID("id");
-      return pool.withTransaction(tx -> tx.preparedQuery("""
-                  INSERT INTO attempts (id, assessment_id, student_id, answers, score, passed) VALUES ($1, $2, $3, $4, $5, $6)""")
-              .execute(Tuple.of(id, assessment, student, given, score, passed))
-              .compose(v -> passed ? firstPass(tx, student, a, id, score) : Future.succeededFuture(false))
+      Tuple attempt = Tuple.of(id, assessment, student, given, score, passed);
+      // Only a learner's first pass has more to do than store the attempt (one statement, no transaction).
+      Future<boolean[]> stored = !passed || a.getBoolean("passed_before")
+          ? pool.preparedQuery(INSERT_ATTEMPT).execute(attempt).map(v -> new boolean[] {false, false})
+          : pool.withTransaction(tx -> tx.preparedQuery(INSERT_ATTEMPT).execute(attempt)
+              .compose(v -> firstPass(tx, student, a, id, score))
               .compose(first -> (first ? Completion.check(tx, student, course) : Future.succeededFuture(false))
-                  .map(completed -> new boolean[] {first, completed})))
-          .compose(outcome -> {
-            OutboxRelay.nudge(vertx, EducationServiceImpl.SOURCE);
-            if (outcome[1]) {
-              completion.issue(student, course);
-            }
-            Future<String> reward = outcome[0] ? awaitReward(student, assessment) : Future.succeededFuture("0");
-            return reward.map(r -> new JsonObject().put("id", id.toString()).put("assessmentId", assessment.toString())
-                .put("score", score).put("passed", passed).put("passingScore", a.getInteger("passing_score"))
-                .put("firstPass", outcome[0]).put("reward", r).put("courseCompleted", outcome[1]));
-          });
+                  .map(completed -> new boolean[] {first, completed})));
+      return stored.compose(outcome -> {
+        if (outcome[0]) {
+          OutboxRelay.nudge(vertx, EducationServiceImpl.SOURCE);
+        }
+        if (outcome[1]) {
+          completion.issue(student, course);
+        }
+        Future<String> reward = outcome[0] ? awaitReward(student, assessment) : Future.succeededFuture("0");
+        return reward.map(r -> new JsonObject().put("id", id.toString()).put("assessmentId", assessment.toString())
+            .put("score", score).put("passed", passed).put("passingScore", a.getInteger("passing_score"))
+            .put("firstPass", outcome[0]).put("reward", r).put("courseCompleted", outcome[1]));
+      });
     });
   }
 
@@ -106,40 +136,58 @@ final class Assessments {
             .map(true));
   }
 
-  /** The reward finance reports for this pass, waited for a moment; null if it has not arrived by then. */
+  /**
+   * The reward finance reports for this pass, waited for a moment (told by {@link #REWARD_KNOWN}, checked
+   * in the database now and then); null if it has not arrived by then.
+   */
   private Future<String> awaitReward(UUID student, UUID assessment) {
+    String key = student + ":" + assessment;
     Promise<String> result = Promise.promise();
-    long deadline = System.currentTimeMillis() + rewardWaitMs;
-    poll(student, assessment, deadline, result);
-    return result.future();
+    waiting.put(key, result);
+    long timer = vertx.setTimer(rewardWaitMs, t -> result.tryComplete(null));
+    check(student, assessment, result);
+    return result.future().onComplete(ar -> {
+      waiting.remove(key, result);
+      vertx.cancelTimer(timer);
+    });
   }
 
-  private void poll(UUID student, UUID assessment, long deadline, Promise<String> result) {
+  private void check(UUID student, UUID assessment, Promise<String> result) {
     pool.preparedQuery(REWARD).execute(Tuple.of(student, assessment)).onComplete(ar -> {
       Long reward = ar.succeeded() && ar.result().size() > 0 ? ar.result().iterator().next().getLong(0) : null;
       if (reward != null) {
-        result.complete(Money.format(reward));
-      } else if (System.currentTimeMillis() >= deadline) {
-        result.complete(null);
-      } else {
-        vertx.setTimer(50, t -> poll(student, assessment, deadline, result));
+        result.tryComplete(Money.format(reward));
+      } else if (!result.future().isComplete()) {
+        vertx.setTimer(RECHECK_MS, t -> {
+          if (!result.future().isComplete()) {
+            check(student, assessment, result);
+          }
+        });
       }
     });
   }
 
-  /** Nexus: finance mined the reward of a pass (tokens.mined); remembered for the attempt's answer. */
-  static Future<Void> onMined(SqlClient tx, DomainEvent event) {
+  /** Nexus: finance mined the reward of a pass (tokens.mined); remembered, and told to the waiting attempt. */
+  Future<Void> onMined(SqlClient tx, DomainEvent event) {
     JsonObject data = event.data();
     if (!"assessment_passed".equals(data.getString("activityType"))) {
       return Future.succeededFuture();
     }
+    UUID student;
+    UUID assessment;
+    long reward;
     try {
-      return tx.preparedQuery("UPDATE passes SET reward = $3 WHERE student_id = $1 AND assessment_id = $2")
-          .execute(Tuple.of(UUID.fromString(data.getString("userId")), UUID.fromString(data.getString("activityId")),
-              Money.parse(data.getString("tokens"), "tokens")))
-          .mapEmpty();
+      student = UUID.fromString(data.getString("userId"));
+      assessment = UUID.fromString(data.getString("activityId"));
+      reward = Money.parse(data.getString("tokens"), "tokens");
     } catch (RuntimeException e) {
       return Future.succeededFuture();  // not one of ours
     }
+    return tx.preparedQuery("UPDATE passes SET reward = $3 WHERE student_id = $1 AND assessment_id = $2")
+        .execute(Tuple.of(student, assessment, reward))
+        // Finance has minted it, so the figure is final even before this transaction commits.
+        .onSuccess(v -> vertx.eventBus().publish(REWARD_KNOWN, new JsonObject()
+            .put("key", student + ":" + assessment).put("reward", Money.format(reward))))
+        .mapEmpty();
   }
 }

@@ -7,11 +7,7 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
-import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Catalogue reads cached in Redis, shared by every node. Entries live under a catalogue version; any
@@ -47,9 +43,17 @@ public final class CatalogCache {
     return entryPrefix;
   }
 
-  /** The entry name of a course list query: its parameters in a canonical order, hashed. */
+  /**
+   * The entry name of a course list query: its parameters in name order, each value length-prefixed so
+   * that no two different queries share a name (whatever their values contain).
+   */
   public static String listEntry(JsonObject query) {
-    return "list:" + sha256(new TreeMap<>(query.getMap()).toString());
+    StringBuilder entry = new StringBuilder("list:");
+    for (String name : new TreeSet<>(query.fieldNames())) {
+      String value = String.valueOf(query.getValue(name));
+      entry.append(name).append(':').append(value.length()).append(':').append(value).append(';');
+    }
+    return entry.toString();
   }
 
   public static String courseEntry(String courseId) {
@@ -84,13 +88,5 @@ public final class CatalogCache {
     return redis.send(Request.cmd(Command.INCR).arg(versionKey)).<Void>mapEmpty()
         .onFailure(err -> log.warn("Catalogue cache not invalidated (entries expire within their TTL): {}", err.getMessage()))
         .otherwiseEmpty();
-  }
-
-  private static String sha256(String value) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -27,6 +27,7 @@ public class EducationVerticle extends VerticleBase {
   private MessageConsumer<Object> health;
   private OutboxRelay relay;
   private NexusSubscription rewards;
+  private Assessments assessments;
 
   @Override
   public Future<?> start() {
@@ -45,14 +46,15 @@ public class EducationVerticle extends VerticleBase {
       Catalog catalog = new Catalog(pool, () -> cache.invalidate(redis));
       CatalogReads reads = new CatalogReads(redis, cache, education.getInteger("catalogCacheSeconds", 60),
           new CourseSearch(pool), catalog);
+      assessments = new Assessments(vertx, pool, completion, rewardWaitMs);
       EducationServiceImpl service = new EducationServiceImpl(catalog, reads,
-          new Enrollments(vertx, pool, finance, completion), new Assessments(vertx, pool, completion, rewardWaitMs),
-          completion);
-      return Nexus.relay(vertx, pool, EducationServiceImpl.SOURCE)
+          new Enrollments(vertx, pool, finance, completion), assessments, completion);
+      return assessments.start()
+          .compose(v -> Nexus.relay(vertx, pool, EducationServiceImpl.SOURCE))
           .compose(r -> {
             relay = r;
             // Finance reports the reward of each pass; the attempt's answer shows it.
-            return Nexus.subscribe(vertx, pool, "education", "finance", Set.of("tokens.mined"), Assessments::onMined);
+            return Nexus.subscribe(vertx, pool, "education", "finance", Set.of("tokens.mined"), assessments::onMined);
           })
           .compose(s -> {
             rewards = s;
@@ -69,6 +71,7 @@ public class EducationVerticle extends VerticleBase {
             binding == null ? Future.succeededFuture() : binding.unregister(),
             health == null ? Future.succeededFuture() : health.unregister(),
             rewards == null ? Future.succeededFuture() : rewards.stop(),
+            assessments == null ? Future.succeededFuture() : assessments.stop(),
             relay == null ? Future.succeededFuture() : relay.stop())
         .eventually(() -> pool == null ? Future.succeededFuture() : pool.close())
         .eventually(() -> redis == null ? Future.succeededFuture() : redis.close());

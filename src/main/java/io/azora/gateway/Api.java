@@ -158,7 +158,7 @@ final class Api {
             return;
           }
           if (decision.cached() != null) {
-            Idempotency.end(ctx, 200, JSON, io.vertx.core.buffer.Buffer.buffer(decision.cached()));
+            Idempotency.end(ctx, 200, JSON, decision.cached());
             return;
           }
           ctx.next();

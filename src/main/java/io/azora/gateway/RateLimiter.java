@@ -1,6 +1,7 @@
 package io.azora.gateway;
 
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
@@ -40,7 +41,7 @@ final class RateLimiter {
   }
 
   /** The outcome of one request against its limit, with the cached answer when a probe found one. */
-  record Decision(boolean denied, boolean allowed, int limit, long remaining, long resetSeconds, String cached) {
+  record Decision(boolean denied, boolean allowed, int limit, long remaining, long resetSeconds, Buffer cached) {
   }
 
   private final RedisLink redis;
@@ -70,7 +71,7 @@ final class RateLimiter {
           }
           Response cached = resp.size() > 2 ? resp.get(2) : null;
           return new Decision(false, count <= limit, limit, Math.max(0, limit - count), Math.max(ttl, 0),
-              cached == null ? null : cached.toString());
+              cached == null ? null : cached.toBuffer());  // the stored bytes as they are: no decoding
         });
   }
 

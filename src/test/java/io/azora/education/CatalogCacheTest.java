@@ -65,4 +65,18 @@ class CatalogCacheTest {
     CatalogTest.publishedWithLesson(api, teacher, CatalogTest.course("Another", category, "beginner"), "text");
     assertEquals("Another;Second Title;", titles(api, category));
   }
+
+  @Test
+  void differentQueriesNeverShareAnEntry(HttpApi api) {
+    String teacher = CatalogTest.token(api, "instructor");
+    String category = "keys-" + UUID.randomUUID().toString().substring(0, 8);
+    CatalogTest.publishedWithLesson(api, teacher, CatalogTest.course("Go Basics", category, "beginner", "go"), "text");
+    assertEquals(1, api.get("/api/courses?category=" + category + "&skill=go", null).expect(200).json()
+        .getJsonArray("items").size());
+    // One parameter whose value looks like the two above: nothing matches it, cached or not.
+    String lookalike = java.net.URLEncoder.encode(category + ", skill=go", java.nio.charset.StandardCharsets.UTF_8);
+    for (int i = 0; i < 2; i++) {
+      assertEquals(0, api.get("/api/courses?category=" + lookalike, null).expect(200).json().getJsonArray("items").size());
+    }
+  }
 }
