@@ -136,8 +136,8 @@ final class Api {
       subject = "ip:" + ip;
       max = rl.anonymous();
     }
-    limiter.hit(subject, caller == null ? null : caller.sessionId(), max, rl.windowSeconds(),
-            probe == null ? null : probe.apply(ctx))
+    RateLimiter.CacheProbe cacheProbe = probe == null ? null : probe.apply(ctx);
+    limiter.hit(subject, caller == null ? null : caller.sessionId(), max, rl.windowSeconds(), cacheProbe)
         .onFailure(err -> ProblemJson.fail(ctx, new TimeoutException("rate limiter unavailable")))
         .onSuccess(decision -> {
           if (decision.denied()) {
@@ -157,8 +157,9 @@ final class Api {
             ProblemJson.send(ctx, 429, "rate_limited", "Too many requests; slow down");
             return;
           }
-          if (decision.cached() != null) {
-            Idempotency.end(ctx, 200, JSON, decision.cached());
+          io.vertx.core.buffer.Buffer cached = cacheProbe == null ? null : cacheProbe.answer(decision);
+          if (cached != null) {
+            Idempotency.end(ctx, 200, JSON, cached);
             return;
           }
           ctx.next();

@@ -18,11 +18,14 @@ import static io.azora.gateway.Api.body;
 /** API.md's Education section: HTTP in, EducationService calls on the bus, HTTP out. No domain logic here. */
 final class EducationRoutes {
 
+  private static final long NEAR_CACHE_BYTES = 16L << 20;
   private static final List<String> LIST_PARAMS = List.of("category", "level", "skill", "q", "page", "limit", "cursor");
 
   private final Api api;
   private final EducationService education;
   private final CatalogCache cache;
+  /** This verticle's copies of catalogue pages (see {@link NearCache}). */
+  private final NearCache near = new NearCache(NEAR_CACHE_BYTES);
 
   EducationRoutes(Api api) {
     this.api = api;
@@ -42,7 +45,7 @@ final class EducationRoutes {
       if (!forTeachers && caller != null && (caller.has("instructor") || caller.has("admin"))) {
         return null;
       }
-      return new RateLimiter.CacheProbe(cache.versionKey(), cache.entryPrefix(), entry.apply(ctx));
+      return near.probe(cache.versionKey(), cache.entryPrefix(), entry.apply(ctx));
     };
   }
 

@@ -20,8 +20,9 @@ final class RateLimiter {
 
   /**
    * KEYS[1] counter, KEYS[2] deny-list entry, optional KEYS[3] cache version key; ARGV[1] limit, ARGV[2]
-   * window, optional ARGV[3] cache entry prefix and ARGV[4] entry name
-   * → {count or -1 if denied, ttl, cached entry if allowed and found}.
+   * window, optional ARGV[3] cache entry prefix, ARGV[4] entry name and ARGV[5] the version the caller
+   * already holds a copy of ('' for none) → {count or -1 if denied, ttl, [version, [entry, entry's ms to live]]}:
+   * the entry only when allowed, found, and not the caller's version.
    */
   private static final String SCRIPT = """
       if redis.call('EXISTS', KEYS[2]) == 1 then return {-1, 0} end
@@ -31,17 +32,32 @@ final class RateLimiter {
       if ttl < 0 then redis.call('EXPIRE', KEYS[1], ARGV[2]); ttl = tonumber(ARGV[2]) end
       if KEYS[3] and n <= tonumber(ARGV[1]) then
         local v = redis.call('GET', KEYS[3]) or '0'
-        return {n, ttl, redis.call('GET', ARGV[3] .. v .. ':' .. ARGV[4])}
+        if v == ARGV[5] then return {n, ttl, v} end
+        local key = ARGV[3] .. v .. ':' .. ARGV[4]
+        local entry = redis.call('GET', key)
+        if not entry then return {n, ttl, v} end
+        return {n, ttl, v, entry, redis.call('PTTL', key)}
       end
       return {n, ttl}""";
   private static final String SHA = sha1(SCRIPT);
 
-  /** A cached answer to look up with the count: the entry {@code entry} under the version in {@code versionKey}. */
-  record CacheProbe(String versionKey, String entryPrefix, String entry) {
+  /**
+   * A cached answer to look up with the count: the entry {@code entry} under the version in
+   * {@code versionKey}, unless {@code knownVersion} is current, in which case {@code near} holds it.
+   */
+  record CacheProbe(NearCache near, String versionKey, String entryPrefix, String entry, String knownVersion) {
+    /** The answer, or null on a miss. */
+    Buffer answer(Decision decision) {
+      return near.answer(this, decision);
+    }
   }
 
-  /** The outcome of one request against its limit, with the cached answer when a probe found one. */
-  record Decision(boolean denied, boolean allowed, int limit, long remaining, long resetSeconds, Buffer cached) {
+  /**
+   * The outcome of one request against its limit, and for a probe: the current version, and the entry
+   * under it (with its time to live) unless the probe already held that version or there is none.
+   */
+  record Decision(boolean denied, boolean allowed, int limit, long remaining, long resetSeconds,
+                  String version, Buffer cached, long cachedTtlMs) {
   }
 
   private final RedisLink redis;
@@ -67,11 +83,12 @@ final class RateLimiter {
           long count = resp.get(0).toLong();
           long ttl = resp.get(1).toLong();
           if (count < 0) {
-            return new Decision(true, false, limit, 0, 0, null);
+            return new Decision(true, false, limit, 0, 0, null, null, 0);
           }
-          Response cached = resp.size() > 2 ? resp.get(2) : null;
+          String version = resp.size() > 2 ? resp.get(2).toString() : null;
+          Buffer cached = resp.size() > 4 ? resp.get(3).toBuffer() : null;  // the stored bytes, not decoded
           return new Decision(false, count <= limit, limit, Math.max(0, limit - count), Math.max(ttl, 0),
-              cached == null ? null : cached.toBuffer());  // the stored bytes as they are: no decoding
+              version, cached, cached == null ? 0 : resp.get(4).toLong());
         });
   }
 
@@ -82,7 +99,8 @@ final class RateLimiter {
       request.arg(probe.versionKey());
     }
     request.arg(limit).arg(window);
-    return probe == null ? request : request.arg(probe.entryPrefix()).arg(probe.entry());
+    return probe == null ? request : request.arg(probe.entryPrefix()).arg(probe.entry())
+        .arg(probe.knownVersion() == null ? "" : probe.knownVersion());
   }
 
   private static String sha1(String s) {
