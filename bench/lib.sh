@@ -27,6 +27,12 @@ run() {
 rss() { awk '/VmRSS/ {print int($2/1024) " MiB"}' "/proc/$1/status"; }
 rate() { awk '/Requests\/sec/ {print $2}' "$WORK/$1.txt"; }
 lat() { awk -v p="$2" '$1 == p {print $2}' "$WORK/$1.txt"; }
-# Answers the Lua scripts reported as unexpected (bench/common.lua and friends).
-errors() { local n; n=$(grep -c "unexpected status" "$WORK/$1.err" 2>/dev/null || true); echo "${n:-0}"; }
+# Answers the Lua scripts reported as unexpected (bench/common.lua and friends), plus wrk's socket errors
+# (connect, read, write, and requests that outlived wrk's --timeout).
+errors() {
+  local n s
+  n=$(grep -c "unexpected status" "$WORK/$1.err" 2>/dev/null || true)
+  s=$(awk '/Socket errors/ {gsub(",", ""); print $4 + $6 + $8 + $10}' "$WORK/$1.txt")
+  echo $(( ${n:-0} + ${s:-0} ))
+}
 non2xx() { awk '/Non-2xx/ {print $NF}' "$WORK/$1.txt"; }
