@@ -67,7 +67,8 @@ done
 for round in 1 2 3; do
   echo "| round $round: bare /redis / GET /api/courses?q= (cache off) | $(rate redis-u$round) / $(rate uncached-$round) | $(lat uncached-$round 50%) | $(lat uncached-$round 99%) | $(errors uncached-$round) |"
 done
-echo "| POST /api/assessments/{id}/attempts (random answers) | $(rate attempts) | $(lat attempts 50%) | $(lat attempts 99%) | $(errors attempts) |"
+FIRSTS=$(awk -F'[:,] *' '/^first passes/ {print $2 " first passes (" $4 " answered before their reward)"}' "$WORK/attempts.txt")
+echo "| POST /api/assessments/{id}/attempts (random answers; $FIRSTS) | $(rate attempts) | $(lat attempts 50%) | $(lat attempts 99%) | $(errors attempts) |"
 MEDIAN=$(printf '%s\n' "${RATIOS[@]}" | sort -n | sed -n 2p)
 echo
 echo "cached catalogue / bare redis per round: ${RATIOS[*]} (%); median ${MEDIAN}% ; raw output in $WORK"
