@@ -34,6 +34,8 @@ final class Api {
   enum Access { PUBLIC, LOGIN, USER, ADMIN }
 
   static final String CALLER = "azora.caller";
+  /** The cache probe of a request that missed (see {@link #guard(Access, Function)}). */
+  static final String CACHE_MISS = "azora.cacheMiss";
   private static final String JSON = "application/json; charset=utf-8";
 
   private final Vertx vertx;
@@ -161,6 +163,9 @@ final class Api {
           if (cached != null) {
             Idempotency.end(ctx, 200, JSON, cached);
             return;
+          }
+          if (cacheProbe != null) {
+            ctx.put(CACHE_MISS, cacheProbe);
           }
           ctx.next();
         });

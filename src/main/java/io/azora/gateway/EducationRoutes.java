@@ -10,6 +10,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
 
@@ -25,7 +26,7 @@ final class EducationRoutes {
   private final EducationService education;
   private final CatalogCache cache;
   /** This verticle's copies of catalogue pages (see {@link NearCache}). */
-  private final NearCache near = new NearCache(NEAR_CACHE_BYTES);
+  private final NearCache near = new NearCache(NEAR_CACHE_BYTES, Duration.ofMinutes(10));
 
   EducationRoutes(Api api) {
     this.api = api;
@@ -47,6 +48,14 @@ final class EducationRoutes {
       }
       return near.probe(cache.versionKey(), cache.entryPrefix(), entry.apply(ctx));
     };
+  }
+
+  /** A catalogue read through education after a cache miss; concurrent misses of one entry share one call. */
+  private Handler<RoutingContext> cachedCall(Function<RoutingContext, Future<JsonObject>> read) {
+    return call(200, ctx -> {
+      RateLimiter.CacheProbe miss = ctx.get(Api.CACHE_MISS);
+      return miss == null ? read.apply(ctx) : near.once(miss.entry(), () -> read.apply(ctx));
+    });
   }
 
   private static JsonObject listQuery(RoutingContext ctx) {
@@ -75,13 +84,13 @@ final class EducationRoutes {
     r.get("/api/courses")
         .handler(api.guard(Access.PUBLIC, cached(ctx -> CatalogCache.listEntry(listQuery(ctx)), true)))
         .handler(api.validate("listCourses"))
-        .handler(call(200, ctx -> education.listCourses(listQuery(ctx))));
+        .handler(cachedCall(ctx -> education.listCourses(listQuery(ctx))));
     r.post("/api/courses").handler(api.guard(Access.USER)).handler(api.validate("createCourse")).handler(api.idempotent())
         .handler(call(201, ctx -> education.createCourse(who(ctx), ExactAmounts.body(ctx, "price"))));
     r.get("/api/courses/:id")
         .handler(api.guard(Access.PUBLIC, cached(ctx -> CatalogCache.courseEntry(ctx.pathParam("id")), false)))
         .handler(api.validate("course"))
-        .handler(call(200, ctx -> education.course(who(ctx), ctx.pathParam("id"))));
+        .handler(cachedCall(ctx -> education.course(who(ctx), ctx.pathParam("id"))));
     r.patch("/api/courses/:id").handler(api.guard(Access.USER)).handler(api.validate("updateCourse"))
         .handler(call(200, ctx -> education.updateCourse(who(ctx), ctx.pathParam("id"), ExactAmounts.body(ctx, "price"))));
     r.post("/api/courses/:id/publish").handler(api.guard(Access.USER)).handler(api.validate("publishCourse"))

@@ -2,47 +2,38 @@ package io.azora.gateway;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Supplier;
 
 /**
- * The gateway's own copy of versioned Redis cache entries (the catalogue), so a hit moves a few bytes
+ * The gateway's own copies of versioned Redis cache entries (the catalogue), so a hit moves a few bytes
  * from Redis instead of the whole page. Redis stays the authority: every read asks it, in the rate
- * limiter's round trip, for the current version, and the copy is used only when it was taken under that
- * version (any change bumps it, so an edit still shows at once on every node). Otherwise Redis sends its
- * entry, which replaces the copy. Copies expire with the Redis entry they came from; memory is bounded.
+ * limiter's round trip, for the current version, and a copy is used only when it was taken under that
+ * version (any change bumps it, so an edit still shows at once on every node). What an entry holds never
+ * changes within a version, so a copy stays right as long as its version is current, even after the
+ * Redis original expires; copies only go to bound memory. One instance per gateway verticle (its event
+ * loop only).
  */
 final class NearCache {
 
-  /** An entry as fetched: the version it belongs to, its bytes, and when its Redis original expires. */
-  private record Copy(String version, Buffer body, long expiresAtNanos) {
+  private record Copy(String version, Buffer body) {
   }
 
   private final Cache<String, Copy> copies;
+  /** Loads under way, by entry: concurrent misses of one entry wait for one load, not one each. */
+  private final Map<String, Future<?>> loading = new HashMap<>();
 
-  NearCache(long maxBytes) {
+  NearCache(long maxBytes, Duration idle) {
     this.copies = Caffeine.newBuilder()
-        .executor(Runnable::run)  // upkeep on the caller's event loop: each verticle has its own copies
+        .executor(Runnable::run)  // upkeep on the caller's event loop, not a pool thread
         .maximumWeight(maxBytes)
         .weigher((String entry, Copy copy) -> entry.length() + copy.body().length())
-        .expireAfter(new Expiry<String, Copy>() {
-          @Override
-          public long expireAfterCreate(String entry, Copy copy, long now) {
-            return Math.max(0, copy.expiresAtNanos() - now);
-          }
-
-          @Override
-          public long expireAfterUpdate(String entry, Copy copy, long now, long current) {
-            return expireAfterCreate(entry, copy, now);
-          }
-
-          @Override
-          public long expireAfterRead(String entry, Copy copy, long now, long current) {
-            return current;
-          }
-        })
+        .expireAfterAccess(idle)
         .build();
   }
 
@@ -55,8 +46,7 @@ final class NearCache {
   /** The cached answer to the probe, given what Redis said; null on a miss. */
   Buffer answer(RateLimiter.CacheProbe probe, RateLimiter.Decision decision) {
     if (decision.cached() != null) {
-      copies.put(probe.entry(), new Copy(decision.version(), decision.cached(),
-          System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(decision.cachedTtlMs())));
+      copies.put(probe.entry(), new Copy(decision.version(), decision.cached()));
       return decision.cached();
     }
     if (decision.version() == null || !decision.version().equals(probe.knownVersion())) {
@@ -65,5 +55,23 @@ final class NearCache {
     Copy copy = copies.getIfPresent(probe.entry());
     // Evicted or replaced since the probe was made: only a copy of the version Redis confirmed will do.
     return copy != null && copy.version().equals(decision.version()) ? copy.body() : null;
+  }
+
+  /**
+   * A miss of {@code entry}: {@code load} runs once for all the requests that miss it meanwhile (after
+   * an edit every reader misses at the same moment; without this, each would go to the database).
+   */
+  @SuppressWarnings("unchecked")
+  <T> Future<T> once(String entry, Supplier<Future<T>> load) {
+    Future<T> current = (Future<T>) loading.get(entry);
+    if (current != null) {
+      return current;
+    }
+    Future<T> started = load.get();
+    if (!started.isComplete()) {
+      loading.put(entry, started);
+      started.onComplete(ar -> loading.remove(entry, started));
+    }
+    return started;
   }
 }

@@ -21,8 +21,8 @@ final class RateLimiter {
   /**
    * KEYS[1] counter, KEYS[2] deny-list entry, optional KEYS[3] cache version key; ARGV[1] limit, ARGV[2]
    * window, optional ARGV[3] cache entry prefix, ARGV[4] entry name and ARGV[5] the version the caller
-   * already holds a copy of ('' for none) → {count or -1 if denied, ttl, [version, [entry, entry's ms to live]]}:
-   * the entry only when allowed, found, and not the caller's version.
+   * already holds a copy of ('' for none) → {count or -1 if denied, ttl, [version, [entry]]}: the entry only
+   * when allowed, found, and not the caller's version.
    */
   private static final String SCRIPT = """
       if redis.call('EXISTS', KEYS[2]) == 1 then return {-1, 0} end
@@ -33,10 +33,9 @@ final class RateLimiter {
       if KEYS[3] and n <= tonumber(ARGV[1]) then
         local v = redis.call('GET', KEYS[3]) or '0'
         if v == ARGV[5] then return {n, ttl, v} end
-        local key = ARGV[3] .. v .. ':' .. ARGV[4]
-        local entry = redis.call('GET', key)
+        local entry = redis.call('GET', ARGV[3] .. v .. ':' .. ARGV[4])
         if not entry then return {n, ttl, v} end
-        return {n, ttl, v, entry, redis.call('PTTL', key)}
+        return {n, ttl, v, entry}
       end
       return {n, ttl}""";
   private static final String SHA = sha1(SCRIPT);
@@ -54,10 +53,10 @@ final class RateLimiter {
 
   /**
    * The outcome of one request against its limit, and for a probe: the current version, and the entry
-   * under it (with its time to live) unless the probe already held that version or there is none.
+   * under it unless the probe already held that version or there is none.
    */
   record Decision(boolean denied, boolean allowed, int limit, long remaining, long resetSeconds,
-                  String version, Buffer cached, long cachedTtlMs) {
+                  String version, Buffer cached) {
   }
 
   private final RedisLink redis;
@@ -83,12 +82,12 @@ final class RateLimiter {
           long count = resp.get(0).toLong();
           long ttl = resp.get(1).toLong();
           if (count < 0) {
-            return new Decision(true, false, limit, 0, 0, null, null, 0);
+            return new Decision(true, false, limit, 0, 0, null, null);
           }
           String version = resp.size() > 2 ? resp.get(2).toString() : null;
-          Buffer cached = resp.size() > 4 ? resp.get(3).toBuffer() : null;  // the stored bytes, not decoded
+          Buffer cached = resp.size() > 3 ? resp.get(3).toBuffer() : null;  // the stored bytes, not decoded
           return new Decision(false, count <= limit, limit, Math.max(0, limit - count), Math.max(ttl, 0),
-              version, cached, cached == null ? 0 : resp.get(4).toLong());
+              version, cached);
         });
   }
 

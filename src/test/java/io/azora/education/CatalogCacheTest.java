@@ -16,6 +16,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Catalogue reads come from the Redis cache (a change made behind the service's back is not seen), and
@@ -77,6 +78,56 @@ class CatalogCacheTest {
     String lookalike = java.net.URLEncoder.encode(category + ", skill=go", java.nio.charset.StandardCharsets.UTF_8);
     for (int i = 0; i < 2; i++) {
       assertEquals(0, api.get("/api/courses?category=" + lookalike, null).expect(200).json().getJsonArray("items").size());
+    }
+  }
+
+  /** 40 reads of a category's list at once: each answer's status and first title. */
+  static java.util.List<String> burst(io.vertx.ext.web.client.WebClient readers, String category) throws Exception {
+    java.util.List<io.vertx.core.Future<io.vertx.ext.web.client.HttpResponse<io.vertx.core.buffer.Buffer>>> all =
+        new java.util.ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      all.add(readers.get("/api/courses?category=" + category).send());
+    }
+    io.vertx.core.Future.all(all).await(30, TimeUnit.SECONDS);
+    return all.stream().map(r -> r.result().statusCode() + " "
+        + r.result().bodyAsJsonObject().getJsonArray("items").getJsonObject(0).getString("title")).toList();
+  }
+
+  @Test
+  void readersMissingTogetherAreAnsweredByOneRead(HttpApi api, Vertx vertx) throws Exception {
+    String teacher = CatalogTest.token(api, "instructor");
+    String category = "burst-" + UUID.randomUUID().toString().substring(0, 8);
+    String id = CatalogTest.publishedWithLesson(api, teacher, CatalogTest.course("Before", category, "beginner"), "text")
+        .getString("id");
+    assertEquals("Before;", titles(api, category));
+
+    // 40 readers, each on its own connection (opened, and the list cached, before the edit).
+    io.vertx.ext.web.client.WebClient readers = io.vertx.ext.web.client.WebClient.create(vertx,
+        new io.vertx.ext.web.client.WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(api.port()),
+        new io.vertx.core.http.PoolOptions().setHttp1MaxSize(40));
+    try {
+      assertEquals(java.util.Collections.nCopies(40, "200 Before"), burst(readers, category));
+
+      // Count the catalogue reads the gateway asks education for.
+      java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+      node.node().vertx().eventBus().addOutboundInterceptor(delivery -> {
+        if (EducationService.ADDRESS.equals(delivery.message().address())
+            && "listCourses".equals(delivery.message().headers().get("action"))) {
+          reads.incrementAndGet();
+        }
+        delivery.next();
+      });
+      api.send(HttpMethod.PATCH, "/api/courses/" + id, teacher, new JsonObject().put("title", "After").toBuffer(), Map.of())
+          .expect(200);
+
+      // All at once after the edit: every reader sees it; education reads it about once per gateway
+      // verticle (one per core on this node; a miss that lands just after that read ended makes another),
+      // not once per reader.
+      assertEquals(java.util.Collections.nCopies(40, "200 After"), burst(readers, category));
+      int instances = Runtime.getRuntime().availableProcessors();
+      assertTrue(reads.get() >= 1 && reads.get() <= 2 * instances, "education reads: " + reads.get());
+    } finally {
+      readers.close();
     }
   }
 }
