@@ -28,6 +28,11 @@ public final class CatalogCache {
   private final String versionKey;
   private final String entryPrefix;
 
+  /** education.catalogCacheSeconds of the whole configuration: how long entries live; 0 turns the cache off. */
+  public static int ttlSeconds(JsonObject config) {
+    return config.getJsonObject("education", new JsonObject()).getInteger("catalogCacheSeconds", 60);
+  }
+
   public CatalogCache(String keyPrefix) {
     this.versionKey = keyPrefix + "catalog:version";
     this.entryPrefix = keyPrefix + "catalog:";

@@ -41,10 +41,9 @@ public class EducationVerticle extends VerticleBase {
       Completion completion = new Completion(pool, auth);
       long rewardWaitMs = config().getJsonObject("education", new JsonObject()).getLong("rewardWaitMs", 3000L);
       redis = Services.redis(vertx, config.redis());
-      JsonObject education = config().getJsonObject("education", new JsonObject());
       CatalogCache cache = new CatalogCache(config.redis().keyPrefix());
       Catalog catalog = new Catalog(pool, () -> cache.invalidate(redis));
-      CatalogReads reads = new CatalogReads(redis, cache, education.getInteger("catalogCacheSeconds", 60),
+      CatalogReads reads = new CatalogReads(redis, cache, CatalogCache.ttlSeconds(config()),
           new CourseSearch(pool), catalog);
       assessments = new Assessments(vertx, pool, completion, rewardWaitMs);
       EducationServiceImpl service = new EducationServiceImpl(catalog, reads,

@@ -28,8 +28,12 @@ final class EducationRoutes {
   /** This verticle's copies of catalogue pages (see {@link NearCache}). */
   private final NearCache near = new NearCache(NEAR_CACHE_BYTES, Duration.ofMinutes(10));
 
-  EducationRoutes(Api api) {
+  private final boolean cacheOn;
+
+  /** {@code cacheOn}: education caches catalogue reads (education.catalogCacheSeconds above 0). */
+  EducationRoutes(Api api, boolean cacheOn) {
     this.api = api;
+    this.cacheOn = cacheOn;
     this.education = EducationService.createProxy(api.vertx(), api.delivery());
     this.cache = new CatalogCache(api.config().redis().keyPrefix());
   }
@@ -43,7 +47,7 @@ final class EducationRoutes {
                                                                   boolean forTeachers) {
     return ctx -> {
       Caller caller = Api.caller(ctx);
-      if (!forTeachers && caller != null && (caller.has("instructor") || caller.has("admin"))) {
+      if (!cacheOn || !forTeachers && caller != null && (caller.has("instructor") || caller.has("admin"))) {
         return null;
       }
       return near.probe(cache.versionKey(), cache.entryPrefix(), entry.apply(ctx));

@@ -1,5 +1,6 @@
 package io.azora.gateway;
 
+import io.azora.education.CatalogCache;
 import io.azora.platform.AzoraConfig;
 import io.azora.platform.NodeHealth;
 import io.azora.platform.Services;
@@ -72,7 +73,7 @@ public class GatewayVerticle extends VerticleBase {
     openApi.mount(router);
     new AuthRoutes(api).mount(router);
     new FinanceRoutes(api).mount(router);
-    new EducationRoutes(api).mount(router);
+    new EducationRoutes(api, CatalogCache.ttlSeconds(config()) > 0).mount(router);
     router.route().last().handler(ctx -> ProblemJson.send(ctx, 404, "not_found", "No such endpoint"));
     router.route().failureHandler(ctx -> {
       int status = ctx.statusCode();
