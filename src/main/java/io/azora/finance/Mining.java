@@ -36,16 +36,21 @@ final class Mining {
       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING""";
   private static final String VERIFIED = """
       SELECT difficulty, score FROM verified_activities WHERE user_id = $1 AND activity_type = $2 AND activity_id = $3""";
-  private static final String REWARD = """
-      SELECT id, tokens, mined_at FROM mining_rewards WHERE user_id = $1 AND activity_type = $2 AND activity_id = $3""";
-  private static final String MINED_TODAY = """
-      SELECT coalesce(sum(tokens), 0)::bigint FROM mining_rewards
-      WHERE user_id = $1 AND mined_at >= date_trunc('day', now(), 'UTC')""";
+  /** Under the mint lock, in one round trip: the activity's reward if mined, the learner's UTC day so far, the supply. */
+  private static final String STATE = """
+      SELECT r.id, r.tokens, r.mined_at,
+             (SELECT coalesce(sum(tokens), 0)::bigint FROM mining_rewards
+              WHERE user_id = $1 AND mined_at >= date_trunc('day', now(), 'UTC')) AS today,
+             (SELECT -balance FROM accounts WHERE id = $4) AS supply
+      FROM (SELECT 1) one
+      LEFT JOIN mining_rewards r ON r.user_id = $1 AND r.activity_type = $2 AND r.activity_id = $3""";
   private static final String SUPPLY = "SELECT -balance FROM accounts WHERE id = $1";
+  /** The reward and the mining counters, in one statement. */
   private static final String INSERT_REWARD = """
-      INSERT INTO mining_rewards (id, user_id, activity_type, activity_id, tokens, epoch) VALUES ($1, $2, $3, $4, $5, $6)
-      RETURNING mined_at""";
-  private static final String COUNT = "UPDATE mining_state SET rewards = rewards + $1, mined = mined + $2";
+      WITH reward AS (INSERT INTO mining_rewards (id, user_id, activity_type, activity_id, tokens, epoch)
+                      VALUES ($1, $2, $3, $4, $5, $6) RETURNING mined_at),
+           counted AS (UPDATE mining_state SET rewards = rewards + $7, mined = mined + $5)
+      SELECT mined_at FROM reward""";
 
   private final Vertx vertx;
   private final Pool pool;
@@ -127,26 +132,28 @@ final class Mining {
         .onSuccess(r -> OutboxRelay.nudge(vertx, FinanceServiceImpl.SOURCE));
   }
 
-  /** Mines the activity's reward once; a second call answers the first reward (created = false). */
+  /**
+   * Mines the activity's reward once; a second call answers the first reward (created = false). The
+   * mint lock orders every mint, so what runs while it is held is kept to three statements and the commit.
+   */
   private Future<JsonObject> mine(SqlClient tx, String userId, String type, String activityId, String difficulty,
                                   BigDecimal score) {
     UUID user = UUID.fromString(userId);
-    return lockMinting(tx).compose(state -> tx.preparedQuery(REWARD).execute(Tuple.of(user, type, activityId))
-        .compose(existing -> {
-          if (existing.size() > 0) {
-            Row row = existing.iterator().next();
-            return Future.succeededFuture(result(row.getUUID("id"), userId, type, activityId, row.getLong("tokens"),
-                row.getOffsetDateTime("mined_at").toInstant().toString(), false));
-          }
-          int epoch = rewards.epoch(state[0]);
-          long computed = rewards.reward(type, difficulty, score, epoch);
-          return tx.preparedQuery(MINED_TODAY).execute(Tuple.of(user))
-              .compose(today -> supplyRoom(tx, config.maxSupply()).map(room -> {
-                long dailyRoom = Math.max(0, config.mining().dailyCap() - today.iterator().next().getLong(0));
-                return Math.min(computed, Math.min(dailyRoom, room));
-              }))
-              .compose(tokens -> record(tx, userId, type, activityId, epoch, tokens));
-        }));
+    return Ledger.openWallet(tx, userId)  // before the lock: per learner, and idempotent
+        .compose(v -> lockMinting(tx))
+        .compose(state -> tx.preparedQuery(STATE).execute(Tuple.of(user, type, activityId, Accounts.ISSUANCE))
+            .compose(rows -> {
+              Row row = rows.iterator().next();
+              if (row.getUUID("id") != null) {
+                return Future.succeededFuture(result(row.getUUID("id"), userId, type, activityId, row.getLong("tokens"),
+                    row.getOffsetDateTime("mined_at").toInstant().toString(), false));
+              }
+              int epoch = rewards.epoch(state[0]);
+              long computed = rewards.reward(type, difficulty, score, epoch);
+              long dailyRoom = Math.max(0, config.mining().dailyCap() - row.getLong("today"));
+              long supplyRoom = Math.max(0, config.maxSupply() - row.getLong("supply"));
+              return record(tx, userId, type, activityId, epoch, Math.min(computed, Math.min(dailyRoom, supplyRoom)));
+            }));
   }
 
   private Future<JsonObject> record(SqlClient tx, String userId, String type, String activityId, int epoch, long tokens) {
@@ -154,16 +161,15 @@ final class Mining {
     JsonObject data = new JsonObject().put("userId", userId).put("activityType", type).put("activityId", activityId)
         .put("rewardId", id.toString()).put("tokens", Money.format(tokens)).put("epoch", epoch);
     DomainEvent event = DomainEvent.create(FinanceServiceImpl.SOURCE, "tokens.mined", data);
-    return tx.preparedQuery(INSERT_REWARD).execute(Tuple.of(id, UUID.fromString(userId), type, activityId, tokens, epoch))
+    return tx.preparedQuery(INSERT_REWARD)
+        .execute(Tuple.of(id, UUID.fromString(userId), type, activityId, tokens, epoch, tokens > 0 ? 1 : 0))
         .compose(rows -> {
           String minedAt = rows.iterator().next().getOffsetDateTime(0).toInstant().toString();
           Future<?> moved = tokens == 0
               ? Nexus.emit(tx, FinanceServiceImpl.SOURCE, event.type(), data)
-              : Ledger.openWallet(tx, userId).compose(v -> Ledger.post(tx, List.of(Posting.posted(id, "reward",
-                  Accounts.ISSUANCE, Accounts.wallet(userId), tokens, "Proof-of-Knowledge: " + type.replace('_', ' '))),
-                  null, List.of(event)));
-          return moved.compose(v -> tx.preparedQuery(COUNT).execute(Tuple.of(tokens > 0 ? 1 : 0, tokens)))
-              .map(v -> result(id, userId, type, activityId, tokens, minedAt, true));
+              : Ledger.post(tx, List.of(Posting.posted(id, "reward", Accounts.ISSUANCE, Accounts.wallet(userId), tokens,
+                  "Proof-of-Knowledge: " + type.replace('_', ' '))), null, List.of(event));
+          return moved.map(v -> result(id, userId, type, activityId, tokens, minedAt, true));
         });
   }
 
