@@ -7,6 +7,7 @@ import io.vertx.circuitbreaker.OpenCircuitException;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
@@ -159,7 +160,7 @@ final class Api {
             ProblemJson.send(ctx, 429, "rate_limited", "Too many requests; slow down");
             return;
           }
-          io.vertx.core.buffer.Buffer cached = cacheProbe == null ? null : cacheProbe.answer(decision);
+          Buffer cached = cacheProbe == null ? null : cacheProbe.answer(decision);
           if (cached != null) {
             Idempotency.end(ctx, 200, JSON, cached);
             return;

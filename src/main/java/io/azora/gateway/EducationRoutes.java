@@ -25,10 +25,9 @@ final class EducationRoutes {
   private final Api api;
   private final EducationService education;
   private final CatalogCache cache;
+  private final boolean cacheOn;
   /** This verticle's copies of catalogue pages (see {@link NearCache}). */
   private final NearCache near = new NearCache(NEAR_CACHE_BYTES, Duration.ofMinutes(10));
-
-  private final boolean cacheOn;
 
   /** {@code cacheOn}: education caches catalogue reads (education.catalogCacheSeconds above 0). */
   EducationRoutes(Api api, boolean cacheOn) {
