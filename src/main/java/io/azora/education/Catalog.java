@@ -1,5 +1,6 @@
 package io.azora.education;
 
+import io.azora.platform.DomainEvent;
 import io.azora.platform.Money;
 import io.azora.platform.Problems;
 import io.vertx.core.Future;
@@ -43,25 +44,33 @@ final class Catalog {
 
   private final Pool pool;
   /** Runs after a change to a published course commits: the catalogue cache must forget it. */
-  private final java.util.function.Supplier<Future<Void>> changed;
+  /** Invalidates the catalogue cache after a committed change, given the change's event id (or null). */
+  private final java.util.function.Function<String, Future<Void>> changed;
 
-  Catalog(Pool pool, java.util.function.Supplier<Future<Void>> changed) {
+  Catalog(Pool pool, java.util.function.Function<String, Future<Void>> changed) {
     this.pool = pool;
     this.changed = changed;
   }
 
   /** {@code result}, once the catalogue cache has forgotten {@code course} if it is visible. */
-  private <T> Future<T> afterChange(Row course, T result) {
-    return course.getBoolean("published") ? changed.get().map(result) : Future.succeededFuture(result);
+  private <T> Future<T> afterChange(Row course, String eventId, T result) {
+    return course.getBoolean("published") ? changed.apply(eventId).map(result) : Future.succeededFuture(result);
   }
 
-  private static Future<Void> emitChange(SqlClient tx, Row course, String type) {
+  /**
+   * The change's event, in the change's transaction (course.published, or course.updated with what changed:
+   * details, module, lesson, assessment), for a published course; its id, or null when none is due.
+   */
+  private static Future<String> emitChange(SqlClient tx, Row course, String type, String change) {
     if (!course.getBoolean("published") && !"course.published".equals(type)) {
       return Future.succeededFuture();
     }
-    return io.azora.platform.Nexus.emit(tx, EducationServiceImpl.SOURCE, type, new JsonObject()
-        .put("courseId", course.getUUID("id").toString()).put("instructorId", course.getUUID("instructor_id").toString()))
-        .mapEmpty();
+    JsonObject data = new JsonObject().put("courseId", course.getUUID("id").toString())
+        .put("instructorId", course.getUUID("instructor_id").toString());
+    if (change != null) {
+      data.put("change", change);
+    }
+    return io.azora.platform.Nexus.emit(tx, EducationServiceImpl.SOURCE, type, data).map(DomainEvent::id);
   }
 
   Future<JsonObject> create(Who who, JsonObject request) {
@@ -118,9 +127,9 @@ final class Catalog {
               UPDATE courses SET title = $2, description = $3, price = $4, duration = $5, level = $6, category = $7,
                                  skills = $8, updated_at = now() WHERE id = $1""").execute(params)
               .compose(v -> tx.preparedQuery(REINDEX).execute(Tuple.of(id)))
-              .compose(v -> emitChange(tx, course, "course.updated")))
-          .compose(v -> afterChange(course, v))
-          .compose(v -> details(who, id));
+              .compose(v -> emitChange(tx, course, "course.updated", "details")))
+          .compose(eventId -> afterChange(course, eventId, id))
+          .compose(changedCourse -> details(who, changedCourse));
     });
   }
 
@@ -128,9 +137,9 @@ final class Catalog {
     return owned(who, courseId).compose(course -> pool.withTransaction(tx -> tx.preparedQuery("""
                 UPDATE courses SET published = true, published_at = coalesce(published_at, now()), updated_at = now()
                 WHERE id = $1""").execute(Tuple.of(course.getUUID("id")))
-            .compose(v -> course.getBoolean("published") ? Future.<Void>succeededFuture()
-                : emitChange(tx, course, "course.published")))
-        .compose(v -> changed.get())
+            .compose(v -> course.getBoolean("published") ? Future.<String>succeededFuture()
+                : emitChange(tx, course, "course.published", null)))
+        .compose(changed::apply)
         .compose(v -> details(who, course.getUUID("id"))));
   }
 
@@ -138,18 +147,20 @@ final class Catalog {
     return owned(who, courseId).compose(course -> {
       UUID id = UUID.randomUUID();
       Integer order = request.getInteger("order");
-      return pool.preparedQuery("""
-              INSERT INTO modules (id, course_id, title, position)
-              VALUES ($1, $2, $3, coalesce($4, (SELECT coalesce(max(position), 0) + 1 FROM modules WHERE course_id = $2)))
-              RETURNING id, title, position""")
-          .execute(Tuple.of(id, course.getUUID("id"), request.getString("title").strip(), order))
-          .map(rows -> {
-            Row row = rows.iterator().next();
-            return new JsonObject().put("id", row.getUUID("id").toString()).put("courseId", courseId)
-                .put("title", row.getString("title")).put("order", row.getInteger("position"))
-                .put("lessons", new JsonArray());
-          })
-          .compose(module -> afterChange(course, module));
+      JsonObject module = new JsonObject();
+      return pool.withTransaction(tx -> tx.preparedQuery("""
+                  INSERT INTO modules (id, course_id, title, position)
+                  VALUES ($1, $2, $3, coalesce($4, (SELECT coalesce(max(position), 0) + 1 FROM modules WHERE course_id = $2)))
+                  RETURNING id, title, position""")
+              .execute(Tuple.of(id, course.getUUID("id"), request.getString("title").strip(), order))
+              .compose(rows -> {
+                Row row = rows.iterator().next();
+                module.put("id", row.getUUID("id").toString()).put("courseId", courseId)
+                    .put("title", row.getString("title")).put("order", row.getInteger("position"))
+                    .put("lessons", new JsonArray());
+                return emitChange(tx, course, "course.updated", "module");
+              }))
+          .compose(eventId -> afterChange(course, eventId, module));
     });
   }
 
@@ -162,6 +173,7 @@ final class Catalog {
       UUID module = uuid(moduleId);
       UUID id = UUID.randomUUID();
       UUID cid = course.getUUID("id");
+      JsonObject lesson = new JsonObject();
       return pool.withTransaction(tx -> tx.preparedQuery("SELECT 1 FROM modules WHERE id = $1 AND course_id = $2")
               .execute(Tuple.of(module, cid))
               .compose(found -> found.size() == 0 ? Problems.<RowSet<Row>>fail(Problems.notFound("No such module in this course"))
@@ -170,10 +182,14 @@ final class Catalog {
                       VALUES ($1, $2, $3, $4, $5, coalesce($6, (SELECT coalesce(max(position), 0) + 1 FROM lessons WHERE module_id = $2)))
                       RETURNING position""")
                   .execute(Tuple.of(id, module, cid, request.getString("title").strip(), content, request.getInteger("order"))))
-              .compose(rows -> tx.preparedQuery(REINDEX).execute(Tuple.of(cid)).map(rows.iterator().next().getInteger(0))))
-          .map(position -> new JsonObject().put("id", id.toString()).put("courseId", courseId).put("moduleId", moduleId)
-              .put("title", request.getString("title").strip()).put("order", position).put("content", content))
-          .compose(lesson -> afterChange(course, lesson));
+              .compose(rows -> {
+                lesson.put("id", id.toString()).put("courseId", courseId).put("moduleId", moduleId)
+                    .put("title", request.getString("title").strip()).put("order", rows.iterator().next().getInteger(0))
+                    .put("content", content);
+                return tx.preparedQuery(REINDEX).execute(Tuple.of(cid));
+              })
+              .compose(v -> emitChange(tx, course, "course.updated", "lesson")))
+          .compose(eventId -> afterChange(course, eventId, lesson));
     });
   }
 
@@ -213,15 +229,16 @@ final class Catalog {
     }
     return owned(who, courseId).compose(course -> {
       UUID id = UUID.randomUUID();
-      return pool.preparedQuery("""
-              INSERT INTO assessments (id, course_id, title, passing_score, difficulty, questions)
-              VALUES ($1, $2, $3, $4, $5, $6)""")
-          .execute(Tuple.of(id, course.getUUID("id"), request.getString("title").strip(),
-              request.getInteger("passingScore"), request.getString("difficulty"), questions))
-          .map(v -> new JsonObject().put("id", id.toString()).put("courseId", courseId)
-              .put("title", request.getString("title").strip()).put("passingScore", request.getInteger("passingScore"))
-              .put("difficulty", request.getString("difficulty")).put("questions", Questions.forLearners(questions)))
-          .compose(assessment -> afterChange(course, assessment));
+      JsonObject assessment = new JsonObject().put("id", id.toString()).put("courseId", courseId)
+          .put("title", request.getString("title").strip()).put("passingScore", request.getInteger("passingScore"))
+          .put("difficulty", request.getString("difficulty")).put("questions", Questions.forLearners(questions));
+      return pool.withTransaction(tx -> tx.preparedQuery("""
+                  INSERT INTO assessments (id, course_id, title, passing_score, difficulty, questions)
+                  VALUES ($1, $2, $3, $4, $5, $6)""")
+              .execute(Tuple.of(id, course.getUUID("id"), request.getString("title").strip(),
+                  request.getInteger("passingScore"), request.getString("difficulty"), questions))
+              .compose(v -> emitChange(tx, course, "course.updated", "assessment")))
+          .compose(eventId -> afterChange(course, eventId, assessment));
     });
   }
 

@@ -25,6 +25,17 @@ public final class CatalogCache {
       local v = redis.call('GET', KEYS[1]) or '0'
       return {v, redis.call('GET', ARGV[1] .. v .. ':' .. ARGV[2])}""";
 
+  /**
+   * KEYS[1] version key, KEYS[2] the change's marker; ARGV[1] marker lifetime, ARGV[2] event id ('' for a
+   * change without an event) → the new version, or false when this change already bumped it.
+   */
+  private static final String BUMP = """
+      if ARGV[2] == '' or redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[1]) then
+        return redis.call('INCR', KEYS[1])
+      end
+      return false""";
+  private static final int MARKER_SECONDS = 86_400;
+
   private final String versionKey;
   private final String entryPrefix;
 
@@ -86,12 +97,29 @@ public final class CatalogCache {
   }
 
   /**
-   * After a change to a published course commits: every node's next catalogue read misses. Never fails
-   * (a cache that cannot be reached keeps entries at most their TTL).
+   * After a change to a published course commits: every node's next catalogue read misses. Never fails:
+   * if Redis cannot be reached now, the change's event does it ({@link #onChanged}).
    */
-  public Future<Void> invalidate(Redis redis) {
-    return redis.send(Request.cmd(Command.INCR).arg(versionKey)).<Void>mapEmpty()
-        .onFailure(err -> log.warn("Catalogue cache not invalidated (entries expire within their TTL): {}", err.getMessage()))
+  public Future<Void> invalidate(Redis redis, String eventId) {
+    return bump(redis, eventId)
+        .onFailure(err -> log.warn("Catalogue cache not invalidated yet (the change's event will): {}", err.getMessage()))
         .otherwiseEmpty();
+  }
+
+  /**
+   * Nexus (course.published, course.updated): the same invalidation, driven by the change's own event, so
+   * it happens even when the node that made the change died between its commit and {@link #invalidate}.
+   * Once per change: whichever comes second finds the change's marker and leaves the version alone. A
+   * Redis failure fails the handler, and the event is delivered again.
+   */
+  Future<Void> onChanged(Redis redis, String eventId) {
+    return bump(redis, eventId);
+  }
+
+  private Future<Void> bump(Redis redis, String eventId) {
+    return redis.send(Request.cmd(Command.EVAL).arg(BUMP).arg(2).arg(versionKey)
+            .arg(entryPrefix + "bumped:" + (eventId == null ? "-" : eventId))
+            .arg(MARKER_SECONDS).arg(eventId == null ? "" : eventId))
+        .mapEmpty();
   }
 }

@@ -27,6 +27,7 @@ public class EducationVerticle extends VerticleBase {
   private MessageConsumer<Object> health;
   private OutboxRelay relay;
   private NexusSubscription rewards;
+  private NexusSubscription cacheEvents;
   private Assessments assessments;
 
   @Override
@@ -42,7 +43,7 @@ public class EducationVerticle extends VerticleBase {
       long rewardWaitMs = config().getJsonObject("education", new JsonObject()).getLong("rewardWaitMs", 3000L);
       redis = Services.redis(vertx, config.redis());
       CatalogCache cache = new CatalogCache(config.redis().keyPrefix());
-      Catalog catalog = new Catalog(pool, () -> cache.invalidate(redis));
+      Catalog catalog = new Catalog(pool, eventId -> cache.invalidate(redis, eventId));
       CatalogReads reads = new CatalogReads(redis, cache, CatalogCache.ttlSeconds(config()),
           new CourseSearch(pool), catalog);
       assessments = new Assessments(vertx, pool, completion, rewardWaitMs);
@@ -57,6 +58,12 @@ public class EducationVerticle extends VerticleBase {
           })
           .compose(s -> {
             rewards = s;
+            // Catalogue changes invalidate the cache again from their own events (durably; see CatalogCache).
+            return Nexus.subscribe(vertx, pool, "education.catalog-cache", EducationServiceImpl.SOURCE,
+                Set.of("course.published", "course.updated"), (tx, event) -> cache.onChanged(redis, event.id()));
+          })
+          .compose(s -> {
+            cacheEvents = s;
             binding = Services.bind(vertx, EducationService.ADDRESS, EducationService.class, service);
             health = Services.healthEndpoint(vertx, EducationServiceImpl.SOURCE, pool);
             return Future.all(binding.completion(), health.completion());
@@ -70,6 +77,7 @@ public class EducationVerticle extends VerticleBase {
             binding == null ? Future.succeededFuture() : binding.unregister(),
             health == null ? Future.succeededFuture() : health.unregister(),
             rewards == null ? Future.succeededFuture() : rewards.stop(),
+            cacheEvents == null ? Future.succeededFuture() : cacheEvents.stop(),
             assessments == null ? Future.succeededFuture() : assessments.stop(),
             relay == null ? Future.succeededFuture() : relay.stop())
         .eventually(() -> pool == null ? Future.succeededFuture() : pool.close())

@@ -130,4 +130,29 @@ class CatalogCacheTest {
       readers.close();
     }
   }
+
+  @Test
+  void aChangeWhoseNodeDiedBeforeInvalidatingIsStillSeen(HttpApi api, Vertx vertx) throws Exception {
+    String teacher = CatalogTest.token(api, "instructor");
+    String category = "durable-" + UUID.randomUUID().toString().substring(0, 8);
+    String id = CatalogTest.publishedWithLesson(api, teacher, CatalogTest.course("Cached Title", category, "beginner"), "text")
+        .getString("id");
+    assertEquals("Cached Title;", titles(api, category));
+
+    // What a node that crashed right after committing an edit leaves: the change and its event, and a
+    // cache nobody invalidated.
+    Pool db = node.node().database(vertx, "education");
+    db.withTransaction(tx -> tx.query("UPDATE courses SET title = 'Changed' WHERE id = '" + id + "'").execute()
+            .compose(v -> io.azora.platform.Nexus.emit(tx, EducationServiceImpl.SOURCE, "course.updated",
+                new JsonObject().put("courseId", id).put("change", "details"))))
+        .await(5, TimeUnit.SECONDS);
+    db.close();
+
+    // The event invalidates the cache on its own.
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (!"Changed;".equals(titles(api, category)) && System.currentTimeMillis() < deadline) {
+      Thread.sleep(100);
+    }
+    assertEquals("Changed;", titles(api, category));
+  }
 }
