@@ -27,12 +27,13 @@ final class EducationRoutes {
   private final CatalogCache cache;
   private final boolean cacheOn;
   /** This verticle's copies of catalogue pages (see {@link NearCache}). */
-  private final NearCache near = new NearCache(NEAR_CACHE_BYTES, Duration.ofMinutes(10));
+  private final NearCache near;
 
-  /** {@code cacheOn}: education caches catalogue reads (education.catalogCacheSeconds above 0). */
-  EducationRoutes(Api api, boolean cacheOn) {
+  /** {@code cacheSeconds}: how long education caches catalogue reads (education.catalogCacheSeconds; 0 = off). */
+  EducationRoutes(Api api, int cacheSeconds) {
     this.api = api;
-    this.cacheOn = cacheOn;
+    this.cacheOn = cacheSeconds > 0;
+    this.near = new NearCache(NEAR_CACHE_BYTES, Duration.ofSeconds(Math.max(1, cacheSeconds)));
     this.education = EducationService.createProxy(api.vertx(), api.delivery());
     this.cache = new CatalogCache(api.config().redis().keyPrefix());
   }

@@ -73,7 +73,7 @@ public class GatewayVerticle extends VerticleBase {
     openApi.mount(router);
     new AuthRoutes(api).mount(router);
     new FinanceRoutes(api).mount(router);
-    new EducationRoutes(api, CatalogCache.ttlSeconds(config()) > 0).mount(router);
+    new EducationRoutes(api, CatalogCache.ttlSeconds(config())).mount(router);
     router.route().last().handler(ctx -> ProblemJson.send(ctx, 404, "not_found", "No such endpoint"));
     router.route().failureHandler(ctx -> {
       int status = ctx.statusCode();

@@ -14,10 +14,10 @@ import java.util.function.Supplier;
  * The gateway's own copies of versioned Redis cache entries (the catalogue), so a hit moves a few bytes
  * from Redis instead of the whole page. Redis stays the authority: every read asks it, in the rate
  * limiter's round trip, for the current version, and a copy is used only when it was taken under that
- * version (any change bumps it, so an edit still shows at once on every node). What an entry holds never
- * changes within a version, so a copy stays right as long as its version is current, even after the
- * Redis original expires; copies only go to bound memory. One instance per gateway verticle (its event
- * loop only).
+ * version (any change bumps it, so an edit still shows at once on every node). A copy lives as long as a
+ * Redis entry may (the configured TTL: the bound on anything that changed without a version bump, such
+ * as an operator's fix in SQL), within a memory bound. One instance per gateway verticle (its event loop
+ * only).
  */
 final class NearCache {
 
@@ -28,12 +28,12 @@ final class NearCache {
   /** Loads under way, by entry: concurrent misses of one entry wait for one load, not one each. */
   private final Map<String, Future<?>> loading = new HashMap<>();
 
-  NearCache(long maxBytes, Duration idle) {
+  NearCache(long maxBytes, Duration lifetime) {
     this.copies = Caffeine.newBuilder()
         .executor(Runnable::run)  // upkeep on the caller's event loop, not a pool thread
         .maximumWeight(maxBytes)
         .weigher((String entry, Copy copy) -> entry.length() + copy.body().length())
-        .expireAfterAccess(idle)
+        .expireAfterWrite(lifetime)
         .build();
   }
 
