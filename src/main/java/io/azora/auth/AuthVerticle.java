@@ -5,10 +5,9 @@ import io.azora.platform.Databases;
 import io.azora.platform.Nexus;
 import io.azora.platform.OutboxRelay;
 import io.azora.platform.Services;
+import io.azora.platform.StopList;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Redis;
 import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
@@ -23,9 +22,7 @@ public class AuthVerticle extends VerticleBase {
 
   private Pool pool;
   private Redis redis;
-  private MessageConsumer<JsonObject> binding;
-  private MessageConsumer<Object> health;
-  private OutboxRelay relay;
+  private final StopList running = new StopList();
   private long keyTimer = -1;
   private long purgeTimer = -1;
 
@@ -53,11 +50,10 @@ public class AuthVerticle extends VerticleBase {
       return keys.refresh()
           .compose(v -> service.ensureAdmin())
           .compose(v -> Nexus.relay(vertx, pool, AuthServiceImpl.SOURCE))
-          .compose(r -> {
-            relay = r;
-            binding = Services.bind(vertx, AuthService.ADDRESS, AuthService.class, service);
-            health = Services.healthEndpoint(vertx, AuthServiceImpl.SOURCE, pool);
-            return Future.all(binding.completion(), health.completion());
+          .compose(relay -> {
+            running.add(relay, OutboxRelay::stop);
+            return Services.serve(vertx, running, AuthService.ADDRESS, AuthService.class, service,
+                AuthServiceImpl.SOURCE, pool);
           });
     });
   }
@@ -66,10 +62,7 @@ public class AuthVerticle extends VerticleBase {
   public Future<?> stop() {
     vertx.cancelTimer(keyTimer);
     vertx.cancelTimer(purgeTimer);
-    return Future.join(
-            binding == null ? Future.succeededFuture() : binding.unregister(),
-            health == null ? Future.succeededFuture() : health.unregister(),
-            relay == null ? Future.succeededFuture() : relay.stop())
+    return running.stopAll()
         .eventually(() -> pool == null ? Future.succeededFuture() : pool.close())
         .eventually(() -> redis.close());
   }

@@ -8,10 +8,10 @@ import io.azora.platform.Nexus;
 import io.azora.platform.NexusSubscription;
 import io.azora.platform.OutboxRelay;
 import io.azora.platform.Services;
+import io.azora.platform.StopList;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Redis;
 import io.vertx.sqlclient.Pool;
@@ -23,12 +23,7 @@ public class EducationVerticle extends VerticleBase {
 
   private Pool pool;
   private Redis redis;
-  private MessageConsumer<JsonObject> binding;
-  private MessageConsumer<Object> health;
-  private OutboxRelay relay;
-  private NexusSubscription rewards;
-  private NexusSubscription cacheEvents;
-  private Assessments assessments;
+  private final StopList running = new StopList();
 
   @Override
   public Future<?> start() {
@@ -46,40 +41,33 @@ public class EducationVerticle extends VerticleBase {
       Catalog catalog = new Catalog(pool, eventId -> cache.invalidate(redis, eventId));
       CatalogReads reads = new CatalogReads(redis, cache, CatalogCache.ttlSeconds(config()),
           new CourseSearch(pool), catalog);
-      assessments = new Assessments(vertx, pool, completion, rewardWaitMs);
+      Assessments assessments = new Assessments(vertx, pool, completion, rewardWaitMs);
       EducationServiceImpl service = new EducationServiceImpl(catalog, reads,
           new Enrollments(vertx, pool, finance, completion), assessments, completion);
-      return assessments.start()
+      return running.add(assessments, Assessments::stop).start()
           .compose(v -> Nexus.relay(vertx, pool, EducationServiceImpl.SOURCE))
-          .compose(r -> {
-            relay = r;
+          .compose(relay -> {
+            running.add(relay, OutboxRelay::stop);
             // Finance reports the reward of each pass; the attempt's answer shows it.
             return Nexus.subscribe(vertx, pool, "education", "finance", Set.of("tokens.mined"), assessments::onMined);
           })
-          .compose(s -> {
-            rewards = s;
+          .compose(rewards -> {
+            running.add(rewards, NexusSubscription::stop);
             // Catalogue changes invalidate the cache again from their own events (durably; see CatalogCache).
             return Nexus.subscribe(vertx, pool, "education.catalog-cache", EducationServiceImpl.SOURCE,
                 Set.of("course.published", "course.updated"), (tx, event) -> cache.onChanged(redis, event.id()));
           })
-          .compose(s -> {
-            cacheEvents = s;
-            binding = Services.bind(vertx, EducationService.ADDRESS, EducationService.class, service);
-            health = Services.healthEndpoint(vertx, EducationServiceImpl.SOURCE, pool);
-            return Future.all(binding.completion(), health.completion());
+          .compose(cacheEvents -> {
+            running.add(cacheEvents, NexusSubscription::stop);
+            return Services.serve(vertx, running, EducationService.ADDRESS, EducationService.class, service,
+                EducationServiceImpl.SOURCE, pool);
           });
     });
   }
 
   @Override
   public Future<?> stop() {
-    return Future.join(
-            binding == null ? Future.succeededFuture() : binding.unregister(),
-            health == null ? Future.succeededFuture() : health.unregister(),
-            rewards == null ? Future.succeededFuture() : rewards.stop(),
-            cacheEvents == null ? Future.succeededFuture() : cacheEvents.stop(),
-            assessments == null ? Future.succeededFuture() : assessments.stop(),
-            relay == null ? Future.succeededFuture() : relay.stop())
+    return running.stopAll()
         .eventually(() -> pool == null ? Future.succeededFuture() : pool.close())
         .eventually(() -> redis == null ? Future.succeededFuture() : redis.close());
   }

@@ -7,11 +7,10 @@ import io.azora.platform.Nexus;
 import io.azora.platform.NexusSubscription;
 import io.azora.platform.OutboxRelay;
 import io.azora.platform.Services;
+import io.azora.platform.StopList;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 
 import java.util.Set;
@@ -23,11 +22,7 @@ import java.util.Set;
 public class FinanceVerticle extends VerticleBase {
 
   private Pool pool;
-  private MessageConsumer<JsonObject> binding;
-  private MessageConsumer<Object> health;
-  private OutboxRelay relay;
-  private NexusSubscription registrations;
-  private NexusSubscription verifiedActivities;
+  private final StopList running = new StopList();
 
   @Override
   public Future<?> start() {
@@ -43,34 +38,27 @@ public class FinanceVerticle extends VerticleBase {
           new Escrow(pool, finance));
       return Genesis.run(pool, finance)
           .compose(v -> Nexus.relay(vertx, pool, FinanceServiceImpl.SOURCE))
-          .compose(r -> {
-            relay = r;
+          .compose(relay -> {
+            running.add(relay, OutboxRelay::stop);
             return Nexus.subscribe(vertx, pool, "finance", "auth", Set.of("user.registered"),
                 (tx, event) -> Ledger.openWallet(tx, event.data().getString("userId")));
           })
-          .compose(s -> {
-            registrations = s;
+          .compose(registrations -> {
+            running.add(registrations, NexusSubscription::stop);
             // Proof-of-Knowledge: what education verifies, finance rewards, exactly once per activity.
             return Nexus.subscribe(vertx, pool, "finance", "education", Set.of("assessment.passed", "course.completed"),
                 mining::onVerified);
           })
-          .compose(s -> {
-            verifiedActivities = s;
-            binding = Services.bind(vertx, FinanceService.ADDRESS, FinanceService.class, service);
-            health = Services.healthEndpoint(vertx, FinanceServiceImpl.SOURCE, pool);
-            return Future.all(binding.completion(), health.completion());
+          .compose(verifiedActivities -> {
+            running.add(verifiedActivities, NexusSubscription::stop);
+            return Services.serve(vertx, running, FinanceService.ADDRESS, FinanceService.class, service,
+                FinanceServiceImpl.SOURCE, pool);
           });
     });
   }
 
   @Override
   public Future<?> stop() {
-    return Future.join(
-            binding == null ? Future.succeededFuture() : binding.unregister(),
-            health == null ? Future.succeededFuture() : health.unregister(),
-            registrations == null ? Future.succeededFuture() : registrations.stop(),
-            verifiedActivities == null ? Future.succeededFuture() : verifiedActivities.stop(),
-            relay == null ? Future.succeededFuture() : relay.stop())
-        .eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
+    return running.stopAll().eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
   }
 }

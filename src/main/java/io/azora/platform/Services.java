@@ -19,6 +19,17 @@ public final class Services {
    * Binds {@code impl} at {@code address}. Each call restores the caller's request id and trace from the
    * message headers first, so the domain's log lines and Nexus events carry them.
    */
+  /**
+   * A domain's service on the bus at {@code address} and its health probe (see {@link #healthEndpoint}),
+   * both on {@code stops}; completes when both are registered.
+   */
+  public static <T> Future<Void> serve(Vertx vertx, StopList stops, String address, Class<T> type, T impl,
+                                       String domain, Pool pool) {
+    MessageConsumer<JsonObject> binding = stops.add(bind(vertx, address, type, impl), MessageConsumer::unregister);
+    MessageConsumer<Object> health = stops.add(healthEndpoint(vertx, domain, pool), MessageConsumer::unregister);
+    return Future.all(binding.completion(), health.completion()).mapEmpty();
+  }
+
   public static <T> MessageConsumer<JsonObject> bind(Vertx vertx, String address, Class<T> type, T impl) {
     return new ServiceBinder(vertx)
         .setAddress(address)
