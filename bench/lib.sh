@@ -36,3 +36,56 @@ errors() {
   echo $(( ${n:-0} + ${s:-0} ))
 }
 non2xx() { awk '/Non-2xx/ {print $NF}' "$WORK/$1.txt"; }
+
+# Fresh bench databases and Redis keys (every domain's: Azora runs them all by default).
+fresh_bench_data() {
+  for db in azora_bench_auth azora_bench_mint azora_bench_education; do
+    psql -d postgres -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)"
+  done
+  redis-cli -h 127.0.0.1 --scan --pattern 'azora-bench:*' | xargs -r redis-cli -h 127.0.0.1 del >/dev/null
+}
+
+# Starts Azora on the bench databases, real PostgreSQL and Redis, rate limits out of the way, with the
+# extra settings given (start_azora VAR=value ...; AZORA_JAVA_OPTS for the JVM), and waits until healthy.
+start_azora() {
+  env AZORA_DATABASE_HOST=127.0.0.1 AZORA_DATABASE_AUTH=azora_bench_auth AZORA_DATABASE_FINANCE=azora_bench_mint \
+    AZORA_DATABASE_EDUCATION=azora_bench_education AZORA_REDIS_URL=redis://127.0.0.1:6379 \
+    AZORA_REDIS_KEY_PREFIX="azora-bench:" AZORA_MANAGEMENT_PORT=0 \
+    AZORA_RATE_LIMIT_ANONYMOUS=100000000 AZORA_RATE_LIMIT_AUTHENTICATED=100000000 \
+    AZORA_RATE_LIMIT_LOGIN_PER_IP=100000000 "$@" \
+    java ${AZORA_JAVA_OPTS:-} -jar target/azora.jar >>"$WORK/azora.log" 2>&1 &
+  AZORA_PID=$!
+  for i in $(seq 1 120); do
+    curl -s http://127.0.0.1:4000/api/health | grep -q '"status":"healthy"' && return 0
+    kill -0 "$AZORA_PID" 2>/dev/null || { tail -5 "$WORK/azora.log" >&2; exit 1; }
+    sleep 0.5
+  done
+  echo "Azora did not become healthy" >&2; exit 1
+}
+
+# Warm-up, then three alternating rounds of the reference route and Azora (the machine's drift hits both
+# alike): alternate_rounds BASE_NAME BASE_URL NAME [wrk args for Azora...]. The JIT needs a while on two
+# shared cores: BASE_WARMUP (20s; 0 to skip) of the reference, WARMUPS (3) × 15 s of Azora first.
+alternate_rounds() {
+  local base=$1 url=$2 name=$3; shift 3
+  [ "${BASE_WARMUP:-20s}" = 0 ] || wrk -t2 -c"$CONNS" -d"${BASE_WARMUP:-20s}" "$url" >/dev/null
+  for i in $(seq 1 "${WARMUPS:-3}"); do wrk -t2 -c"$CONNS" -d15s "$@" http://127.0.0.1:4000 >/dev/null 2>&1; done
+  for round in 1 2 3; do
+    run "$base-$round" "$url"
+    run "$name-$round" http://127.0.0.1:4000 "$@"
+  done
+}
+
+# The table rows of those rounds: round_rows BASE_NAME BASE_LABEL NAME LABEL; sets RATIOS (Azora / reference
+# per round, %) and MEDIAN.
+round_rows() {
+  local base=$1 base_label=$2 name=$3 label=$4 b a round
+  RATIOS=()
+  for round in 1 2 3; do
+    b=$(rate "$base-$round"); a=$(rate "$name-$round")
+    RATIOS+=("$(awk -v a="$a" -v b="$b" 'BEGIN {printf "%.0f", 100 * a / b}')")
+    echo "| round $round: $base_label (reference) | $b | $(lat "$base-$round" 50%) | $(lat "$base-$round" 99%) | $(non2xx "$base-$round") |"
+    echo "| round $round: $label | $a | $(lat "$name-$round" 50%) | $(lat "$name-$round" 99%) | $(errors "$name-$round") |"
+  done
+  MEDIAN=$(printf '%s\n' "${RATIOS[@]}" | sort -n | sed -n 2p)
+}

@@ -1,7 +1,7 @@
 -- POST /api/wallet/transfers between random funded users, each with its own Idempotency-Key.
--- USERS names a file of "accessToken userId" lines (bench/run-transfers.sh writes it).
+-- USERS_FILE names a file of "accessToken userId" lines (bench/run-transfers.sh writes it).
 local users = {}
-for line in io.lines(os.getenv("USERS") or "users.txt") do
+for line in io.lines(os.getenv("USERS_FILE") or "users.txt") do
   local token, id = line:match("^(%S+)%s+(%S+)$")
   if token then
     users[#users + 1] = { token = token, id = id }
