@@ -1,19 +1,32 @@
 package io.azora.education;
 
+import io.azora.platform.Nexus;
 import io.azora.support.HttpApi;
 import io.azora.support.NodeExtension;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.sqlclient.Pool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -75,20 +88,20 @@ class CatalogCacheTest {
     assertEquals(1, api.get("/api/courses?category=" + category + "&skill=go", null).expect(200).json()
         .getJsonArray("items").size());
     // One parameter whose value looks like the two above: nothing matches it, cached or not.
-    String lookalike = java.net.URLEncoder.encode(category + ", skill=go", java.nio.charset.StandardCharsets.UTF_8);
+    String lookalike = URLEncoder.encode(category + ", skill=go", StandardCharsets.UTF_8);
     for (int i = 0; i < 2; i++) {
       assertEquals(0, api.get("/api/courses?category=" + lookalike, null).expect(200).json().getJsonArray("items").size());
     }
   }
 
   /** 40 reads of a category's list at once: each answer's status and first title. */
-  static java.util.List<String> burst(io.vertx.ext.web.client.WebClient readers, String category) throws Exception {
-    java.util.List<io.vertx.core.Future<io.vertx.ext.web.client.HttpResponse<io.vertx.core.buffer.Buffer>>> all =
-        new java.util.ArrayList<>();
+  static List<String> burst(WebClient readers, String category) throws Exception {
+    List<Future<HttpResponse<Buffer>>> all =
+        new ArrayList<>();
     for (int i = 0; i < 40; i++) {
       all.add(readers.get("/api/courses?category=" + category).send());
     }
-    io.vertx.core.Future.all(all).await(30, TimeUnit.SECONDS);
+    Future.all(all).await(30, TimeUnit.SECONDS);
     return all.stream().map(r -> r.result().statusCode() + " "
         + r.result().bodyAsJsonObject().getJsonArray("items").getJsonObject(0).getString("title")).toList();
   }
@@ -102,14 +115,14 @@ class CatalogCacheTest {
     assertEquals("Before;", titles(api, category));
 
     // 40 readers, each on its own connection (opened, and the list cached, before the edit).
-    io.vertx.ext.web.client.WebClient readers = io.vertx.ext.web.client.WebClient.create(vertx,
-        new io.vertx.ext.web.client.WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(api.port()),
-        new io.vertx.core.http.PoolOptions().setHttp1MaxSize(40));
+    WebClient readers = WebClient.create(vertx,
+        new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(api.port()),
+        new PoolOptions().setHttp1MaxSize(40));
     try {
-      assertEquals(java.util.Collections.nCopies(40, "200 Before"), burst(readers, category));
+      assertEquals(Collections.nCopies(40, "200 Before"), burst(readers, category));
 
       // Count the catalogue reads the gateway asks education for.
-      java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+      AtomicInteger reads = new AtomicInteger();
       node.node().vertx().eventBus().addOutboundInterceptor(delivery -> {
         if (EducationService.ADDRESS.equals(delivery.message().address())
             && "listCourses".equals(delivery.message().headers().get("action"))) {
@@ -123,7 +136,7 @@ class CatalogCacheTest {
       // All at once after the edit: every reader sees it; education reads it about once per gateway
       // verticle (one per core on this node; a miss that lands just after that read ended makes another),
       // not once per reader.
-      assertEquals(java.util.Collections.nCopies(40, "200 After"), burst(readers, category));
+      assertEquals(Collections.nCopies(40, "200 After"), burst(readers, category));
       int instances = Runtime.getRuntime().availableProcessors();
       assertTrue(reads.get() >= 1 && reads.get() <= 2 * instances, "education reads: " + reads.get());
     } finally {
@@ -143,7 +156,7 @@ class CatalogCacheTest {
     // cache nobody invalidated.
     Pool db = node.node().database(vertx, "education");
     db.withTransaction(tx -> tx.query("UPDATE courses SET title = 'Changed' WHERE id = '" + id + "'").execute()
-            .compose(v -> io.azora.platform.Nexus.emit(tx, EducationServiceImpl.SOURCE, "course.updated",
+            .compose(v -> Nexus.emit(tx, EducationServiceImpl.SOURCE, "course.updated",
                 new JsonObject().put("courseId", id).put("change", "details"))))
         .await(5, TimeUnit.SECONDS);
     db.close();
