@@ -1,5 +1,6 @@
 package io.azora.education;
 
+import io.azora.platform.Numbers;
 import io.azora.platform.Problems;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -122,15 +123,24 @@ final class Questions {
     return Normalizer.normalize(text, Normalizer.Form.NFC).strip().replaceAll("\\s+", " ").toLowerCase(java.util.Locale.ROOT);
   }
 
+  /**
+   * An exact decimal of a number or numeric string within API.md's bounds, else null: "1e999999999" from a
+   * learner must never reach BigDecimal arithmetic (comparing it with the answer would take minutes).
+   * Strings as people write them are read too: "+2", ".5", "2.".
+   */
   static BigDecimal decimal(Object value) {
-    try {
-      if (value instanceof Number || value instanceof String) {
-        return new BigDecimal(String.valueOf(value).strip());
-      }
-    } catch (NumberFormatException e) {
+    if (value instanceof Number) {
+      return Numbers.parse(String.valueOf(value));
+    }
+    if (!(value instanceof String text)) {
       return null;
     }
-    return null;
+    String s = text.strip();
+    boolean negative = s.startsWith("-");
+    s = s.startsWith("+") || negative ? s.substring(1) : s;
+    s = s.startsWith(".") ? "0" + s : s;
+    s = s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
+    return s.startsWith("-") || s.startsWith("+") ? null : Numbers.parse(negative ? "-" + s : s);
   }
 
   /**

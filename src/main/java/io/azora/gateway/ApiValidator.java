@@ -61,6 +61,12 @@ final class ApiValidator {
 
   /** A route handler validating against {@code operationId}; bad input ends as 400 problem+json. */
   void validate(RoutingContext ctx, String operationId) {
+    Buffer raw = ctx.body().buffer();
+    JsonArray numbers = raw == null || raw.length() == 0 ? null : BodyNumbers.problems(raw);
+    if (numbers != null) {
+      ProblemJson.send(ctx, 400, "validation_failed", "A number in the request body is out of bounds", numbers, null);
+      return;
+    }
     Optional<OperationCheck> check = checks.computeIfAbsent(operationId, this::operationCheck);
     if (check.isPresent()) {
       if (parametersValid(ctx, check.get().parameters())) {

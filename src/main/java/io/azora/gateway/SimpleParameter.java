@@ -1,5 +1,6 @@
 package io.azora.gateway;
 
+import io.azora.platform.Numbers;
 import io.vertx.json.schema.JsonSchema;
 
 import java.math.BigDecimal;
@@ -54,14 +55,14 @@ final class SimpleParameter {
   String problem(String raw) {
     switch (type) {
       case "integer", "number" -> {
-        BigDecimal value;
-        try {
-          value = new BigDecimal(raw);
-        } catch (NumberFormatException e) {
-          return "must be a number";
+        // Plain digits only (API.md's Numbers rule): "1e2" or "1e999999999" never reach a parser.
+        if ("integer".equals(type) && !Numbers.plainDigits(raw)) {
+          return "must be a whole number written in plain digits";
         }
-        if ("integer".equals(type) && value.stripTrailingZeros().scale() > 0) {
-          return "must be a whole number";
+        BigDecimal value = Numbers.parse(raw);
+        if (value == null) {
+          return "must be a number within " + Numbers.MAX_INTEGER_DIGITS + " integer digits and "
+              + Numbers.MAX_DECIMAL_PLACES + " decimal places";
         }
         if (minimum != null && value.compareTo(minimum) < 0) {
           return "must be at least " + minimum.toPlainString();

@@ -14,7 +14,7 @@ public final class Money {
   public static final long UNIT = 100_000_000L;
   /** The largest amount anyone can name: the maximum supply fits easily, sums of it in a long too. */
   public static final long MAX = 10_000_000_000L * UNIT;
-  private static final Pattern DECIMAL = Pattern.compile("[0-9]{1,12}(\\.[0-9]{1,30})?");
+  private static final Pattern DECIMAL = Pattern.compile("[0-9]{1,18}(\\.[0-9]{1,30})?");
 
   private Money() {
   }

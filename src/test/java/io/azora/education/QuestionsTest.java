@@ -40,6 +40,21 @@ class QuestionsTest {
   }
 
   @Test
+  void numbersOutOfBoundsEarnNothingAndAreNeverExpanded() {
+    JsonObject q = new JsonObject().put("type", "numeric").put("prompt", "half").put("answer", "0.5").put("tolerance", 0);
+    // Compared as BigDecimals these would take minutes and the heap; out of bounds, they are simply wrong.
+    assertEquals(0, Questions.score(stored(q), Map.of(0, "1e999999999")));
+    assertEquals(0, Questions.score(stored(q), Map.of(0, "-1e-999999999")));
+    assertEquals(0, Questions.score(stored(q), Map.of(0, "5e-1000000")));
+    assertEquals(100, Questions.score(stored(q), Map.of(0, ".5")));
+    assertEquals(100, Questions.score(stored(q), Map.of(0, "+0.50")));
+    assertEquals(100, Questions.score(stored(q), Map.of(0, "5e-1")));
+    io.vertx.serviceproxy.ServiceException refused = org.junit.jupiter.api.Assertions.assertThrows(
+        io.vertx.serviceproxy.ServiceException.class, () -> stored(q.copy().put("answer", "1e999999999")));
+    assertEquals(400, refused.failureCode());
+  }
+
+  @Test
   void textIsNormalised() {
     JsonObject q = new JsonObject().put("type", "text").put("prompt", "p").put("answer", new JsonArray().add("Café au lait"));
     // Decomposed é (e + combining acute), other case, extra spaces: the same answer.

@@ -25,6 +25,13 @@ class SimpleParameterTest {
     assertNotNull(limit.problem("2.5"));
     assertNotNull(limit.problem("ten"));
     assertNotNull(limit.problem(""));
+    // API.md's Numbers rule: query integers are plain digits, whatever they would parse to.
+    assertNotNull(limit.problem("1e2"));
+    assertNotNull(limit.problem("1e999999999"));
+    assertNotNull(limit.problem("1.0"));
+    assertNotNull(limit.problem("+5"));
+    assertNotNull(limit.problem(" 5"));
+    assertNotNull(limit.problem("99999999999999999999999999"));
   }
 
   @Test
