@@ -193,6 +193,27 @@ final class Catalog {
     });
   }
 
+  /**
+   * An admin's review for Proof-of-Knowledge rewards: the course earns AZR from now on, at {@code level}
+   * (which sets the mining difficulty, whatever its assessments claim), until its assessments change.
+   */
+  Future<JsonObject> verify(Who who, String courseId, JsonObject request) {
+    if (!who.admin()) {
+      return Problems.fail(Problems.forbidden("Only admins verify courses for rewards"));
+    }
+    String level = request.getString("level");
+    if (!LEVELS.contains(level)) {
+      return Problems.fail(Problems.invalid("level", "must be one of " + LEVELS));
+    }
+    return load(pool, uuid(courseId)).compose(course -> pool.withTransaction(tx -> tx.preparedQuery("""
+                UPDATE courses SET rewards_verified = true, reward_level = $2, level = $2, verified_at = now(),
+                                   verified_by = $3, updated_at = now() WHERE id = $1""")
+            .execute(Tuple.of(course.getUUID("id"), level, who.userId()))
+            .compose(v -> emitChange(tx, course, "course.updated", "verification")))
+        .compose(eventId -> afterChange(course, eventId, course.getUUID("id")))
+        .compose(id -> details(who, id)));
+  }
+
   /** A lesson's content: for the course's instructor, admins, and learners enrolled in it. */
   Future<JsonObject> lesson(Who who, String lessonId) {
     if (who.anonymous()) {
@@ -237,6 +258,9 @@ final class Catalog {
                   VALUES ($1, $2, $3, $4, $5, $6)""")
               .execute(Tuple.of(id, course.getUUID("id"), request.getString("title").strip(),
                   request.getInteger("passingScore"), request.getString("difficulty"), questions))
+              // What an admin reviewed has changed: rewards stop until it is reviewed again.
+              .compose(v -> tx.preparedQuery("UPDATE courses SET rewards_verified = false WHERE id = $1 AND rewards_verified")
+                  .execute(Tuple.of(course.getUUID("id"))))
               .compose(v -> emitChange(tx, course, "course.updated", "assessment")))
           .compose(eventId -> afterChange(course, eventId, assessment));
     });
@@ -318,6 +342,8 @@ final class Catalog {
         .put("category", row.getString("category"))
         .put("skills", new JsonArray(List.of(row.getArrayOfStrings("skills"))))
         .put("published", row.getBoolean("published"))
+        .put("rewardsVerified", row.getBoolean("rewards_verified"))
+        .put("rewardLevel", row.getBoolean("rewards_verified") ? row.getString("reward_level") : null)
         .put("publishedAt", row.getOffsetDateTime("published_at") == null ? null : row.getOffsetDateTime("published_at").toInstant().toString())
         .put("createdAt", row.getOffsetDateTime("created_at").toInstant().toString())
         .put("updatedAt", row.getOffsetDateTime("updated_at").toInstant().toString());

@@ -26,7 +26,7 @@ final class Completion {
 
   private static final Logger log = LoggerFactory.getLogger(Completion.class);
   private static final String STATE = """
-      SELECT e.id, e.status, c.title, c.level, c.skills, c.instructor_id,
+      SELECT e.id, e.status, c.title, c.level, c.skills, c.instructor_id, c.rewards_verified, c.reward_level,
              (SELECT count(*) FROM lessons l WHERE l.course_id = e.course_id) AS lessons,
              (SELECT count(*) FROM lesson_completions d WHERE d.course_id = e.course_id AND d.student_id = e.student_id) AS done,
              (SELECT count(*) FROM assessments a WHERE a.course_id = e.course_id) AS assessments,
@@ -54,8 +54,13 @@ final class Completion {
       if (!"active".equals(e.getString("status")) || !done) {
         return Future.succeededFuture(false);
       }
+      // Proof-of-Knowledge integrity: AZR only in a course an admin verified, at the level the admin set,
+      // and never for its own instructor.
+      boolean rewardable = e.getBoolean("rewards_verified") && !student.equals(e.getUUID("instructor_id"));
+      String level = rewardable ? e.getString("reward_level") : e.getString("level");
       JsonObject data = new JsonObject().put("userId", student.toString()).put("courseId", course.toString())
-          .put("title", e.getString("title")).put("level", e.getString("level")).put("difficulty", e.getString("level"))
+          .put("title", e.getString("title")).put("level", level).put("difficulty", level)
+          .put("rewardable", rewardable).put("rewardsVerified", e.getBoolean("rewards_verified"))
           .put("skills", new JsonArray(List.of(e.getArrayOfStrings("skills"))))
           .put("completedAt", Instant.now().toString());
       return tx.preparedQuery("UPDATE enrollments SET status = 'completed', completed_at = now() WHERE id = $1")

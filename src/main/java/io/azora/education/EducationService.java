@@ -44,8 +44,15 @@ public interface EducationService {
 
   Future<JsonObject> addAssessment(JsonObject caller, String courseId, JsonObject request);
 
-  /** Enrolls the caller: 201 {id, studentId, courseId, status, progress, enrolledAt}; 402 if a paid course is unaffordable. */
-  Future<JsonObject> enroll(JsonObject caller, String courseId);
+  /**
+   * Enrolls the caller in a published course: 201 {id, studentId, courseId, status, progress, enrolledAt};
+   * {@code request} may name the {@code expectedPrice} (409 price_changed when it differs); 402 if a paid
+   * course is unaffordable; 409 when already enrolled.
+   */
+  Future<JsonObject> enroll(JsonObject caller, String courseId, JsonObject request);
+
+  /** An admin verifies a course for Proof-of-Knowledge rewards at the reviewed {@code level}: the course. */
+  Future<JsonObject> verifyCourse(JsonObject caller, String courseId, JsonObject request);
 
   /** {courseId, progress, completedLessons, totalLessons} after marking the lesson done (enrolled learners). */
   Future<JsonObject> completeLesson(JsonObject caller, String lessonId);

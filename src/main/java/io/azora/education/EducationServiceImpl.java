@@ -70,8 +70,13 @@ final class EducationServiceImpl implements EducationService {
   }
 
   @Override
-  public Future<JsonObject> enroll(JsonObject caller, String courseId) {
-    return enrollments.enroll(Who.of(caller), courseId);
+  public Future<JsonObject> enroll(JsonObject caller, String courseId, JsonObject request) {
+    return enrollments.enroll(Who.of(caller), courseId, request);
+  }
+
+  @Override
+  public Future<JsonObject> verifyCourse(JsonObject caller, String courseId, JsonObject request) {
+    return catalog.verify(Who.of(caller), courseId, request);
   }
 
   @Override

@@ -35,13 +35,13 @@ public class EducationVerticle extends VerticleBase {
       AuthService auth = AuthService.createProxy(vertx,
           new DeliveryOptions().setSendTimeout(config.http().serviceTimeoutMs()));
       Completion completion = new Completion(pool, auth);
-      long rewardWaitMs = config().getJsonObject("education", new JsonObject()).getLong("rewardWaitMs", 3000L);
+      EducationConfig education = EducationConfig.from(config());
       redis = Services.redis(vertx, config.redis());
       CatalogCache cache = new CatalogCache(config.redis().keyPrefix());
       Catalog catalog = new Catalog(pool, eventId -> cache.invalidate(redis, eventId));
-      CatalogReads reads = new CatalogReads(redis, cache, CatalogCache.ttlSeconds(config()),
+      CatalogReads reads = new CatalogReads(redis, cache, education.catalogCacheSeconds(),
           new CourseSearch(pool), catalog);
-      Assessments assessments = new Assessments(vertx, pool, completion, rewardWaitMs);
+      Assessments assessments = new Assessments(vertx, pool, completion, education);
       EducationServiceImpl service = new EducationServiceImpl(catalog, reads,
           new Enrollments(vertx, pool, finance, completion), assessments, completion);
       return running.add(assessments, Assessments::stop).start()

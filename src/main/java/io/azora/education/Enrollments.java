@@ -45,15 +45,33 @@ final class Enrollments {
     this.finance = finance;
   }
 
-  Future<JsonObject> enroll(Who who, String courseId) {
+  /**
+   * Enrolls the caller in a published course; {@code expectedPrice} (optional) is the price the learner
+   * agreed to: if the course costs anything else now, 409 price_changed and nothing is charged.
+   */
+  Future<JsonObject> enroll(Who who, String courseId, JsonObject request) {
     if (who.anonymous()) {
       return Problems.fail(Problems.unauthorized("Sign in to enroll"));
     }
     UUID student = who.userId();
+    Long expected;
+    try {
+      expected = request.getValue("expectedPrice") == null ? null : Money.parse(request.getValue("expectedPrice"), "expectedPrice");
+    } catch (ServiceException e) {
+      return Future.failedFuture(e);
+    }
     return Catalog.load(pool, Catalog.uuid(courseId)).compose(course -> {
       UUID id = course.getUUID("id");
-      if (!course.getBoolean("published") && !who.owns(course.getUUID("instructor_id"))) {
-        return Problems.fail(Problems.notFound("No such course"));
+      if (!course.getBoolean("published")) {
+        return who.owns(course.getUUID("instructor_id"))
+            ? Problems.fail(Problems.of(409, "not_published", "Publish the course before anyone enrolls in it"))
+            : Problems.fail(Problems.notFound("No such course"));
+      }
+      if (expected != null && expected.longValue() != course.getLong("price").longValue()) {
+        ServiceException changed = Problems.of(409, "price_changed", "The course now costs "
+            + Money.format(course.getLong("price")) + " AZR; nothing was charged");
+        changed.getDebugInfo().put("price", Money.format(course.getLong("price")));
+        return Future.failedFuture(changed);
       }
       return pool.preparedQuery(ENROLLED).execute(Tuple.of(student, id)).compose(existing -> {
         if (existing.size() > 0) {

@@ -82,6 +82,10 @@ final class Mining {
   /** Nexus: education verified an activity. Records it and mines its reward, in the inbox's transaction. */
   Future<Void> onVerified(SqlClient tx, DomainEvent event) {
     JsonObject data = event.data();
+    if (!Boolean.TRUE.equals(data.getValue("rewardable"))) {
+      // Education says what earns (a verified course, not its instructor, an assessment above the minimums).
+      return Future.succeededFuture();
+    }
     boolean course = "course.completed".equals(event.type());
     String type = course ? "course_completion" : "assessment_passed";
     String userId = data.getString("userId");

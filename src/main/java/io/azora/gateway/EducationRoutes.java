@@ -109,7 +109,9 @@ final class EducationRoutes {
         .handler(call(200, ctx -> education.lesson(who(ctx), ctx.pathParam("id"))));
     r.post("/api/courses/:id/enroll").handler(api.guard(Access.USER)).handler(api.validate("enroll"))
         .handler(api.idempotent())
-        .handler(call(201, ctx -> education.enroll(who(ctx), ctx.pathParam("id"))));
+        .handler(call(201, ctx -> education.enroll(who(ctx), ctx.pathParam("id"), ExactAmounts.body(ctx, "expectedPrice"))));
+    r.post("/api/admin/courses/:id/verify").handler(api.guard(Access.ADMIN)).handler(api.validate("verifyCourse"))
+        .handler(call(200, ctx -> education.verifyCourse(who(ctx), ctx.pathParam("id"), body(ctx))));
     r.post("/api/lessons/:id/complete").handler(api.guard(Access.USER)).handler(api.validate("completeLesson"))
         .handler(call(200, ctx -> education.completeLesson(who(ctx), ctx.pathParam("id"))));
     r.get("/api/progress/:studentId").handler(api.guard(Access.USER)).handler(api.validate("progress"))

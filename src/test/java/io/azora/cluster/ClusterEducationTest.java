@@ -1,6 +1,7 @@
 package io.azora.cluster;
 
 import io.azora.support.ChildNode;
+import io.azora.support.Courses;
 import io.azora.support.HttpApi;
 import io.azora.support.TestInfra;
 import io.azora.support.TestNode;
@@ -39,8 +40,8 @@ class ClusterEducationTest {
         Map.of("AZORA_VERTICLES", "finance,gateway", "AZORA_NODE_CLUSTER_NAME", clusterName),
         "--cluster");
     int port = TestInfra.freePort();
-    JsonObject config = TestNode.config(prefix, port, new JsonObject().put("node", new JsonObject()
-        .put("cluster", true).put("clusterName", clusterName).put("verticles", "auth,education,gateway")));
+    JsonObject config = TestNode.config(prefix, port, Courses.withAdmin(new JsonObject().put("node", new JsonObject()
+        .put("cluster", true).put("clusterName", clusterName).put("verticles", "auth,education,gateway"))));
     node = TestNode.start(prefix, config, false);
   }
 
@@ -84,14 +85,17 @@ class ClusterEducationTest {
     String module = api.post("/api/courses/" + course + "/modules", t, new JsonObject().put("title", "M")).expect(201).json().getString("id");
     api.post("/api/courses/" + course + "/modules/" + module + "/lessons", t, new JsonObject().put("title", "L").put("content", "x"))
         .expect(201);
-    String quiz = api.post("/api/courses/" + course + "/assessments", t, new JsonObject().put("title", "Q").put("passingScore", 50)
-        .put("difficulty", "intermediate").put("questions", new JsonArray().add(new JsonObject().put("type", "text")
-            .put("prompt", "Say yes").put("answer", new JsonArray().add("yes"))))).expect(201).json().getString("id");
+    JsonArray questions = Courses.questions(2).add(new JsonObject().put("type", "text")
+        .put("prompt", "Say yes").put("answer", new JsonArray().add("yes")));
+    String quiz = api.post("/api/courses/" + course + "/assessments", t, new JsonObject().put("title", "Q").put("passingScore", 60)
+        .put("difficulty", "beginner").put("questions", questions)).expect(201).json().getString("id");
     api.post("/api/courses/" + course + "/publish", t, null).expect(200);
+    Courses.verify(api, Courses.admin(api), course, "intermediate");
     api.post("/api/courses/" + course + "/enroll", s, null).expect(201);
 
     JsonObject attempt = api.post("/api/assessments/" + quiz + "/attempts", s, new JsonObject().put("answers", new JsonArray()
-        .add(new JsonObject().put("questionIndex", 0).put("value", "Yes")))).expect(201).json();
+        .add(new JsonObject().put("questionIndex", 0).put("value", 0)).add(new JsonObject().put("questionIndex", 1).put("value", 0))
+        .add(new JsonObject().put("questionIndex", 2).put("value", "Yes")))).expect(201).json();
     // Intermediate, full marks: 25 × 0.5 × 1.5 × 2 = 37.5 AZR, minted by the other JVM.
     assertEquals("37.5", attempt.getString("reward"));
     assertEquals("37.5", api.get("/api/wallet/balance", s).expect(200).json().getString("balance"));

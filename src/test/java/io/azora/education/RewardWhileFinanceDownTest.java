@@ -1,6 +1,7 @@
 package io.azora.education;
 
 import io.azora.finance.FinanceVerticle;
+import io.azora.support.Courses;
 import io.azora.support.HttpApi;
 import io.azora.support.NodeExtension;
 import io.vertx.core.DeploymentOptions;
@@ -22,9 +23,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RewardWhileFinanceDownTest {
 
   @RegisterExtension
-  static final NodeExtension node = NodeExtension.with(new JsonObject()
+  static final NodeExtension node = NodeExtension.with(Courses.withAdmin(new JsonObject()
       .put("node", new JsonObject().put("verticles", "auth,education,gateway"))
-      .put("education", new JsonObject().put("rewardWaitMs", 300)));
+      .put("education", new JsonObject().put("rewardWaitMs", 300))));
 
   @Test
   void theRewardArrivesOnceFinanceIsBack(HttpApi api) throws Exception {
@@ -35,18 +36,17 @@ class RewardWhileFinanceDownTest {
     String course = api.post("/api/courses", t, new JsonObject().put("title", "Offline").put("price", "0")
         .put("level", "beginner").put("category", "resilience")).expect(201).json().getString("id");
     String quiz = api.post("/api/courses/" + course + "/assessments", t, new JsonObject().put("title", "Q")
-        .put("passingScore", 50).put("difficulty", "expert").put("questions", new JsonArray()
-            .add(new JsonObject().put("type", "single").put("prompt", "?").put("options", new JsonArray().add("a").add("b")).put("answer", 0))))
+        .put("passingScore", 60).put("difficulty", "expert").put("questions", Courses.questions(3)))
         .expect(201).json().getString("id");
     // A lesson left undone keeps the course from completing (which would mint a second, course reward).
     String module = api.post("/api/courses/" + course + "/modules", t, new JsonObject().put("title", "M")).expect(201).json().getString("id");
     api.post("/api/courses/" + course + "/modules/" + module + "/lessons", t, new JsonObject().put("title", "L").put("content", "x"))
         .expect(201);
     api.post("/api/courses/" + course + "/publish", t, null).expect(200);
+    Courses.verify(api, Courses.admin(api), course, "expert");
     api.post("/api/courses/" + course + "/enroll", s, null).expect(201);
 
-    JsonObject attempt = api.post("/api/assessments/" + quiz + "/attempts", s, new JsonObject().put("answers", new JsonArray()
-        .add(new JsonObject().put("questionIndex", 0).put("value", 0)))).expect(201).json();
+    JsonObject attempt = api.post("/api/assessments/" + quiz + "/attempts", s, Courses.answers(3, 0)).expect(201).json();
     assertTrue(attempt.getBoolean("passed"));
     assertNull(attempt.getValue("reward"), "finance has not answered");
     api.get("/api/wallet/balance", s).expectProblem(503, "service_unavailable");

@@ -73,7 +73,7 @@ class MiningTest {
 
   static JsonObject passed(String userId, String assessmentId, String difficulty, int score) {
     return new JsonObject().put("userId", userId).put("assessmentId", assessmentId).put("difficulty", difficulty)
-        .put("score", score);
+        .put("score", score).put("rewardable", true);
   }
 
   static JsonObject awaitWallet(HttpApi api, JsonObject user, Predicate<JsonObject> until) throws Exception {
@@ -129,7 +129,7 @@ class MiningTest {
 
     // The daily cap (100): a 100 AZR course completion pays the 25 left today, the next activity nothing.
     String course = UUID.randomUUID().toString();
-    emit("course.completed", new JsonObject().put("userId", ada.getString("id")).put("courseId", course).put("level", "beginner"));
+    emit("course.completed", new JsonObject().put("userId", ada.getString("id")).put("courseId", course).put("level", "beginner").put("rewardable", true));
     awaitWallet(api, ada, w -> "100".equals(w.getString("balance")));
     assertEquals("25", start(api, ada, course, "course_completion", 200).getString("tokensEarned"));
     String capped = UUID.randomUUID().toString();
@@ -139,7 +139,7 @@ class MiningTest {
 
     // The supply cap: 150 AZR of room, 100 used; Bea's 100 AZR course gets the last 50, then nothing more.
     String beaCourse = UUID.randomUUID().toString();
-    emit("course.completed", new JsonObject().put("userId", bea.getString("id")).put("courseId", beaCourse).put("level", "beginner"));
+    emit("course.completed", new JsonObject().put("userId", bea.getString("id")).put("courseId", beaCourse).put("level", "beginner").put("rewardable", true));
     awaitWallet(api, bea, w -> !"0".equals(w.getString("balance")));
     assertEquals("50", WalletTest.balance(api, bea).getString("balance"));
     String beaNext = UUID.randomUUID().toString();
@@ -169,7 +169,7 @@ class MiningTest {
     JsonObject cy = WalletTest.newUser(api);
     emit("assessment.passed", new JsonObject().put("userId", "not-a-user").put("assessmentId", "x"));
     String after = UUID.randomUUID().toString();
-    emit("course.completed", new JsonObject().put("userId", cy.getString("id")).put("courseId", after).put("level", "beginner"));
+    emit("course.completed", new JsonObject().put("userId", cy.getString("id")).put("courseId", after).put("level", "beginner").put("rewardable", true));
     awaitMined(after);
     assertTrue(mined.stream().anyMatch(e -> after.equals(e.getJsonObject("data").getString("activityId"))));
   }
