@@ -78,6 +78,12 @@ public interface FinanceService {
   /** An admin's grant of {amount, reason} from the treasury to {@code userId}, keyed like a transfer. */
   Future<JsonObject> grant(String adminId, String userId, JsonObject request, String idempotencyKey);
 
+  /**
+   * Who owes AZR after refunds and chargebacks took back more than their wallets held (admin): a page of
+   * {items: [{userId, owed, payments: [{paymentIntentId, owed}]}], nextCursor, total, users}.
+   */
+  Future<JsonObject> owedBalances(int limit, String cursor);
+
   /** {ok, entries, transfers, head, problems}: the whole ledger checked (admin). */
   Future<JsonObject> verifyLedger();
 }

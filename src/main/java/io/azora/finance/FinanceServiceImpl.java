@@ -106,6 +106,11 @@ final class FinanceServiceImpl implements FinanceService {
   }
 
   @Override
+  public Future<JsonObject> owedBalances(int limit, String cursor) {
+    return payments.owed(Math.max(1, Math.min(limit, 100)), cursor);
+  }
+
+  @Override
   public Future<JsonObject> verifyLedger() {
     return verifier.verify();
   }

@@ -36,15 +36,21 @@ final class Mining {
       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING""";
   private static final String VERIFIED = """
       SELECT difficulty, score FROM verified_activities WHERE user_id = $1 AND activity_type = $2 AND activity_id = $3""";
+  /**
+   * The AZR in circulation: issued, plus what buyers owe after refunds and chargebacks (the treasury got
+   * those back from clearing, not from the buyers, so they still circulate). Mints stay under the cap with it.
+   */
+  private static final String SUPPLY = """
+      SELECT -i.balance + greatest(0, -c.balance) FROM accounts i, accounts c
+      WHERE i.code = 'issuance' AND c.code = 'stripe_clearing'""";
   /** Under the mint lock, in one round trip: the activity's reward if mined, the learner's UTC day so far, the supply. */
   private static final String STATE = """
       SELECT r.id, r.tokens, r.mined_at,
              (SELECT coalesce(sum(tokens), 0)::bigint FROM mining_rewards
               WHERE user_id = $1 AND mined_at >= date_trunc('day', now(), 'UTC')) AS today,
-             (SELECT -balance FROM accounts WHERE id = $4) AS supply
+             (%s) AS supply
       FROM (SELECT 1) one
-      LEFT JOIN mining_rewards r ON r.user_id = $1 AND r.activity_type = $2 AND r.activity_id = $3""";
-  private static final String SUPPLY = "SELECT -balance FROM accounts WHERE id = $1";
+      LEFT JOIN mining_rewards r ON r.user_id = $1 AND r.activity_type = $2 AND r.activity_id = $3""".formatted(SUPPLY);
   /** The reward and the mining counters, in one statement. */
   private static final String INSERT_REWARD = """
       WITH reward AS (INSERT INTO mining_rewards (id, user_id, activity_type, activity_id, tokens, epoch)
@@ -75,8 +81,7 @@ final class Mining {
 
   /** What minting may still add: the maximum supply minus the AZR issued (read under the mint lock). */
   static Future<Long> supplyRoom(SqlClient tx, long maxSupply) {
-    return tx.preparedQuery(SUPPLY).execute(Tuple.of(Accounts.ISSUANCE))
-        .map(rows -> Math.max(0, maxSupply - rows.iterator().next().getLong(0)));
+    return tx.query(SUPPLY).execute().map(rows -> Math.max(0, maxSupply - rows.iterator().next().getLong(0)));
   }
 
   /** Nexus: education verified an activity. Records it and mines its reward, in the inbox's transaction. */
@@ -145,7 +150,7 @@ final class Mining {
     UUID user = UUID.fromString(userId);
     return Ledger.openWallet(tx, userId)  // before the lock: per learner, and idempotent
         .compose(v -> lockMinting(tx))
-        .compose(state -> tx.preparedQuery(STATE).execute(Tuple.of(user, type, activityId, Accounts.ISSUANCE))
+        .compose(state -> tx.preparedQuery(STATE).execute(Tuple.of(user, type, activityId))
             .compose(rows -> {
               Row row = rows.iterator().next();
               if (row.getUUID("id") != null) {

@@ -29,7 +29,8 @@ import java.util.UUID;
  * Buying AZR by card. An intent is created with Stripe and stored; Stripe's signed webhook then says
  * what happened: payment_intent.succeeded moves the AZR from the treasury to the buyer once per intent
  * (the transfer's id follows from the intent), failures and cancellations mark the intent, and
- * charge.refunded takes the AZR back as far as the wallet allows, recording the rest as owed.
+ * refunds and chargebacks (charge.refunded, charge.dispute.*) take the AZR back as far as the wallet
+ * allows, recording the rest as owed (a dispute won gives it back).
  */
 final class Payments {
 
@@ -41,9 +42,21 @@ final class Payments {
   private static final String LOCK = "SELECT * FROM payment_intents WHERE id = $1 FOR UPDATE";
   private static final String SEEN = "INSERT INTO stripe_events (id, type) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING id";
   private static final String STATUS = "UPDATE payment_intents SET status = $2, updated_at = now() WHERE id = $1";
-  private static final String REFUNDED = """
-      UPDATE payment_intents SET refunded_cents = $2, taken_back = taken_back + $3, owed = owed + $4, updated_at = now()
+  private static final String SETTLED = """
+      UPDATE payment_intents SET refunded_cents = $2, disputed_cents = $3, taken_back = $4, owed = $5, updated_at = now()
       WHERE id = $1""";
+  private static final String RECORD_DISPUTE = """
+      INSERT INTO stripe_disputes (id, payment_intent, amount_cents, status) VALUES ($1, $2, $3, $4)
+      ON CONFLICT (id) DO UPDATE SET amount_cents = EXCLUDED.amount_cents, status = EXCLUDED.status, updated_at = now()""";
+  /** Card money the bank holds back: disputes not (yet) won. */
+  private static final String DISPUTED_CENTS = """
+      SELECT coalesce(sum(amount_cents), 0)::bigint FROM stripe_disputes
+      WHERE payment_intent = $1 AND status NOT IN ('won', 'warning_closed')""";
+  private static final String OWED_BY_USER = """
+      SELECT user_id, sum(owed)::bigint AS owed, array_agg(id ORDER BY created_at) AS intents,
+             array_agg(owed ORDER BY created_at) AS amounts
+      FROM payment_intents WHERE owed > 0 AND ($1::uuid IS NULL OR user_id > $1)
+      GROUP BY user_id ORDER BY user_id LIMIT $2""";
   private static final String AVAILABLE = "SELECT balance - held FROM accounts WHERE id = $1 FOR UPDATE";
   private static final BigDecimal CENTS = BigDecimal.valueOf(100);
 
@@ -131,7 +144,8 @@ final class Payments {
             case "payment_intent.succeeded" -> succeeded(tx, object.getString("id"), object);
             case "payment_intent.payment_failed" -> mark(tx, object.getString("id"), "payment_failed");
             case "payment_intent.canceled" -> mark(tx, object.getString("id"), "canceled");
-            case "charge.refunded" -> refunded(tx, object.getString("payment_intent"), object.getLong("amount_refunded", 0L));
+            case "charge.refunded" -> refunded(tx, id, object.getString("payment_intent"), object.getLong("amount_refunded", 0L));
+            case "charge.dispute.created", "charge.dispute.updated", "charge.dispute.closed" -> disputed(tx, id, object);
             default -> Future.succeededFuture(false);
           };
         }))
@@ -183,46 +197,117 @@ final class Payments {
     return tx.preparedQuery(STATUS + " AND status <> 'succeeded'").execute(Tuple.of(intentId, status)).map(false);
   }
 
+  /** charge.refunded: Stripe's cumulative refund of the intent's charge, then the AZR settled to match. */
+  private Future<Boolean> refunded(SqlClient tx, String eventId, String intentId, long refundedCents) {
+    return lockSucceeded(tx, intentId).compose(row -> row == null ? Future.succeededFuture(false)
+        : settle(tx, eventId, row, Math.min(refundedCents, row.getLong("amount_cents")), row.getLong("disputed_cents")));
+  }
+
   /**
-   * Takes back the AZR of the part refunded since the last notice: from the wallet as far as its
-   * available balance goes; the rest is owed (clearing pays the treasury back and carries the debt).
+   * charge.dispute.created / .updated / .closed: the dispute's amount counts as reversed while it is open or
+   * lost (the bank has taken the money), and stops counting when it is won (the money came back).
    */
-  private Future<Boolean> refunded(SqlClient tx, String intentId, long refundedCents) {
-    return tx.preparedQuery(LOCK).execute(Tuple.of(intentId)).compose(rows -> {
-      if (rows.size() == 0 || !"succeeded".equals(rows.iterator().next().getString("status"))) {
-        return Future.succeededFuture(false);
-      }
-      Row row = rows.iterator().next();
-      long cents = row.getLong("amount_cents");
-      long azr = row.getLong("azr");
-      long newlyRefunded = Math.min(refundedCents, cents) - row.getLong("refunded_cents");
-      if (newlyRefunded <= 0) {
-        return Future.succeededFuture(false);
-      }
-      // AZR due back for the whole refund so far, pro rata, minus what was already settled.
-      long dueTotal = BigDecimal.valueOf(azr).multiply(BigDecimal.valueOf(Math.min(refundedCents, cents)))
-          .divide(BigDecimal.valueOf(cents), 0, RoundingMode.DOWN).longValueExact();
-      long due = dueTotal - row.getLong("taken_back") - row.getLong("owed");
-      String userId = row.getUUID("user_id").toString();
-      return tx.preparedQuery(AVAILABLE).execute(Tuple.of(Accounts.wallet(userId))).compose(available -> {
-        long inWallet = Math.max(0, available.iterator().next().getLong(0));
-        long takeBack = Math.min(due, inWallet);
-        long owed = due - takeBack;
-        List<Posting> batch = new ArrayList<>();
-        String step = Long.toString(refundedCents);
-        if (takeBack > 0) {
-          batch.add(Posting.posted(Ids.derive("refund", intentId, step), "purchase", Accounts.wallet(userId),
-              Accounts.TREASURY, takeBack, "card payment refunded " + intentId));
-        }
-        if (owed > 0) {
-          batch.add(Posting.posted(Ids.derive("refund-owed", intentId, step), "purchase", Accounts.STRIPE_CLEARING,
-              Accounts.TREASURY, owed, "refunded AZR owed by " + userId));
-        }
-        Future<?> moved = batch.isEmpty() ? Future.succeededFuture() : Ledger.post(tx, batch, null, null);
-        return moved.compose(v -> tx.preparedQuery(REFUNDED).execute(Tuple.of(intentId, Math.min(refundedCents, cents),
-                takeBack, owed)))
-            .map(!batch.isEmpty());
+  private Future<Boolean> disputed(SqlClient tx, String eventId, JsonObject dispute) {
+    String intentId = dispute.getString("payment_intent");
+    String status = dispute.getString("status", "needs_response");
+    Long amount = dispute.getLong("amount");
+    if (intentId == null || dispute.getString("id") == null || amount == null || amount < 0) {
+      log.warn("Stripe dispute {} names no payment intent or amount; ignored", dispute.getString("id"));
+      return Future.succeededFuture(false);
+    }
+    return lockSucceeded(tx, intentId).compose(row -> row == null ? Future.succeededFuture(false)
+        : tx.preparedQuery(RECORD_DISPUTE).execute(Tuple.of(dispute.getString("id"), intentId, amount, status))
+            .compose(v -> tx.preparedQuery(DISPUTED_CENTS).execute(Tuple.of(intentId)))
+            .compose(rows -> settle(tx, eventId, row, row.getLong("refunded_cents"), rows.iterator().next().getLong(0))));
+  }
+
+  /** The intent locked, if Azora credited it (a reversal of anything else moves nothing); else null. */
+  private static Future<Row> lockSucceeded(SqlClient tx, String intentId) {
+    return tx.preparedQuery(LOCK).execute(Tuple.of(intentId)).map(rows -> rows.size() == 0
+        || !"succeeded".equals(rows.iterator().next().getString("status")) ? null : rows.iterator().next());
+  }
+
+  /**
+   * Moves the buyer's AZR to match the card money reversed so far (refunds plus open or lost disputes, at
+   * most the charge): AZR due back = bought × reversed / paid, rounded down. More due than settled is taken
+   * from the wallet as far as its available balance goes, the rest owed (clearing pays the treasury and
+   * carries the debt); less (a dispute won) cancels what is owed first, then returns AZR to the wallet.
+   * Transfer ids follow from the Stripe event, which is handled once.
+   */
+  private Future<Boolean> settle(SqlClient tx, String eventId, Row intent, long refundedCents, long disputedCents) {
+    String intentId = intent.getString("id");
+    long cents = intent.getLong("amount_cents");
+    long reversed = Math.min(cents, refundedCents + disputedCents);
+    long due = BigDecimal.valueOf(intent.getLong("azr")).multiply(BigDecimal.valueOf(reversed))
+        .divide(BigDecimal.valueOf(cents), 0, RoundingMode.DOWN).longValueExact();
+    long takenBack = intent.getLong("taken_back");
+    long owed = intent.getLong("owed");
+    long delta = due - takenBack - owed;
+    String userId = intent.getUUID("user_id").toString();
+    UUID wallet = Accounts.wallet(userId);
+    Future<long[]> moves;  // {taken back now (negative: returned), newly owed (negative: forgiven)}
+    if (delta > 0) {
+      moves = tx.preparedQuery(AVAILABLE).execute(Tuple.of(wallet)).map(rows -> {
+        long take = Math.min(delta, Math.max(0, rows.iterator().next().getLong(0)));
+        return new long[] {take, delta - take};
       });
+    } else {
+      long forgive = Math.min(owed, -delta);
+      moves = Future.succeededFuture(new long[] {-(-delta - forgive), -forgive});
+    }
+    return moves.compose(m -> {
+      List<Posting> batch = new ArrayList<>();
+      String why = disputedCents > 0 || intent.getLong("disputed_cents") > 0 ? "card payment disputed " : "card payment refunded ";
+      if (m[0] > 0) {
+        batch.add(Posting.posted(Ids.derive("reversal-take", eventId), "purchase", wallet, Accounts.TREASURY, m[0], why + intentId));
+      } else if (m[0] < 0) {
+        batch.add(Posting.posted(Ids.derive("reversal-return", eventId), "purchase", Accounts.TREASURY, wallet, -m[0],
+            "dispute won " + intentId));
+      }
+      if (m[1] > 0) {
+        batch.add(Posting.posted(Ids.derive("reversal-owed", eventId), "purchase", Accounts.STRIPE_CLEARING,
+            Accounts.TREASURY, m[1], "AZR owed by " + userId + " after " + why + intentId));
+      } else if (m[1] < 0) {
+        batch.add(Posting.posted(Ids.derive("reversal-forgiven", eventId), "purchase", Accounts.TREASURY,
+            Accounts.STRIPE_CLEARING, -m[1], "debt of " + userId + " cancelled: dispute won " + intentId));
+      }
+      Future<?> moved = batch.isEmpty() ? Future.succeededFuture() : Ledger.post(tx, batch, null, null);
+      return moved.compose(v -> tx.preparedQuery(SETTLED).execute(Tuple.of(intentId, refundedCents, disputedCents,
+              takenBack + m[0], owed + m[1])))
+          .map(!batch.isEmpty());
     });
+  }
+
+  /** The owed-balances report (admin): who owes AZR after refunds and chargebacks, by user, and the total. */
+  Future<JsonObject> owed(int limit, String cursor) {
+    UUID after;
+    try {
+      after = cursor == null ? null : UUID.fromString(new String(java.util.Base64.getUrlDecoder().decode(cursor),
+          java.nio.charset.StandardCharsets.UTF_8));
+    } catch (IllegalArgumentException e) {
+      return Problems.fail(Problems.invalid("cursor", "is not a cursor this server gave"));
+    }
+    return Future.all(pool.preparedQuery(OWED_BY_USER).execute(Tuple.of(after, limit)),
+            pool.query("SELECT coalesce(sum(owed), 0)::bigint, count(DISTINCT user_id) FROM payment_intents WHERE owed > 0").execute())
+        .map(all -> {
+          io.vertx.core.json.JsonArray items = new io.vertx.core.json.JsonArray();
+          UUID last = null;
+          for (Row r : all.<io.vertx.sqlclient.RowSet<Row>>resultAt(0)) {
+            last = r.getUUID("user_id");
+            io.vertx.core.json.JsonArray payments = new io.vertx.core.json.JsonArray();
+            String[] ids = r.getArrayOfStrings("intents");
+            Long[] amounts = r.getArrayOfLongs("amounts");
+            for (int i = 0; i < ids.length; i++) {
+              payments.add(new JsonObject().put("paymentIntentId", ids[i]).put("owed", Money.format(amounts[i])));
+            }
+            items.add(new JsonObject().put("userId", last.toString()).put("owed", Money.format(r.getLong("owed")))
+                .put("payments", payments));
+          }
+          Row totals = all.<io.vertx.sqlclient.RowSet<Row>>resultAt(1).iterator().next();
+          String next = items.size() == limit && last != null ? java.util.Base64.getUrlEncoder().withoutPadding()
+              .encodeToString(last.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)) : null;
+          return new JsonObject().put("items", items).put("nextCursor", next)
+              .put("total", Money.format(totals.getLong(0))).put("users", totals.getLong(1));
+        });
   }
 }

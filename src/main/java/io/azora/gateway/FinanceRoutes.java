@@ -66,6 +66,8 @@ final class FinanceRoutes {
         .handler(api.idempotent())
         .handler(call(201, ctx -> finance.grant(caller(ctx).userId(), ctx.pathParam("userId"),
             ExactAmounts.body(ctx, "amount"), ctx.request().getHeader(Idempotency.HEADER))));
+    r.get("/api/admin/owed-balances").handler(api.guard(Access.ADMIN)).handler(api.validate("owedBalances"))
+        .handler(call(200, ctx -> finance.owedBalances(Api.limit(ctx), ctx.queryParams().get("cursor"))));
     r.get("/api/ledger/verify").handler(api.guard(Access.ADMIN))
         .handler(call(200, ctx -> slowFinance.verifyLedger()));
   }
