@@ -31,24 +31,39 @@ final class Catalog {
   static final Set<String> LEVELS = Set.of("beginner", "intermediate", "advanced", "expert");
   static final int MAX_LESSON_BYTES = 256 * 1024;
   private static final String COURSE = "SELECT * FROM courses WHERE id = $1";
-  // Title (A), description (B), lesson titles and text (C), bounded well under tsvector's 1 MB.
+  /**
+   * The course's search vector: title (A) and description (B), then its lessons' vector (C), which is kept
+   * apart and only ever extended ({@link #INDEX_LESSON}), so an edit never re-reads lesson text.
+   */
   private static final String REINDEX = """
-      UPDATE courses c SET search =
-          setweight(to_tsvector('english', c.title), 'A')
-          || setweight(to_tsvector('english', c.description), 'B')
-          || setweight(to_tsvector('english', left(coalesce(
-               (SELECT string_agg(l.title || ' ' || l.content, ' ') FROM lessons l WHERE l.course_id = c.id), ''),
-               400000)), 'C'),
-          updated_at = now()
+      UPDATE courses c SET search = setweight(to_tsvector('english', c.title), 'A')
+          || setweight(to_tsvector('english', c.description), 'B') || c.lessons_search
       WHERE c.id = $1""";
+  /** Counts a new lesson in (locking the course row, so concurrent additions queue): no row at the cap. */
+  private static final String COUNT_LESSON = """
+      UPDATE courses SET lesson_count = lesson_count + 1 WHERE id = $1 AND lesson_count < $2 RETURNING lesson_count""";
+  /**
+   * Adds a new lesson's text ($2) to the course's vector, as much of it as the indexing budget ($3 characters
+   * per course) has left: the work is the new lesson's, whatever the course's size.
+   */
+  private static final String INDEX_LESSON = """
+      WITH part AS (SELECT left($2, greatest(0, $3 - c.indexed_chars)) AS text FROM courses c WHERE c.id = $1)
+      UPDATE courses c SET
+        lessons_search = c.lessons_search || setweight(to_tsvector('english', part.text), 'C'),
+        search = setweight(to_tsvector('english', c.title), 'A') || setweight(to_tsvector('english', c.description), 'B')
+                 || c.lessons_search || setweight(to_tsvector('english', part.text), 'C'),
+        indexed_chars = c.indexed_chars + length(part.text),
+        updated_at = now()
+      FROM part WHERE c.id = $1""";
 
   private final Pool pool;
-  /** Runs after a change to a published course commits: the catalogue cache must forget it. */
+  private final EducationConfig config;
   /** Invalidates the catalogue cache after a committed change, given the change's event id (or null). */
   private final java.util.function.Function<String, Future<Void>> changed;
 
-  Catalog(Pool pool, java.util.function.Function<String, Future<Void>> changed) {
+  Catalog(Pool pool, EducationConfig config, java.util.function.Function<String, Future<Void>> changed) {
     this.pool = pool;
+    this.config = config;
     this.changed = changed;
   }
 
@@ -174,8 +189,11 @@ final class Catalog {
       UUID id = UUID.randomUUID();
       UUID cid = course.getUUID("id");
       JsonObject lesson = new JsonObject();
-      return pool.withTransaction(tx -> tx.preparedQuery("SELECT 1 FROM modules WHERE id = $1 AND course_id = $2")
-              .execute(Tuple.of(module, cid))
+      return pool.withTransaction(tx -> tx.preparedQuery(COUNT_LESSON).execute(Tuple.of(cid, config.maxLessonsPerCourse()))
+              .compose(counted -> counted.size() == 0
+                  ? Problems.<RowSet<Row>>fail(Problems.of(409, "too_many_lessons",
+                      "A course has at most " + config.maxLessonsPerCourse() + " lessons"))
+                  : tx.preparedQuery("SELECT 1 FROM modules WHERE id = $1 AND course_id = $2").execute(Tuple.of(module, cid)))
               .compose(found -> found.size() == 0 ? Problems.<RowSet<Row>>fail(Problems.notFound("No such module in this course"))
                   : tx.preparedQuery("""
                       INSERT INTO lessons (id, module_id, course_id, title, content, position)
@@ -186,7 +204,8 @@ final class Catalog {
                 lesson.put("id", id.toString()).put("courseId", courseId).put("moduleId", moduleId)
                     .put("title", request.getString("title").strip()).put("order", rows.iterator().next().getInteger(0))
                     .put("content", content);
-                return tx.preparedQuery(REINDEX).execute(Tuple.of(cid));
+                return tx.preparedQuery(INDEX_LESSON).execute(Tuple.of(cid, request.getString("title").strip() + " " + content,
+                    config.maxIndexedCharsPerCourse()));
               })
               .compose(v -> emitChange(tx, course, "course.updated", "lesson")))
           .compose(eventId -> afterChange(course, eventId, lesson));

@@ -38,7 +38,7 @@ public class EducationVerticle extends VerticleBase {
       EducationConfig education = EducationConfig.from(config());
       redis = Services.redis(vertx, config.redis());
       CatalogCache cache = new CatalogCache(config.redis().keyPrefix());
-      Catalog catalog = new Catalog(pool, eventId -> cache.invalidate(redis, eventId));
+      Catalog catalog = new Catalog(pool, education, eventId -> cache.invalidate(redis, eventId));
       CatalogReads reads = new CatalogReads(redis, cache, education.catalogCacheSeconds(),
           new CourseSearch(pool), catalog);
       Assessments assessments = new Assessments(vertx, pool, completion, education);
