@@ -20,17 +20,20 @@ import java.util.UUID;
 final class AuthRepository {
 
   private static final String USER_COLUMNS =
-      "id, email, name, password_hash, google_sub, roles, mfa_secret, mfa_enabled, mfa_last_step, created_at";
+      "id, email, name, password_hash, google_sub, roles, mfa_secret, mfa_key_id, mfa_enabled, mfa_last_step, "
+          + "email_verified, created_at";
 
   /** A user row as the domain sees it. */
+  /** A user row as the domain sees it; {@code mfaSecret} as stored (sealed by {@link SecretBox} with {@code mfaKeyId}). */
   record User(UUID id, String email, String name, String passwordHash, String googleSub, List<String> roles,
-              String mfaSecret, boolean mfaEnabled, long mfaLastStep, OffsetDateTime createdAt) {
+              String mfaSecret, String mfaKeyId, boolean mfaEnabled, long mfaLastStep, boolean emailVerified,
+              OffsetDateTime createdAt) {
 
-    /** The contract's user: {id, email, name, roles, role, mfaEnabled, createdAt}. */
+    /** The contract's user: {id, email, name, roles, role, mfaEnabled, emailVerified, createdAt}. */
     JsonObject toJson() {
       return new JsonObject().put("id", id.toString()).put("email", email).put("name", name)
           .put("roles", new JsonArray(roles)).put("role", primaryRole(roles)).put("mfaEnabled", mfaEnabled)
-          .put("createdAt", rfc3339(createdAt));
+          .put("emailVerified", emailVerified).put("createdAt", rfc3339(createdAt));
     }
   }
 
@@ -53,7 +56,8 @@ final class AuthRepository {
   private static User user(Row r) {
     return new User(r.getUUID("id"), r.getString("email"), r.getString("name"), r.getString("password_hash"),
         r.getString("google_sub"), List.of(r.getArrayOfStrings("roles")), r.getString("mfa_secret"),
-        r.getBoolean("mfa_enabled"), r.getLong("mfa_last_step"), r.getOffsetDateTime("created_at"));
+        r.getString("mfa_key_id"), r.getBoolean("mfa_enabled"), r.getLong("mfa_last_step"), r.getBoolean("email_verified"),
+        r.getOffsetDateTime("created_at"));
   }
 
   private static User first(RowSet<Row> rows) {
@@ -61,10 +65,11 @@ final class AuthRepository {
   }
 
   Future<User> insertUser(SqlClient db, UUID id, String email, String name, String passwordHash, String googleSub,
-                          List<String> roles) {
-    return db.preparedQuery("INSERT INTO users (id, email, name, password_hash, google_sub, roles) "
-            + "VALUES ($1, $2, $3, $4, $5, $6) RETURNING " + USER_COLUMNS)
-        .execute(Tuple.of(id, email, name, passwordHash, googleSub).addArrayOfString(roles.toArray(new String[0])))
+                          List<String> roles, boolean emailVerified) {
+    return db.preparedQuery("INSERT INTO users (id, email, name, password_hash, google_sub, roles, email_verified) "
+            + "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING " + USER_COLUMNS)
+        .execute(Tuple.of(id, email, name, passwordHash, googleSub).addArrayOfString(roles.toArray(new String[0]))
+            .addBoolean(emailVerified))
         .map(AuthRepository::first);
   }
 
@@ -99,9 +104,67 @@ final class AuthRepository {
         .execute(Tuple.tuple().addUUID(id).addArrayOfString(roles.toArray(new String[0]))).map(AuthRepository::first);
   }
 
-  Future<Void> setMfa(SqlClient db, UUID id, String secret, boolean enabled, long lastStep) {
-    return db.preparedQuery("UPDATE users SET mfa_secret = $2, mfa_enabled = $3, mfa_last_step = $4 WHERE id = $1")
-        .execute(Tuple.of(id, secret, enabled, lastStep)).mapEmpty();
+  /** Stores the (sealed) TOTP secret with its key id, whether MFA is on, and the last time step used. */
+  Future<Void> setMfa(SqlClient db, UUID id, SecretBox.Sealed secret, boolean enabled, long lastStep) {
+    return db.preparedQuery("UPDATE users SET mfa_secret = $2, mfa_key_id = $3, mfa_enabled = $4, mfa_last_step = $5 WHERE id = $1")
+        .execute(Tuple.of(id, secret == null ? null : secret.ciphertext(), secret == null ? null : secret.kid(), enabled,
+            lastStep)).mapEmpty();
+  }
+
+  /** Marks the last TOTP time step used (each code works once). */
+  Future<Void> useTotpStep(SqlClient db, UUID id, long step) {
+    return db.preparedQuery("UPDATE users SET mfa_last_step = $2 WHERE id = $1").execute(Tuple.of(id, step)).mapEmpty();
+  }
+
+  Future<Void> setPassword(SqlClient db, UUID id, String passwordHash) {
+    return db.preparedQuery("UPDATE users SET password_hash = $2 WHERE id = $1").execute(Tuple.of(id, passwordHash)).mapEmpty();
+  }
+
+  /** Marks the email verified if the user still has {@code email}; the user, or null. */
+  Future<User> verifyEmail(SqlClient db, UUID id, String email) {
+    return db.preparedQuery("UPDATE users SET email_verified = true WHERE id = $1 AND email = $2 RETURNING " + USER_COLUMNS)
+        .execute(Tuple.of(id, email)).map(AuthRepository::first);
+  }
+
+  // Mail tokens (verification, password reset)
+
+  Future<Void> insertEmailToken(SqlClient db, byte[] hash, UUID userId, String purpose, String email, OffsetDateTime expiresAt) {
+    return db.preparedQuery("INSERT INTO email_tokens (token_hash, user_id, purpose, email, expires_at) VALUES ($1, $2, $3, $4, $5)")
+        .execute(Tuple.of(Buffer.buffer(hash), userId, purpose, email, expiresAt)).mapEmpty();
+  }
+
+  /** True if a token of {@code purpose} was mailed to the user less than {@code seconds} ago (mail is not a firehose). */
+  Future<Boolean> mailedRecently(SqlClient db, UUID userId, String purpose, int seconds) {
+    return db.preparedQuery("SELECT 1 FROM email_tokens WHERE user_id = $1 AND purpose = $2 "
+            + "AND created_at > now() - make_interval(secs => $3) LIMIT 1")
+        .execute(Tuple.of(userId, purpose, seconds)).map(rows -> rows.size() > 0);
+  }
+
+  /** Spends a live token of {@code purpose}: {user_id, email}, or null if it is unknown, used or expired. */
+  Future<Row> spendEmailToken(SqlClient db, byte[] hash, String purpose) {
+    return db.preparedQuery("UPDATE email_tokens SET used_at = now() WHERE token_hash = $1 AND purpose = $2 "
+            + "AND used_at IS NULL AND expires_at > now() RETURNING user_id, email")
+        .execute(Tuple.of(Buffer.buffer(hash), purpose)).map(rows -> rows.size() == 0 ? null : rows.iterator().next());
+  }
+
+  /** Spends every other live token of the user for {@code purpose} (a reset makes the others worthless). */
+  Future<Void> spendEmailTokens(SqlClient db, UUID userId, String purpose) {
+    return db.preparedQuery("UPDATE email_tokens SET used_at = now() WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL")
+        .execute(Tuple.of(userId, purpose)).mapEmpty();
+  }
+
+  // Trusted devices
+
+  Future<Void> trustDevice(SqlClient db, byte[] hash, UUID userId) {
+    return db.preparedQuery("INSERT INTO trusted_devices (token_hash, user_id) VALUES ($1, $2) "
+            + "ON CONFLICT (token_hash) DO UPDATE SET last_used_at = now() WHERE trusted_devices.user_id = $2")
+        .execute(Tuple.of(Buffer.buffer(hash), userId)).mapEmpty();
+  }
+
+  /** True when the device token was given to this user at a sign-in. */
+  Future<Boolean> trustedDevice(SqlClient db, byte[] hash, UUID userId) {
+    return db.preparedQuery("SELECT 1 FROM trusted_devices WHERE token_hash = $1 AND user_id = $2")
+        .execute(Tuple.of(Buffer.buffer(hash), userId)).map(rows -> rows.size() > 0);
   }
 
   // Sessions and refresh tokens
@@ -142,6 +205,33 @@ final class AuthRepository {
    * Revokes the session if it belongs to {@code userId} (any user when null); true when it is theirs,
    * revoked now or before (so a retried revocation still reaches the deny-list).
    */
+  /** Revokes every active session of the user but {@code keep} (may be null): their ids. */
+  Future<List<UUID>> revokeSessions(SqlClient db, UUID userId, UUID keep) {
+    return db.preparedQuery("UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL "
+            + "AND ($2::uuid IS NULL OR id <> $2) RETURNING id")
+        .execute(Tuple.of(userId, keep)).map(rows -> {
+          List<UUID> ids = new java.util.ArrayList<>();
+          rows.forEach(r -> ids.add(r.getUUID(0)));
+          return ids;
+        });
+  }
+
+  /** Sessions revoked in the last {@code seconds} whose deny-list entry is not known to be written ({@code all}: every one). */
+  Future<List<UUID>> revokedSince(SqlClient db, int seconds, boolean all) {
+    return db.preparedQuery("SELECT id FROM sessions WHERE revoked_at > now() - make_interval(secs => $1) "
+            + "AND ($2 OR deny_applied_at IS NULL) ORDER BY revoked_at LIMIT 10000")
+        .execute(Tuple.of(seconds, all)).map(rows -> {
+          List<UUID> ids = new java.util.ArrayList<>();
+          rows.forEach(r -> ids.add(r.getUUID(0)));
+          return ids;
+        });
+  }
+
+  Future<Void> denyApplied(SqlClient db, List<UUID> sessionIds) {
+    return db.preparedQuery("UPDATE sessions SET deny_applied_at = now() WHERE id = ANY ($1)")
+        .execute(Tuple.of(sessionIds.toArray(new UUID[0]))).mapEmpty();
+  }
+
   Future<Boolean> revokeSession(SqlClient db, UUID sessionId, UUID userId) {
     return db.preparedQuery("UPDATE sessions SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 "
             + "AND ($2::uuid IS NULL OR user_id = $2) RETURNING id")
@@ -196,7 +286,9 @@ final class AuthRepository {
             WITH f AS (DELETE FROM oauth_flows WHERE created_at < now() - interval '1 day'),
                  c AS (DELETE FROM mfa_challenges WHERE expires_at < now() - interval '1 day'),
                  t AS (DELETE FROM login_throttle WHERE last_failure < now() - interval '1 day'),
-                 r AS (DELETE FROM refresh_tokens WHERE spent_at < now() - interval '7 days')
+                 r AS (DELETE FROM refresh_tokens WHERE spent_at < now() - interval '7 days'),
+                 m AS (DELETE FROM email_tokens WHERE expires_at < now() - interval '7 days'),
+                 d AS (DELETE FROM trusted_devices WHERE last_used_at < now() - interval '400 days')
             DELETE FROM sessions WHERE revoked_at < now() - interval '7 days' OR expires_at < now() - interval '7 days'""")
         .execute().mapEmpty();
   }
@@ -271,15 +363,18 @@ final class AuthRepository {
 
   // Google sign-in flows
 
-  Future<Void> insertFlow(SqlClient db, String state, String nonce, String verifier) {
-    return db.preparedQuery("INSERT INTO oauth_flows (state, nonce, code_verifier) VALUES ($1, $2, $3)")
-        .execute(Tuple.of(state, nonce, verifier)).mapEmpty();
+  Future<Void> insertFlow(SqlClient db, String state, String nonce, String verifier, byte[] browserHash) {
+    return db.preparedQuery("INSERT INTO oauth_flows (state, nonce, code_verifier, browser_hash) VALUES ($1, $2, $3, $4)")
+        .execute(Tuple.of(state, nonce, verifier, Buffer.buffer(browserHash))).mapEmpty();
   }
 
-  /** Consumes a flow started less than 10 minutes ago: {nonce, code_verifier}, or null. */
-  Future<Row> consumeFlow(SqlClient db, String state) {
+  /**
+   * Consumes a flow started less than 10 minutes ago by the browser holding the cookie whose hash is
+   * {@code browserHash}: {nonce, code_verifier}, or null (unknown, used, expired, or another browser's).
+   */
+  Future<Row> consumeFlow(SqlClient db, String state, byte[] browserHash) {
     return db.preparedQuery("UPDATE oauth_flows SET used_at = now() WHERE state = $1 AND used_at IS NULL "
-            + "AND created_at > now() - interval '10 minutes' RETURNING nonce, code_verifier")
-        .execute(Tuple.of(state)).map(rows -> rows.size() == 0 ? null : rows.iterator().next());
+            + "AND created_at > now() - interval '10 minutes' AND browser_hash = $2 RETURNING nonce, code_verifier")
+        .execute(Tuple.of(state, Buffer.buffer(browserHash))).map(rows -> rows.size() == 0 ? null : rows.iterator().next());
   }
 }

@@ -25,10 +25,14 @@ public interface AuthService {
     return new AuthServiceVertxEBProxy(vertx, ADDRESS, options);
   }
 
-  /** {email, password, name, role?} → {user, token, accessToken, refreshToken, expiresIn}. */
+  /**
+   * {email, password, name, role?} → {user, token, accessToken, refreshToken, expiresIn, deviceToken}; a
+   * verification mail goes to the address. {@code client} is {ip, userAgent, device}: device is the browser's
+   * trusted-device cookie, if any ({@code deviceToken} in the answer is the one to set).
+   */
   Future<JsonObject> register(JsonObject request, JsonObject client);
 
-  /** {email, password} → tokens, or 401 mfa_required with an mfaToken. */
+  /** {email, password} → tokens, or 401 mfa_required with an mfaToken; failures back off per account and client. */
   Future<JsonObject> login(JsonObject request, JsonObject client);
 
   /** {mfaToken, code} → tokens. */
@@ -46,16 +50,41 @@ public interface AuthService {
 
   Future<Void> revokeSession(String userId, String sessionId);
 
-  Future<JsonObject> totpSetup(String userId);
+  /** {password | code}: every session of the user but the current one ends (401 reauth_required without proof). */
+  Future<JsonObject> revokeOtherSessions(String userId, String currentSessionId, JsonObject request);
 
-  Future<JsonObject> totpEnable(String userId, String code);
+  /** {password | code} → {secret, otpauthUri} of a new secret, not enabled yet. */
+  Future<JsonObject> totpSetup(String userId, JsonObject request);
 
-  Future<Void> totpDisable(String userId, String code);
+  /** {code (of the new secret), password} → {recoveryCodes}. */
+  Future<JsonObject> totpEnable(String userId, JsonObject request);
 
-  /** The URL to send the browser to, with state, nonce and PKCE challenge of a new flow. */
-  Future<String> googleAuthorizationUrl();
+  /** {code | password}: MFA off. */
+  Future<Void> totpDisable(String userId, JsonObject request);
 
-  Future<JsonObject> googleCallback(String code, String state, JsonObject client);
+  /** {token} from the verification mail: the email is verified. */
+  Future<Void> verifyEmail(JsonObject request);
+
+  /** Mails a new verification link to the caller if their email is not verified yet. */
+  Future<Void> resendVerification(String userId);
+
+  /** {email}: mails a reset link if an account has it; the same answer either way. */
+  Future<Void> forgotPassword(JsonObject request);
+
+  /** {token, password}: the new password; every session of the user ends. */
+  Future<Void> resetPassword(JsonObject request);
+
+  /** {currentPassword | code, newPassword}: the other sessions end. */
+  Future<Void> changePassword(String userId, String currentSessionId, JsonObject request);
+
+  /**
+   * A new Google sign-in flow: {url} to send the browser to (state, nonce, PKCE challenge) and {browser},
+   * the value of the cookie that binds the flow to that browser.
+   */
+  Future<JsonObject> googleAuthorizationUrl();
+
+  /** The callback of a flow started by the browser holding {@code browser} (its cookie); another browser's is 401. */
+  Future<JsonObject> googleCallback(String code, String state, String browser, JsonObject client);
 
   /** Sets the roles of {@code userId} (admin only; the gateway checks the caller). */
   Future<JsonObject> setRoles(String userId, JsonArray roles);
@@ -65,6 +94,9 @@ public interface AuthService {
 
   /** The public keys that verify access tokens and credentials. */
   Future<JsonObject> jwks();
+
+  /** The public keys that may have signed a live access token (gateways accept tokens only from these). */
+  Future<JsonObject> accessTokenKeys();
 
   /**
    * Signs a verifiable credential (W3C VC data model, JWT form) for {@code subject} with the platform's

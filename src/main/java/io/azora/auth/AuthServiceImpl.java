@@ -11,9 +11,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
 import io.vertx.pgclient.PgException;
-import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.Request;
-import io.vertx.redis.client.Command;
 import io.vertx.serviceproxy.ServiceException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
@@ -42,25 +39,28 @@ final class AuthServiceImpl implements AuthService {
 
   private final Vertx vertx;
   private final Pool pool;
-  private final Redis redis;
   private final AzoraConfig.Auth config;
-  private final String denyPrefix;
   private final SigningKeys keys;
   private final Passwords passwords;
   private final GoogleSignIn google;
   private final AuthRepository repo = new AuthRepository();
   private final Mfa mfa;
+  private final Presence presence;
+  private final Revocations revocations;
+  private final AccountRecovery recovery;
 
-  AuthServiceImpl(Vertx vertx, Pool pool, Redis redis, AzoraConfig config, SigningKeys keys, GoogleSignIn google) {
+  AuthServiceImpl(Vertx vertx, Pool pool, AzoraConfig config, SigningKeys keys, GoogleSignIn google,
+                  SecretBox secrets, Mailer mailer, Revocations revocations) {
     this.vertx = vertx;
     this.pool = pool;
-    this.redis = redis;
     this.config = config.auth();
-    this.denyPrefix = config.redis().keyPrefix() + "deny:";
     this.keys = keys;
     this.passwords = new Passwords(this.config.passwordMinLength(), this.config.passwordMaxLength());
     this.google = google;
-    this.mfa = new Mfa(pool, this.config, repo);
+    this.mfa = new Mfa(pool, this.config, repo, secrets);
+    this.presence = new Presence(vertx, pool, this.config, repo, mfa);
+    this.revocations = revocations;
+    this.recovery = new AccountRecovery(vertx, pool, config, repo, mailer, revocations::deny);
   }
 
   // Registration and login
@@ -84,21 +84,27 @@ final class AuthServiceImpl implements AuthService {
     if (weak != null) {
       return Problems.fail(weak);
     }
+    String[] verification = new String[1];
     return vertx.executeBlocking(() -> Passwords.hash(password), false)
-        .compose(hash -> pool.withTransaction(tx -> createUser(tx, email, name, hash, null, List.of(role))
+        .compose(hash -> pool.withTransaction(tx -> createUser(tx, email, name, hash, null, List.of(role), false)
+            .compose(user -> recovery.verificationToken(tx, user).map(token -> {
+              verification[0] = token;
+              return user;
+            }))
             .compose(user -> startSession(tx, user, client))))
         .recover(err -> Future.failedFuture(isUniqueViolation(err)
             ? Problems.conflict("An account with this email already exists") : err))
         .onSuccess(tokens -> {
           log.info("Registered user {} as {}", tokens.getJsonObject("user").getString("id"), role);
           OutboxRelay.nudge(vertx, SOURCE);
+          recovery.mailVerification(email, verification[0]);
         });
   }
 
   /** Inserts the user and emits {@code user.registered} in the same transaction. */
   Future<User> createUser(SqlClient tx, String email, String name, String passwordHash, String googleSub,
-                          List<String> roles) {
-    return repo.insertUser(tx, UUID.randomUUID(), email, name, passwordHash, googleSub, roles)
+                          List<String> roles, boolean emailVerified) {
+    return repo.insertUser(tx, UUID.randomUUID(), email, name, passwordHash, googleSub, roles, emailVerified)
         .compose(user -> Nexus.emit(tx, SOURCE, "user.registered", new JsonObject()
                 .put("userId", user.id().toString()).put("email", user.email()).put("name", user.name())
                 .put("roles", new JsonArray(user.roles())))
@@ -109,18 +115,35 @@ final class AuthServiceImpl implements AuthService {
   public Future<JsonObject> login(JsonObject request, JsonObject client) {
     String email = normalizeEmail(request.getString("email"));
     String password = request.getString("password", "");
-    String subject = "login:" + (email == null ? "invalid" : email);
-    return throttled(subject)
-        .compose(v -> email == null ? Future.succeededFuture((User) null) : repo.byEmail(pool, email))
-        .compose(user -> vertx.executeBlocking(() -> Passwords.matches(password, user == null ? null : user.passwordHash()), false)
+    return (email == null ? Future.succeededFuture((User) null) : repo.byEmail(pool, email))
+        .compose(user -> throttleSubject(email, user, client).compose(subject -> throttled(subject)
+            .compose(v -> vertx.executeBlocking(() -> Passwords.matches(password, user == null ? null : user.passwordHash()), false))
             .compose(ok -> {
               if (ok) {
                 return repo.clearFailures(pool, subject).map(user);
               }
               log.info("Failed login{}", user == null ? " for an unknown email" : " for user " + user.id());
               return Future.failedFuture(Problems.unauthorized("Invalid email or password"));
-            }))
+            })))
         .compose(user -> signIn(user, client));
+  }
+
+  /**
+   * Login back-off is kept per account and client: a browser that signed in to this account before (its
+   * trusted-device cookie) has its own count, every other client is counted by address. Someone guessing
+   * a victim's password slows only themselves, never the victim's own device (the gateway's per-address
+   * limit still bounds how fast anyone guesses).
+   */
+  private Future<String> throttleSubject(String email, User user, JsonObject client) {
+    String account = "login:" + (email == null ? "invalid" : email);
+    String device = client == null ? null : client.getString("device");
+    if (user == null || device == null || device.length() > 100) {
+      return Future.succeededFuture(account + ":ip:" + ip(client));
+    }
+    byte[] hash = Secrets.sha256(device);
+    return repo.trustedDevice(pool, hash, user.id()).map(trusted -> trusted
+        ? account + ":device:" + java.util.HexFormat.of().formatHex(hash, 0, 12)
+        : account + ":ip:" + ip(client));
   }
 
   /** Counts an attempt on {@code subject}; fails with 429 while it must wait. */
@@ -143,30 +166,72 @@ final class AuthServiceImpl implements AuthService {
   }
 
   @Override
-  public Future<JsonObject> totpSetup(String userId) {
-    return mfa.setup(uuid(userId));
+  public Future<JsonObject> totpSetup(String userId, JsonObject request) {
+    return pool.withTransaction(tx -> presence.prove(tx, requiredUuid(userId), request, "password")
+        .compose(user -> mfa.setup(tx, user)));
   }
 
   @Override
-  public Future<JsonObject> totpEnable(String userId, String code) {
-    return mfa.enable(uuid(userId), code);
+  public Future<JsonObject> totpEnable(String userId, JsonObject request) {
+    // The code belongs to the new secret and proves nothing about who asks: the password does.
+    return pool.withTransaction(tx -> presence.prove(tx, requiredUuid(userId), request.copy().put("code", (String) null), "password")
+        .compose(user -> mfa.enable(tx, user, request.getString("code", ""))));
   }
 
   @Override
-  public Future<Void> totpDisable(String userId, String code) {
-    return mfa.disable(uuid(userId), code);
+  public Future<Void> totpDisable(String userId, JsonObject request) {
+    return pool.withTransaction(tx -> presence.prove(tx, requiredUuid(userId), request, "password")
+        .compose(user -> mfa.disable(tx, user)));
+  }
+
+  // Email verification and password recovery
+
+  @Override
+  public Future<Void> verifyEmail(JsonObject request) {
+    return recovery.verify(request);
+  }
+
+  @Override
+  public Future<Void> resendVerification(String userId) {
+    return recovery.resend(requiredUuid(userId));
+  }
+
+  @Override
+  public Future<Void> forgotPassword(JsonObject request) {
+    return recovery.forgot(request);
+  }
+
+  @Override
+  public Future<Void> resetPassword(JsonObject request) {
+    return recovery.reset(request);
+  }
+
+  @Override
+  public Future<Void> changePassword(String userId, String currentSessionId, JsonObject request) {
+    return recovery.change(presence, requiredUuid(userId), uuid(currentSessionId), request);
   }
 
   // Sessions and tokens
 
-  /** Opens a session and returns the contract's token response. */
+  /**
+   * Opens a session and returns the contract's token response, with the trusted-device token of the
+   * browser ({@code deviceToken}: the one it sent if it was this user's, else a new one) for the gateway
+   * to set as a cookie.
+   */
   private Future<JsonObject> startSession(SqlClient tx, User user, JsonObject client) {
     UUID sessionId = UUID.randomUUID();
     String refreshToken = Secrets.token();
     OffsetDateTime expires = OffsetDateTime.now().plusDays(config.refreshTokenTtlDays());
+    String sent = client == null ? null : client.getString("device");
+    String device = sent != null && sent.length() <= 100 ? sent : Secrets.token();
     return repo.insertSession(tx, sessionId, user.id(), expires, userAgent(client), ip(client))
         .compose(v -> repo.insertRefreshToken(tx, Secrets.sha256(refreshToken), sessionId))
-        .map(v -> tokens(user, sessionId, refreshToken));
+        // A token another account trusted is not taken over: this user gets a new one.
+        .compose(v -> repo.trustedDevice(tx, Secrets.sha256(device), user.id()).compose(mine -> {
+          String token = mine || sent == null ? device : Secrets.token();
+          return repo.trustDevice(tx, Secrets.sha256(token), user.id()).map(token);
+        }))
+        .map(token -> tokens(user, sessionId, refreshToken).put("deviceToken", token));
   }
 
   private JsonObject tokens(User user, UUID sessionId, String refreshToken) {
@@ -208,7 +273,8 @@ final class AuthServiceImpl implements AuthService {
           if (outcome instanceof JsonObject tokens) {
             return Future.succeededFuture(tokens);
           }
-          Future<Void> denied = outcome instanceof UUID reusedSession ? deny(reusedSession) : Future.succeededFuture();
+          Future<Void> denied = outcome instanceof UUID reusedSession ? revocations.deny(List.of(reusedSession))
+              : Future.succeededFuture();
           return denied.compose(v -> Future.failedFuture(Problems.unauthorized(
               outcome instanceof UUID ? "Refresh token was already used; the session has been revoked"
                   : "Invalid or expired refresh token")));
@@ -219,7 +285,7 @@ final class AuthServiceImpl implements AuthService {
   public Future<Void> logout(String userId, String sessionId) {
     UUID sid = uuid(sessionId);
     return sid == null ? Future.succeededFuture()
-        : repo.revokeSession(pool, sid, uuid(userId)).compose(v -> deny(sid));
+        : repo.revokeSession(pool, sid, uuid(userId)).compose(v -> revocations.deny(List.of(sid)));
   }
 
   @Override
@@ -238,17 +304,19 @@ final class AuthServiceImpl implements AuthService {
       return Problems.fail(Problems.notFound("No such session"));
     }
     return repo.revokeSession(pool, sid, uuid(userId))
-        .compose(revoked -> revoked ? deny(sid) : Problems.fail(Problems.notFound("No such session")));
+        .compose(revoked -> revoked ? revocations.deny(List.of(sid)) : Problems.fail(Problems.notFound("No such session")));
   }
 
-  /**
-   * Puts the session on the gateway's deny-list for as long as its access tokens may live, so they stop
-   * working at once on every gateway node.
-   */
-  private Future<Void> deny(UUID sessionId) {
-    return redis.send(Request.cmd(Command.SET).arg(denyPrefix + sessionId).arg("1")
-            .arg("EX").arg(config.accessTokenTtlSeconds() + 60))
-        .mapEmpty();
+  @Override
+  public Future<JsonObject> revokeOtherSessions(String userId, String currentSessionId, JsonObject request) {
+    return pool.withTransaction(tx -> presence.prove(tx, requiredUuid(userId), request, "password")
+            .compose(user -> repo.revokeSessions(tx, user.id(), uuid(currentSessionId))))
+        .compose(ids -> revocations.deny(ids).map(v -> new JsonObject().put("revoked", ids.size())));
+  }
+
+  /** Writes pending deny-list entries, and all recent ones if Redis lost them (run every few seconds). */
+  Future<Void> sweepRevocations() {
+    return revocations.sweep();
   }
 
   /** Deletes expired flows, challenges, throttles and long-gone sessions (run periodically). */
@@ -287,23 +355,27 @@ final class AuthServiceImpl implements AuthService {
   // Google sign-in
 
   @Override
-  public Future<String> googleAuthorizationUrl() {
+  public Future<JsonObject> googleAuthorizationUrl() {
     return google.authorizationUrl();
   }
 
   @Override
-  public Future<JsonObject> googleCallback(String code, String state, JsonObject client) {
-    return google.verifiedIdentity(code, state)
+  public Future<JsonObject> googleCallback(String code, String state, String browser, JsonObject client) {
+    return google.verifiedIdentity(code, state, browser)
         .compose(identity -> pool.withTransaction(tx -> userForGoogle(tx, identity)))
         .onSuccess(v -> OutboxRelay.nudge(vertx, SOURCE))
         .compose(user -> signIn(user, client));  // Google is the first factor; TOTP still applies
   }
 
-  /** The user keyed by Google {@code sub}; else the account with the same verified email, linked; else a new one. */
+  /**
+   * The user keyed by Google {@code sub}; else, for a verified Google email, the account with that email
+   * if its email is verified too (linked), or 409 account_exists (an unverified account is someone's claim,
+   * not proof: linking it would hand it to whoever registered the address first); else a new account.
+   */
   private Future<User> userForGoogle(SqlClient tx, JsonObject identity) {
     String sub = identity.getString("sub");
     String email = normalizeEmail(identity.getString("email"));
-    boolean verified = identity.getBoolean("email_verified", false);
+    boolean verified = Boolean.TRUE.equals(identity.getValue("email_verified"));
     return repo.byGoogleSub(tx, sub).compose(bySub -> {
       if (bySub != null) {
         return Future.succeededFuture(bySub);
@@ -311,9 +383,16 @@ final class AuthServiceImpl implements AuthService {
       if (email == null || !verified) {
         return Problems.fail(Problems.forbidden("Google account has no verified email"));
       }
-      return repo.byEmail(tx, email).compose(byEmail -> byEmail != null
-          ? repo.linkGoogle(tx, byEmail.id(), sub)
-          : createUser(tx, email, identity.getString("name", email), null, sub, List.of("student")));
+      return repo.byEmail(tx, email).compose(byEmail -> {
+        if (byEmail == null) {
+          return createUser(tx, email, identity.getString("name", email), null, sub, List.of("student"), true);
+        }
+        if (!byEmail.emailVerified()) {
+          return Problems.fail(Problems.of(409, "account_exists", "An account with this email exists but its email is "
+              + "not verified: sign in with its password and verify the email, then Google sign-in links to it"));
+        }
+        return repo.linkGoogle(tx, byEmail.id(), sub);
+      });
     });
   }
 
@@ -331,7 +410,16 @@ final class AuthServiceImpl implements AuthService {
     return keys.jwks();
   }
 
-  /** Creates the configured first admin, or gives the existing account the admin role. */
+  @Override
+  public Future<JsonObject> accessTokenKeys() {
+    return keys.accessTokenKeys();
+  }
+
+  /**
+   * The configured first admin: created if the email is free. An existing account gets the admin role only
+   * if its password is the configured admin password (whoever registered the address first does not become
+   * admin at the next start); otherwise nothing changes and an error is logged.
+   */
   Future<Void> ensureAdmin() {
     String email = normalizeEmail(config.adminEmail());
     if (email == null || config.adminPassword().isBlank()) {
@@ -342,13 +430,21 @@ final class AuthServiceImpl implements AuthService {
         if (existing.roles().contains("admin")) {
           return Future.succeededFuture();
         }
-        List<String> roles = new ArrayList<>(existing.roles());
-        roles.add("admin");
-        return repo.setRoles(pool, existing.id(), roles).mapEmpty();
+        return vertx.executeBlocking(() -> Passwords.matches(config.adminPassword(), existing.passwordHash()), false)
+            .compose(ok -> {
+              if (!ok) {
+                log.error("auth.adminEmail {} belongs to an account whose password is not auth.adminPassword: it is "
+                    + "not made admin. Choose another admin email, or reset that account's password.", email);
+                return Future.succeededFuture();
+              }
+              List<String> roles = new ArrayList<>(existing.roles());
+              roles.add("admin");
+              return repo.setRoles(pool, existing.id(), roles).mapEmpty();
+            });
       }
       return vertx.executeBlocking(() -> Passwords.hash(config.adminPassword()), false)
           .compose(hash -> pool.withTransaction(tx -> createUser(tx, email, config.adminName(), hash, null,
-              List.of("admin"))))
+              List.of("admin"), true)))
           .recover(err -> isUniqueViolation(err) ? Future.succeededFuture() : Future.failedFuture(err))
           .mapEmpty();
     });
@@ -366,6 +462,15 @@ final class AuthServiceImpl implements AuthService {
 
   private static boolean isUniqueViolation(Throwable err) {
     return err instanceof PgException pg && "23505".equals(pg.getSqlState());
+  }
+
+  /** The caller's id as the gateway verified it: always a UUID (400 otherwise, never a 500). */
+  private static UUID requiredUuid(String id) {
+    UUID uuid = uuid(id);
+    if (uuid == null) {
+      throw Problems.invalid("userId", "must be a user id");
+    }
+    return uuid;
   }
 
   private static UUID uuid(String id) {

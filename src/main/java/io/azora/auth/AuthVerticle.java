@@ -8,6 +8,7 @@ import io.azora.platform.Services;
 import io.azora.platform.StopList;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.redis.client.Redis;
 import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
@@ -23,45 +24,60 @@ public class AuthVerticle extends VerticleBase {
   private Pool pool;
   private Redis redis;
   private final StopList running = new StopList();
-  private long keyTimer = -1;
-  private long purgeTimer = -1;
+  private final java.util.List<Long> timers = new java.util.ArrayList<>();
 
   @Override
   public Future<?> start() {
     AzoraConfig config = AzoraConfig.from(config());
     redis = Services.redis(vertx, config.redis());
+    Mailer mailer = running.add(new Mailer(vertx, config.mail()), Mailer::close);
     // Passwords' first use loads native argon2 and computes a dummy hash: do it on a worker.
     return vertx.executeBlocking(() -> Passwords.hash("warm-up"), false)
-        .compose(warm -> Databases.open(vertx, config.database(), "auth")).compose(p -> {
-      pool = p;
-      // Retired keys stay published for a token lifetime (plus leeway) after rotation.
-      SigningKeys keys = new SigningKeys(vertx, pool, Duration.ofDays(config.auth().signingKeyRotationDays()),
-          config.auth().accessTokenTtlSeconds() + 300);
-      AuthServiceImpl service = new AuthServiceImpl(vertx, pool, redis, config, keys,
-          new GoogleSignIn(vertx, pool, config.google()));
-      // Every node picks up a rotation within a minute, well inside the retired key's publication window.
-      keyTimer = vertx.setPeriodic(Duration.ofMinutes(1).toMillis(), id -> keys.refresh()
-          .onFailure(err -> log.warn("Signing key refresh failed", err)));
-      purgeTimer = vertx.setPeriodic(Duration.ofHours(1).toMillis(), id -> service.purge()
-          .onFailure(err -> log.warn("Purge of old auth rows failed", err)));
-      // A rotation by any auth instance, on any node, is picked up by all at once.
-      vertx.eventBus().consumer(AuthService.KEYS_CHANGED, msg -> keys.refresh()
-          .onFailure(err -> log.warn("Signing key refresh failed", err)));
-      return keys.refresh()
-          .compose(v -> service.ensureAdmin())
-          .compose(v -> Nexus.relay(vertx, pool, AuthServiceImpl.SOURCE))
-          .compose(relay -> {
-            running.add(relay, OutboxRelay::stop);
-            return Services.serve(vertx, running, AuthService.ADDRESS, AuthService.class, service,
-                AuthServiceImpl.SOURCE, pool);
-          });
-    });
+        .compose(warm -> Databases.open(vertx, config.database(), "auth"))
+        .compose(p -> {
+          pool = p;
+          return SecretBox.load(pool, config.auth().totpKeys());
+        })
+        .compose(secrets -> {
+          // Retired keys stay published for a token lifetime (plus leeway) after rotation.
+          int ttl = config.auth().accessTokenTtlSeconds();
+          SigningKeys keys = new SigningKeys(vertx, pool, Duration.ofDays(config.auth().signingKeyRotationDays()), ttl, ttl + 300);
+          Revocations revocations = new Revocations(pool, redis, config.redis().keyPrefix(), ttl);
+          AuthServiceImpl service = new AuthServiceImpl(vertx, pool, config, keys, new GoogleSignIn(vertx, pool, config.google()),
+              secrets, mailer, revocations);
+          // Every node picks up a rotation within a minute, well inside the retired key's publication window.
+          every(Duration.ofMinutes(1), () -> keys.refresh(), "Signing key refresh failed");
+          every(Duration.ofHours(1), service::purge, "Purge of old auth rows failed");
+          every(Duration.ofSeconds(3), revocations::sweep, "Deny-list sweep postponed");
+          // A rotation by any auth instance, on any node, is picked up by all at once.
+          running.add(vertx.eventBus().consumer(AuthService.KEYS_CHANGED, msg -> keys.refresh()
+              .onFailure(err -> log.warn("Signing key refresh failed", err))), MessageConsumer::unregister);
+          return keys.refresh()
+              .compose(v -> service.ensureAdmin())
+              .compose(v -> secrets.resealOld(pool).map(n -> {
+                if (n > 0) {
+                  log.info("Re-encrypted {} TOTP secret(s) with key {}", n, secrets.activeKid());
+                }
+                return null;
+              }))
+              .compose(v -> Nexus.relay(vertx, pool, AuthServiceImpl.SOURCE))
+              .compose(relay -> {
+                running.add(relay, OutboxRelay::stop);
+                return Services.serve(vertx, running, AuthService.ADDRESS, AuthService.class, service,
+                    AuthServiceImpl.SOURCE, pool);
+              });
+        });
+  }
+
+  /** Runs {@code task} periodically, logging (not throwing) its failures. */
+  private void every(Duration period, java.util.function.Supplier<Future<?>> task, String failure) {
+    timers.add(vertx.setPeriodic(period.toMillis(), id -> task.get()
+        .onFailure(err -> log.warn("{}: {}", failure, err.getMessage()))));
   }
 
   @Override
   public Future<?> stop() {
-    vertx.cancelTimer(keyTimer);
-    vertx.cancelTimer(purgeTimer);
+    timers.forEach(vertx::cancelTimer);
     return running.stopAll()
         .eventually(() -> pool == null ? Future.succeededFuture() : pool.close())
         .eventually(() -> redis.close());

@@ -20,8 +20,10 @@ import java.util.List;
 
 /**
  * Google sign-in: OpenID Connect authorization-code flow with PKCE (S256). {@code state}, {@code nonce}
- * and the code verifier are stored together and consumed once; the ID token is verified against the
- * provider's JWKS ({@code iss}, {@code aud} = client id, {@code exp}) and must carry the flow's nonce.
+ * and the code verifier are stored together with the hash of a cookie set in the browser that started
+ * the flow, and consumed once, by that browser only (a code and state sent to someone else's browser are
+ * worth nothing there); the ID token is verified against the provider's JWKS ({@code iss}, {@code aud} =
+ * client id, {@code exp}) and must carry the flow's nonce.
  * Every endpoint is configuration, so tests run it against their own provider.
  */
 final class GoogleSignIn {
@@ -40,31 +42,41 @@ final class GoogleSignIn {
     this.web = WebClient.create(vertx);
   }
 
-  Future<String> authorizationUrl() {
+  /** {url, browser}: where to send the browser, and the cookie value binding the flow to it. */
+  Future<JsonObject> authorizationUrl() {
     if (!config.enabled()) {
       return Problems.fail(notConfigured());
     }
     String state = Secrets.token();
     String nonce = Secrets.token();
     String verifier = Secrets.token();
-    return repo.insertFlow(pool, state, nonce, verifier).map(v -> config.authorizationEndpoint()
-        + (config.authorizationEndpoint().contains("?") ? "&" : "?")
-        + "response_type=code&scope=" + enc("openid email profile")
-        + "&client_id=" + enc(config.clientId()) + "&redirect_uri=" + enc(config.redirectUri())
-        + "&state=" + state + "&nonce=" + nonce
-        + "&code_challenge=" + Secrets.sha256Base64Url(verifier) + "&code_challenge_method=S256");
+    String browser = Secrets.token();
+    return repo.insertFlow(pool, state, nonce, verifier, Secrets.sha256(browser)).map(v -> new JsonObject()
+        .put("browser", browser)
+        .put("url", config.authorizationEndpoint()
+            + (config.authorizationEndpoint().contains("?") ? "&" : "?")
+            + "response_type=code&scope=" + enc("openid email profile")
+            + "&client_id=" + enc(config.clientId()) + "&redirect_uri=" + enc(config.redirectUri())
+            + "&state=" + state + "&nonce=" + nonce
+            + "&code_challenge=" + Secrets.sha256Base64Url(verifier) + "&code_challenge_method=S256"));
   }
 
-  /** Exchanges the code of a flow this server started and returns the verified ID token's claims. */
-  Future<JsonObject> verifiedIdentity(String code, String state) {
+  /**
+   * Exchanges the code of a flow this server started, in the browser that started it ({@code browser}, its
+   * cookie), and returns the verified ID token's claims. Anything else is refused before Google is asked.
+   */
+  Future<JsonObject> verifiedIdentity(String code, String state, String browser) {
     if (!config.enabled()) {
       return Problems.fail(notConfigured());
     }
     if (code == null || code.isBlank() || state == null || state.isBlank()) {
       return Problems.fail(Problems.invalid("code", "code and state are required"));
     }
-    return repo.consumeFlow(pool, state).compose(flow -> flow == null
-        ? Problems.fail(Problems.unauthorized("Unknown, used or expired sign-in state"))
+    if (browser == null || browser.isBlank() || browser.length() > 100) {
+      return Problems.fail(Problems.unauthorized("This sign-in was not started in this browser"));
+    }
+    return repo.consumeFlow(pool, state, Secrets.sha256(browser)).compose(flow -> flow == null
+        ? Problems.fail(Problems.unauthorized("Unknown, used or expired sign-in state, or another browser's"))
         : exchange(code, flow.getString("code_verifier"))
             .compose(this::verify)
             .compose(claims -> flow.getString("nonce").equals(claims.getString("nonce"))

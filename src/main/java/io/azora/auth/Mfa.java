@@ -34,11 +34,17 @@ final class Mfa {
   private final Pool pool;
   private final AzoraConfig.Auth config;
   private final AuthRepository repo;
+  private final SecretBox secrets;
 
-  Mfa(Pool pool, AzoraConfig.Auth config, AuthRepository repo) {
+  Mfa(Pool pool, AzoraConfig.Auth config, AuthRepository repo, SecretBox secrets) {
     this.pool = pool;
     this.config = config;
     this.repo = repo;
+    this.secrets = secrets;
+  }
+
+  private String secretOf(User user) {
+    return secrets.open(user.id(), user.mfaKeyId(), user.mfaSecret());
   }
 
   /** Fails with 401 {@code mfa_required} carrying a fresh, single-use mfaToken for {@code user}. */
@@ -91,60 +97,50 @@ final class Mfa {
       return Future.succeededFuture(false);
     }
     if (code.matches("\\d{" + Totp.DIGITS + "}")) {
-      long step = Totp.matchingStep(user.mfaSecret(), code, System.currentTimeMillis() / 1000, user.mfaLastStep());
-      return step < 0 ? Future.succeededFuture(false)
-          : repo.setMfa(tx, user.id(), user.mfaSecret(), true, step).map(true);
+      long step = Totp.matchingStep(secretOf(user), code, System.currentTimeMillis() / 1000, user.mfaLastStep());
+      return step < 0 ? Future.succeededFuture(false) : repo.useTotpStep(tx, user.id(), step).map(true);
     }
     return repo.useRecoveryCode(tx, user.id(), Secrets.sha256(Secrets.normalizeRecoveryCode(code)));
   }
 
-  Future<JsonObject> setup(UUID userId) {
-    return pool.withTransaction(tx -> locked(tx, userId).compose(user -> {
-      if (user.mfaEnabled()) {
-        return Problems.fail(Problems.conflict("MFA is already enabled; disable it first"));
-      }
-      String secret = Totp.newSecret();
-      return repo.setMfa(tx, user.id(), secret, false, 0).map(v -> new JsonObject().put("secret", secret)
-          .put("otpauthUri", Totp.otpauthUri(config.mfaIssuer(), user.email(), secret)));
-    }));
+  /** A new secret (not yet enabled) for the user {@code presence} proved to be here. */
+  Future<JsonObject> setup(SqlClient tx, User user) {
+    if (user.mfaEnabled()) {
+      return Problems.fail(Problems.conflict("MFA is already enabled; disable it first"));
+    }
+    String secret = Totp.newSecret();
+    return repo.setMfa(tx, user.id(), secrets.seal(user.id(), secret), false, 0).map(v -> new JsonObject()
+        .put("secret", secret).put("otpauthUri", Totp.otpauthUri(config.mfaIssuer(), user.email(), secret)));
   }
 
-  Future<JsonObject> enable(UUID userId, String code) {
-    return pool.withTransaction(tx -> locked(tx, userId).compose(user -> {
-      if (user.mfaEnabled()) {
-        return Problems.fail(Problems.conflict("MFA is already enabled"));
-      }
-      if (user.mfaSecret() == null) {
-        return Problems.fail(Problems.conflict("Set up TOTP first (POST /api/auth/mfa/totp/setup)"));
-      }
-      long step = Totp.matchingStep(user.mfaSecret(), code, System.currentTimeMillis() / 1000, user.mfaLastStep());
-      if (step < 0) {
-        return Problems.fail(Problems.of(400, "invalid_code", "The code is wrong or was already used"));
-      }
-      List<String> codes = new ArrayList<>();
-      for (int i = 0; i < RECOVERY_CODES; i++) {
-        codes.add(Secrets.recoveryCode());
-      }
-      return repo.setMfa(tx, user.id(), user.mfaSecret(), true, step)
-          .compose(v -> repo.replaceRecoveryCodes(tx, user.id(),
-              codes.stream().map(c -> Secrets.sha256(Secrets.normalizeRecoveryCode(c))).toList()))
-          .map(v -> new JsonObject().put("recoveryCodes", new JsonArray(codes)));
-    }));
+  /** Turns MFA on with a code of the new secret: ten single-use recovery codes. */
+  Future<JsonObject> enable(SqlClient tx, User user, String code) {
+    if (user.mfaEnabled()) {
+      return Problems.fail(Problems.conflict("MFA is already enabled"));
+    }
+    if (user.mfaSecret() == null) {
+      return Problems.fail(Problems.conflict("Set up TOTP first (POST /api/auth/mfa/totp/setup)"));
+    }
+    String secret = secretOf(user);
+    long step = Totp.matchingStep(secret, code, System.currentTimeMillis() / 1000, user.mfaLastStep());
+    if (step < 0) {
+      return Problems.fail(Problems.of(400, "invalid_code", "The code is wrong or was already used"));
+    }
+    List<String> codes = new ArrayList<>();
+    for (int i = 0; i < RECOVERY_CODES; i++) {
+      codes.add(Secrets.recoveryCode());
+    }
+    return repo.setMfa(tx, user.id(), new SecretBox.Sealed(user.mfaKeyId(), user.mfaSecret()), true, step)
+        .compose(v -> repo.replaceRecoveryCodes(tx, user.id(),
+            codes.stream().map(c -> Secrets.sha256(Secrets.normalizeRecoveryCode(c))).toList()))
+        .map(v -> new JsonObject().put("recoveryCodes", new JsonArray(codes)));
   }
 
-  Future<Void> disable(UUID userId, String code) {
-    return pool.withTransaction(tx -> locked(tx, userId).compose(user -> {
-      if (!user.mfaEnabled()) {
-        return Problems.fail(Problems.conflict("MFA is not enabled"));
-      }
-      return secondFactor(tx, user, code == null ? "" : code.trim()).compose(ok -> ok
-          ? repo.setMfa(tx, user.id(), null, false, 0).compose(v -> repo.replaceRecoveryCodes(tx, user.id(), List.of()))
-          : Problems.fail(Problems.of(400, "invalid_code", "The code is wrong or was already used")));
-    }));
-  }
-
-  private Future<User> locked(SqlClient tx, UUID userId) {
-    return (userId == null ? Future.succeededFuture((User) null) : repo.byIdForUpdate(tx, userId))
-        .compose(user -> user == null ? Problems.fail(Problems.notFound("No such user")) : Future.succeededFuture(user));
+  /** Turns MFA off (presence was proved by the caller: the password, or a code of this secret). */
+  Future<Void> disable(SqlClient tx, User user) {
+    if (!user.mfaEnabled()) {
+      return Problems.fail(Problems.conflict("MFA is not enabled"));
+    }
+    return repo.setMfa(tx, user.id(), null, false, 0).compose(v -> repo.replaceRecoveryCodes(tx, user.id(), List.of()));
   }
 }

@@ -35,6 +35,11 @@ final class SigningKeys {
       SELECT public_jwk FROM signing_keys
       WHERE retired_at IS NULL OR retired_at > now() - make_interval(secs => $1) OR signed_credentials
       ORDER BY created_at DESC""";
+  /** Keys an access token may be signed with: the current one, and those retired less than a token lifetime ago. */
+  private static final String ACCESS = """
+      SELECT public_jwk FROM signing_keys
+      WHERE retired_at IS NULL OR retired_at > now() - make_interval(secs => $1)
+      ORDER BY created_at DESC""";
   private static final String KEEP = "UPDATE signing_keys SET signed_credentials = true WHERE kid = $1 AND NOT signed_credentials";
   private static final String INSERT = """
       INSERT INTO signing_keys (kid, alg, private_jwk, public_jwk) VALUES ($1, $2, $3, $4)""";
@@ -44,12 +49,14 @@ final class SigningKeys {
   private final Pool pool;
   private final Duration rotateAfter;
   private final int publishRetiredSeconds;
+  private final int accessTokenSeconds;
   private volatile Signer signer;
 
   private record Signer(String kid, JWTAuth jwt, OffsetDateTime createdAt) {
   }
 
-  SigningKeys(Vertx vertx, Pool pool, Duration rotateAfter, int publishRetiredSeconds) {
+  SigningKeys(Vertx vertx, Pool pool, Duration rotateAfter, int accessTokenSeconds, int publishRetiredSeconds) {
+    this.accessTokenSeconds = accessTokenSeconds;
     this.vertx = vertx;
     this.pool = pool;
     this.rotateAfter = rotateAfter;
@@ -110,7 +117,20 @@ final class SigningKeys {
    * the public endpoint is rate limited.
    */
   Future<JsonObject> jwks() {
-    return pool.preparedQuery(PUBLISHED).execute(Tuple.of(publishRetiredSeconds))
+    return keys(PUBLISHED, publishRetiredSeconds);
+  }
+
+  /**
+   * The keys gateways accept access tokens from: a key kept published only to verify old credentials
+   * (or a retired key that leaked) never signs a valid access token. A token signed just before its key's
+   * retirement lives one token lifetime, plus the verifier's leeway.
+   */
+  Future<JsonObject> accessTokenKeys() {
+    return keys(ACCESS, accessTokenSeconds + 5);
+  }
+
+  private Future<JsonObject> keys(String query, int retiredSeconds) {
+    return pool.preparedQuery(query).execute(Tuple.of(retiredSeconds))
         .map(rows -> {
           JsonArray keys = new JsonArray();
           rows.forEach(r -> keys.add(r.getJsonObject("public_jwk")));

@@ -255,7 +255,7 @@ final class Api {
       return;
     }
     if (value == null) {
-      Idempotency.end(ctx, 204, null, null);
+      Idempotency.end(ctx, status == 202 ? 202 : 204, null, null);
     } else if (value instanceof JsonObject json) {
       Idempotency.end(ctx, status, JSON, json.toBuffer());
     } else if (value instanceof JsonArray json) {

@@ -2,6 +2,7 @@ package io.azora.gateway;
 
 import io.azora.education.CatalogCache;
 import io.azora.platform.AzoraConfig;
+import io.azora.platform.BoundedRedis;
 import io.azora.platform.NodeHealth;
 import io.azora.platform.Services;
 import io.vertx.core.Future;
@@ -29,7 +30,7 @@ public class GatewayVerticle extends VerticleBase {
   private static final String OPENAPI = "openapi.yaml";
 
   private HttpServer server;
-  private Redis redis;
+  private BoundedRedis redis;
   private AzoraConfig config;
 
   @Override

@@ -6,7 +6,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
@@ -38,10 +37,6 @@ final class Idempotency {
 
   private final RedisLink redis;
   private final String prefix;
-
-  Idempotency(Redis redis, String prefix) {
-    this(new RedisLink(redis), prefix);
-  }
 
   /** Shares {@code link}, the verticle's pipelined Redis connection, with the rate limiter. */
   Idempotency(RedisLink link, String prefix) {

@@ -5,21 +5,25 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.ContextInternal;
-import io.vertx.redis.client.Redis;
+import io.azora.platform.BoundedRedis;
 import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
+import java.util.concurrent.TimeUnit;
+
 /**
  * One Redis connection per gateway verticle, pipelining every request's command instead of taking a
- * pooled connection each time (the hot path: one rate-limit script per request). Reconnects on failure.
+ * pooled connection each time (the hot path: one rate-limit script per request). Every command answers
+ * within {@code redis.timeoutMs}; a connection that let a command time out is replaced (Redis may have been
+ * restarted or cut off), and one that failed is reopened on the next command.
  */
 final class RedisLink {
 
-  private final Redis redis;
+  private final BoundedRedis redis;
   private Future<RedisConnection> connection;
 
-  RedisLink(Redis redis) {
+  RedisLink(BoundedRedis redis) {
     this.redis = redis;
   }
 
@@ -32,7 +36,15 @@ final class RedisLink {
       });
       connection = current;
     }
-    Future<Response> result = current.compose(c -> c.send(request));
+    Future<RedisConnection> used = current;
+    Future<Response> result = current.compose(c -> c.send(request))
+        .timeout(redis.timeoutMs(), TimeUnit.MILLISECONDS)
+        .onFailure(err -> {
+          if (err instanceof java.util.concurrent.TimeoutException && connection == used) {
+            connection = null;
+            used.onSuccess(RedisConnection::close);
+          }
+        });
     // The connection answers on the context that opened it; hand the answer back to the caller's own
     // (request) context, which carries the request id.
     Context caller = Vertx.currentContext();

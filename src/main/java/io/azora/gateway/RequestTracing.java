@@ -1,6 +1,7 @@
 package io.azora.gateway;
 
 import io.azora.platform.RequestContext;
+import io.netty.util.NetUtil;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
@@ -8,7 +9,6 @@ import io.vertx.ext.web.RoutingContext;
 
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
@@ -32,10 +32,10 @@ final class RequestTracing implements Handler<RoutingContext> {
       .map(HttpHeaders::createOptimized).toArray(CharSequence[]::new);
 
   static final String CLIENT_IP = "azora.clientIp";
-  private final Set<String> trustedProxies;
+  private final TrustedProxies trustedProxies;
 
   RequestTracing(List<String> trustedProxies) {
-    this.trustedProxies = Set.copyOf(trustedProxies);
+    this.trustedProxies = new TrustedProxies(trustedProxies);
   }
 
   @Override
@@ -66,14 +66,15 @@ final class RequestTracing implements Handler<RoutingContext> {
   private String clientIp(RoutingContext ctx) {
     String peer = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().host();
     String forwarded = ctx.request().getHeader("X-Forwarded-For");
-    if (forwarded == null || !trustedProxies.contains(peer)) {
+    if (forwarded == null || !trustedProxies.trusts(peer)) {
       return peer;
     }
     String[] hops = forwarded.split(",");
     for (int i = hops.length - 1; i >= 0; i--) {
       String hop = hops[i].trim();
-      if (!hop.isEmpty() && !trustedProxies.contains(hop)) {
-        return hop;
+      if (!hop.isEmpty() && !trustedProxies.trusts(hop)) {
+        // Only an address is believed (bounded, no host names): anything else is the last proxy's peer.
+        return NetUtil.isValidIpV4Address(hop) || NetUtil.isValidIpV6Address(hop) ? hop : peer;
       }
     }
     return peer;

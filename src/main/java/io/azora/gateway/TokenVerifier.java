@@ -23,14 +23,16 @@ import java.util.Set;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Verifies access tokens with vertx-auth-jwt against the platform's JWKS, fetched from auth over the
- * bus and reloaded (at most every few seconds) when a token names a key it has not seen: rotation
- * needs no restart. Only the asymmetric public keys are loaded, so {@code alg: none} and HS256 tokens
- * have nothing to verify against and fail.
+ * Verifies access tokens with vertx-auth-jwt against the keys that may sign them, fetched from auth over
+ * the bus (not the public JWKS, which also keeps keys that signed credentials long ago) and reloaded when
+ * a token names a key not seen yet (at most every second) and every half minute (a retired key drops
+ * out one token lifetime after its retirement): rotation needs no restart. Only the asymmetric public
+ * keys are loaded, so {@code alg: none} and HS256 tokens have nothing to verify against and fail.
  */
 final class TokenVerifier {
 
   private static final long RELOAD_MIN_INTERVAL_MS = 1_000;
+  private static final long RELOAD_PERIOD_MS = 30_000;
   private static final int CACHE_SIZE = 50_000;
 
   private final Vertx vertx;
@@ -47,6 +49,11 @@ final class TokenVerifier {
     vertx.eventBus().consumer(AuthService.KEYS_CHANGED, msg -> {
       loadedAt = 0;
       reload();
+    });
+    vertx.setPeriodic(RELOAD_PERIOD_MS, id -> {
+      if (jwt != null) {
+        reload();
+      }
     });
   }
 
@@ -100,7 +107,7 @@ final class TokenVerifier {
     if (jwt != null && System.currentTimeMillis() - loadedAt < RELOAD_MIN_INTERVAL_MS) {
       return Future.succeededFuture();
     }
-    loading = AuthService.createProxy(vertx, new DeliveryOptions().setSendTimeout(3000)).jwks()
+    loading = AuthService.createProxy(vertx, new DeliveryOptions().setSendTimeout(3000)).accessTokenKeys()
         .map(jwks -> {
           JWTAuthOptions options = new JWTAuthOptions().setJWTOptions(new JWTOptions()
               .setIssuer(config.issuer()).setAudience(List.of(config.audience())).setLeeway(5));

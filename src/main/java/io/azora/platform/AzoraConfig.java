@@ -7,7 +7,7 @@ import java.util.List;
 
 /** The configuration, read once at start into typed records. Secrets never appear in toString(). */
 public record AzoraConfig(Node node, Http http, Database database, Redis redis, Auth auth, Google google,
-                          RateLimit rateLimit, int managementPort) {
+                          RateLimit rateLimit, int managementPort, Mail mail) {
 
   public record Node(String dataDir, boolean cluster, String clusterConfig, String clusterHost, String clusterName,
                      List<String> verticles, int shutdownGraceSeconds) {
@@ -38,7 +38,7 @@ public record AzoraConfig(Node node, Http http, Database database, Redis redis, 
     }
   }
 
-  public record Redis(String url, int poolSize, String keyPrefix) {
+  public record Redis(String url, int poolSize, String keyPrefix, long timeoutMs) {
     public boolean embedded() {
       return url.isBlank();
     }
@@ -52,11 +52,25 @@ public record AzoraConfig(Node node, Http http, Database database, Redis redis, 
   public record Auth(String issuer, String audience, int accessTokenTtlSeconds, int refreshTokenTtlDays,
                      int signingKeyRotationDays, int passwordMinLength, int passwordMaxLength,
                      int loginFailuresBeforeThrottle, int loginThrottleBaseSeconds, int loginThrottleMaxSeconds,
-                     String mfaIssuer, String adminEmail, String adminPassword, String adminName) {
+                     String mfaIssuer, String adminEmail, String adminPassword, String adminName, String totpKeys,
+                     int emailVerificationHours) {
     @Override
     public String toString() {
       return "Auth[issuer=" + issuer + ", audience=" + audience + ", accessTokenTtlSeconds=" + accessTokenTtlSeconds
-          + ", adminEmail=" + adminEmail + ", adminPassword=***]";
+          + ", adminEmail=" + adminEmail + ", adminPassword=***, totpKeys=" + (totpKeys.isBlank() ? "none" : "***") + "]";
+    }
+  }
+
+  /** Outgoing mail (SMTP); no host: mails are written to the log. */
+  public record Mail(String host, int port, String username, String password, String starttls, boolean ssl,
+                     String from) {
+    public boolean enabled() {
+      return !host.isBlank();
+    }
+
+    @Override
+    public String toString() {
+      return "Mail[" + (enabled() ? host + ":" + port + ", from=" + from + ", password=***" : "to the log") + "]";
     }
   }
 
@@ -98,21 +112,30 @@ public record AzoraConfig(Node node, Http http, Database database, Redis redis, 
             http.getLong("serviceTimeoutMs", 5000L), http.getString("publicBaseUrl", "http://localhost:4000")),
         new Database(db.getString("url", ""), db.getString("host", ""), db.getInteger("port", 5432),
             db.getString("user", "postgres"), db.getString("password", ""), db.getInteger("poolSize", 16), names),
-        new Redis(redis.getString("url", ""), redis.getInteger("poolSize", 32), redis.getString("keyPrefix", "azora:")),
+        new Redis(redis.getString("url", ""), redis.getInteger("poolSize", 32), redis.getString("keyPrefix", "azora:"),
+            Math.max(50, redis.getLong("timeoutMs", 1000L))),
         new Auth(auth.getString("issuer", "https://azora.local"), auth.getString("audience", "azora-api"),
             auth.getInteger("accessTokenTtlSeconds", 900), auth.getInteger("refreshTokenTtlDays", 30),
             auth.getInteger("signingKeyRotationDays", 30), auth.getInteger("passwordMinLength", 8),
             auth.getInteger("passwordMaxLength", 128), auth.getInteger("loginFailuresBeforeThrottle", 5),
             auth.getInteger("loginThrottleBaseSeconds", 2), auth.getInteger("loginThrottleMaxSeconds", 900),
             auth.getString("mfaIssuer", "Azora"), auth.getString("adminEmail", ""),
-            auth.getString("adminPassword", ""), auth.getString("adminName", "Administrator")),
+            auth.getString("adminPassword", ""), auth.getString("adminName", "Administrator"),
+            auth.getString("totpKeys", ""), auth.getInteger("emailVerificationHours", 48)),
         new Google(google.getString("clientId", ""), google.getString("clientSecret", ""),
             google.getString("authorizationEndpoint", ""), google.getString("tokenEndpoint", ""),
             google.getString("jwksUri", ""), google.getString("issuer", "https://accounts.google.com"),
             google.getString("redirectUri", "")),
         new RateLimit(rl.getInteger("windowSeconds", 900), rl.getInteger("anonymous", 100),
             rl.getInteger("authenticated", 1000), rl.getInteger("loginPerIp", 20)),
-        c.getJsonObject("management", new JsonObject()).getInteger("port", 9090));
+        c.getJsonObject("management", new JsonObject()).getInteger("port", 9090),
+        mail(c.getJsonObject("mail", new JsonObject())));
+  }
+
+  private static Mail mail(JsonObject m) {
+    return new Mail(m.getString("host", ""), m.getInteger("port", 587), m.getString("username", ""),
+        m.getString("password", ""), m.getString("starttls", "OPTIONAL"), m.getBoolean("ssl", false),
+        m.getString("from", "Azora <no-reply@azora.local>"));
   }
 
   private static List<String> list(String csv) {

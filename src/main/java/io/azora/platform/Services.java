@@ -55,11 +55,14 @@ public final class Services {
     return "azora.health." + domain;
   }
 
-  public static Redis redis(Vertx vertx, AzoraConfig.Redis config) {
-    return Redis.createClient(vertx, new RedisOptions()
+  /** A Redis client whose every command and connection attempt is bounded by {@code redis.timeoutMs}. */
+  public static BoundedRedis redis(Vertx vertx, AzoraConfig.Redis config) {
+    RedisOptions options = new RedisOptions()
         .setConnectionString(config.url())
         .setMaxPoolSize(config.poolSize())
         .setMaxPoolWaiting(8192)
-        .setMaxWaitingHandlers(8192));
+        .setMaxWaitingHandlers(8192);
+    options.getNetClientOptions().setConnectTimeout((int) config.timeoutMs());
+    return new BoundedRedis(Redis.createClient(vertx, options), config.timeoutMs());
   }
 }

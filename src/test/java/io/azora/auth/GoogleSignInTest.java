@@ -3,6 +3,7 @@ package io.azora.auth;
 import io.azora.support.HttpApi;
 import io.azora.support.HttpApi.Response;
 import io.azora.support.TestInfra;
+import io.azora.support.TestMail;
 import io.azora.support.TestNode;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -51,6 +52,8 @@ class GoogleSignInTest {
   static TestNode node;
   static final JsonObject providerKey = SigningKeys.generate()[0];
   static final Map<String, JsonObject> grants = new ConcurrentHashMap<>();
+  /** Code exchanges the provider was asked for: a refusal that happens before any is about the state. */
+  static final java.util.concurrent.atomic.AtomicInteger tokenRequests = new java.util.concurrent.atomic.AtomicInteger();
   /** How the provider misbehaves for the next token request: ok, wrong-nonce, wrong-aud, foreign-key, expired. */
   static volatile String mode = "ok";
   static volatile JsonObject identity;
@@ -74,6 +77,7 @@ class GoogleSignInTest {
       ctx.redirect(q.get("redirect_uri") + "?code=" + code + "&state=" + q.get("state"));
     });
     router.post("/token").handler(ctx -> {
+      tokenRequests.incrementAndGet();
       MultiMap form = ctx.request().formAttributes();
       JsonObject grant = grants.remove(form.get("code"));
       boolean ok = grant != null && CLIENT_SECRET.equals(form.get("client_secret"))
@@ -97,7 +101,7 @@ class GoogleSignInTest {
 
     String prefix = TestNode.newPrefix();
     int port = TestInfra.freePort();
-    node = TestNode.start(prefix, TestNode.config(prefix, port, new JsonObject().put("google", new JsonObject()
+    node = TestNode.start(prefix, TestNode.config(prefix, port, new JsonObject().put("mail", TestMail.config()).put("google", new JsonObject()
         .put("clientId", CLIENT_ID).put("clientSecret", CLIENT_SECRET)
         .put("authorizationEndpoint", issuer + "/authorize").put("tokenEndpoint", issuer + "/token")
         .put("jwksUri", issuer + "/jwks").put("issuer", issuer)
@@ -147,20 +151,46 @@ class GoogleSignInTest {
     return out;
   }
 
-  /** Follows the browser's path: gateway → provider → back to the gateway's callback. */
-  Response signIn(Vertx vertx) throws Exception {
+  /** A browser's start of a flow: where Google is, and the cookie the gateway set to bind the flow. */
+  record Start(String authorizeUrl, String cookie) {
+  }
+
+  Start startFlow() {
     Response start = api.get("/api/auth/oauth/google", null).expect(302);
-    String authorizeUrl = start.header("Location");
-    Map<String, String> params = query(authorizeUrl);
-    assertEquals("S256", params.get("code_challenge_method"));
-    assertEquals(CLIENT_ID, params.get("client_id"));
-    assertTrue(params.get("scope").contains("openid"));
-    assertTrue(params.get("state").length() >= 32 && params.get("nonce").length() >= 32);
+    assertEquals("no-store", start.header("Cache-Control"));
+    String cookie = start.headers().getAll("Set-Cookie").stream().filter(c -> c.startsWith("azora_oauth="))
+        .map(c -> c.substring(0, c.indexOf(';'))).findFirst().orElseThrow();
+    String setCookie = start.headers().getAll("Set-Cookie").stream().filter(c -> c.startsWith("azora_oauth=")).findFirst().orElseThrow();
+    assertTrue(setCookie.toLowerCase().contains("httponly") && setCookie.contains("SameSite=Lax"), setCookie);
+    return new Start(start.header("Location"), cookie);
+  }
+
+  /** The provider's consent: the callback path (with code and state) it sends the browser back to. */
+  static String consent(Vertx vertx, String authorizeUrl) throws Exception {
     var consent = io.vertx.ext.web.client.WebClient.create(vertx, new io.vertx.ext.web.client.WebClientOptions()
             .setFollowRedirects(false))
         .getAbs(authorizeUrl).send().await(10, TimeUnit.SECONDS);
     URI callback = URI.create(consent.getHeader("Location"));
-    return api.get(callback.getRawPath() + "?" + callback.getRawQuery(), null);
+    return callback.getRawPath() + "?" + callback.getRawQuery();
+  }
+
+  Response callback(String path, String cookie) {
+    return api.send(io.vertx.core.http.HttpMethod.GET, path, null, null, cookie == null ? Map.of() : Map.of("Cookie", cookie));
+  }
+
+  /** Follows the browser's path: gateway → provider → back to the gateway's callback, with the flow's cookie. */
+  Response signIn(Vertx vertx) throws Exception {
+    Start start = startFlow();
+    Map<String, String> params = query(start.authorizeUrl());
+    assertEquals("S256", params.get("code_challenge_method"));
+    assertEquals(CLIENT_ID, params.get("client_id"));
+    assertTrue(params.get("scope").contains("openid"));
+    assertTrue(params.get("state").length() >= 32 && params.get("nonce").length() >= 32);
+    Response answer = callback(consent(vertx, start.authorizeUrl()), start.cookie());
+    if (answer.status() == 200) {
+      assertEquals("no-store", answer.header("Cache-Control"), "tokens are never cached");
+    }
+    return answer;
   }
 
   static JsonObject googleUser(String email) {
@@ -180,16 +210,44 @@ class GoogleSignInTest {
   }
 
   @Test
-  void verifiedEmailLinksTheExistingAccount(Vertx vertx) throws Exception {
+  void aVerifiedAccountIsLinkedByItsVerifiedEmail(Vertx vertx) throws Exception {
     String email = "link-" + UUID.randomUUID() + "@azora.test";
     String id = api.register(email, "violet-harbor-42", "Linda", null).getJsonObject("user").getString("id");
+    api.post("/api/auth/email/verify", null, new JsonObject().put("token",
+        TestMail.token(TestMail.await(email, "Confirm your email")))).expect(204);
     identity = googleUser(email);
     assertEquals(id, signIn(vertx).expect(200).json().getJsonObject("user").getString("id"));
-    // An unverified email does not take over an account.
+    // A Google account whose email Google has not verified takes over nothing.
     String other = "nolink-" + UUID.randomUUID() + "@azora.test";
     api.register(other, "violet-harbor-42", "Olga", null);
     identity = googleUser(other).put("email_verified", false);
     signIn(vertx).expectProblem(403, "forbidden");
+  }
+
+  @Test
+  void anUnverifiedAccountIsNeverLinkedSoPreHijackingFails(Vertx vertx) throws Exception {
+    // The attacker registers the victim's Gmail address first (they cannot verify it) and signs in.
+    String victim = "victim-" + UUID.randomUUID() + "@gmail.test";
+    JsonObject attacker = api.register(victim, "attacker-passphrase-1", "Mallory", null);
+    String attackerId = attacker.getJsonObject("user").getString("id");
+    assertEquals(Boolean.FALSE, api.get("/api/auth/profile", attacker.getString("accessToken")).expect(200).json()
+        .getBoolean("emailVerified"));
+
+    // The victim signs in with Google: refused, nothing linked, no session for anyone.
+    identity = googleUser(victim);
+    signIn(vertx).expectProblem(409, "account_exists");
+    // The victim takes the address back by mail: the reset verifies it and ends the attacker's sessions.
+    api.post("/api/auth/password/forgot", null, new JsonObject().put("email", victim)).expect(202);
+    String reset = TestMail.token(TestMail.await(victim, "Reset your Azora password"));
+    api.post("/api/auth/password/reset", null, new JsonObject().put("token", reset).put("password", "victims-own-passphrase"))
+        .expect(204);
+    api.get("/api/auth/profile", attacker.getString("accessToken")).expectProblem(401, "unauthorized");
+    api.post("/api/auth/login", null, new JsonObject().put("email", victim).put("password", "attacker-passphrase-1"))
+        .expectProblem(401, "unauthorized");
+    // Now Google links to the (verified) account, which the victim alone controls.
+    JsonObject linked = signIn(vertx).expect(200).json();
+    assertEquals(attackerId, linked.getJsonObject("user").getString("id"));
+    assertTrue(linked.getJsonObject("user").getBoolean("emailVerified"));
   }
 
   @Test
@@ -202,28 +260,41 @@ class GoogleSignInTest {
   }
 
   @Test
-  void stateIsSingleUseAndMustBeOurs(Vertx vertx) throws Exception {
+  void stateIsSingleUseAndBelongsToTheBrowserThatStartedIt(Vertx vertx) throws Exception {
     identity = googleUser("state-" + UUID.randomUUID() + "@gmail.test");
-    api.get("/api/auth/oauth/google/callback?code=abc&state=" + UUID.randomUUID(), null).expectProblem(401, "unauthorized");
+    int exchanges = tokenRequests.get();
+    // A state this server never issued: refused before Google is asked anything.
+    callback("/api/auth/oauth/google/callback?code=abc&state=" + UUID.randomUUID(), startFlow().cookie())
+        .expectProblem(401, "unauthorized");
     api.get("/api/auth/oauth/google/callback?code=abc", null).expectProblem(400, "validation_failed");
+    assertEquals(exchanges, tokenRequests.get(), "no code exchange for a state that is not ours");
 
-    String authorizeUrl = api.get("/api/auth/oauth/google", null).header("Location");
-    var consent = io.vertx.ext.web.client.WebClient.create(vertx, new io.vertx.ext.web.client.WebClientOptions()
-        .setFollowRedirects(false)).getAbs(authorizeUrl).send().await(10, TimeUnit.SECONDS);
-    URI callback = URI.create(consent.getHeader("Location"));
-    String path = callback.getRawPath() + "?" + callback.getRawQuery();
-    JsonObject tokens = api.get(path, null).expect(200).json();
+    // A real flow's code and state in someone else's browser (no cookie, or that browser's own): refused,
+    // and the code is not even exchanged.
+    Start victim = startFlow();
+    String path = consent(vertx, victim.authorizeUrl());
+    callback(path, null).expectProblem(401, "unauthorized");
+    callback(path, startFlow().cookie()).expectProblem(401, "unauthorized");
+    assertEquals(exchanges, tokenRequests.get(), "the refusals were about the state's browser");
+
+    // The browser that started it signs in, once.
+    JsonObject tokens = callback(path, victim.cookie()).expect(200).json();
     assertNotEquals(null, tokens.getString("accessToken"));
-    api.get(path, null).expectProblem(401, "unauthorized");
+    assertEquals(exchanges + 1, tokenRequests.get());
+    callback(path, victim.cookie()).expectProblem(401, "unauthorized");
+    assertEquals(exchanges + 1, tokenRequests.get(), "a replayed state is refused before any exchange");
   }
 
   @Test
   void googleDoesNotSkipTheSecondFactor(Vertx vertx) throws Exception {
     String email = "mfa-g-" + UUID.randomUUID() + "@azora.test";
     String token = api.register(email, "violet-harbor-42", "Mo", null).getString("accessToken");
-    String secret = api.post("/api/auth/mfa/totp/setup", token, null).json().getString("secret");
+    api.post("/api/auth/email/verify", null, new JsonObject().put("token",
+        TestMail.token(TestMail.await(email, "Confirm your email")))).expect(204);
+    String secret = api.post("/api/auth/mfa/totp/setup", token, new JsonObject().put("password", "violet-harbor-42"))
+        .json().getString("secret");
     api.post("/api/auth/mfa/totp/enable", token, new JsonObject().put("code",
-        Totp.codeAt(secret, Totp.stepAt(System.currentTimeMillis() / 1000)))).expect(200);
+        Totp.codeAt(secret, Totp.stepAt(System.currentTimeMillis() / 1000))).put("password", "violet-harbor-42")).expect(200);
     identity = googleUser(email);
     JsonObject problem = signIn(vertx).expectProblem(401, "mfa_required");
     assertTrue(problem.getString("mfaToken").length() >= 32);

@@ -57,7 +57,7 @@ class MfaTest {
     String password = "violet-harbor-42";
     String token = api.register(email, password, "Mia", null).getString("accessToken");
 
-    JsonObject setup = api.post("/api/auth/mfa/totp/setup", token, null).expect(200).json();
+    JsonObject setup = api.post("/api/auth/mfa/totp/setup", token, new JsonObject().put("password", password)).expect(200).json();
     String secret = setup.getString("secret");
     URI uri = URI.create(setup.getString("otpauthUri"));
     assertEquals("otpauth", uri.getScheme());
@@ -70,7 +70,7 @@ class MfaTest {
         .put("extra", 1)).expectProblem(400, "validation_failed");
     long step = nowStep();
     JsonArray recovery = api.post("/api/auth/mfa/totp/enable", token,
-        new JsonObject().put("code", Totp.codeAt(secret, step))).expect(200).json().getJsonArray("recoveryCodes");
+        new JsonObject().put("code", Totp.codeAt(secret, step)).put("password", password)).expect(200).json().getJsonArray("recoveryCodes");
     assertEquals(10, recovery.size());
     assertEquals(10, new HashSet<>(recovery.getList()).size());
     assertTrue(api.get("/api/auth/profile", token).json().getBoolean("mfaEnabled"));
@@ -102,8 +102,8 @@ class MfaTest {
     api.post("/api/auth/mfa/verify", null, new JsonObject().put("mfaToken", mfaToken3).put("code", recovery.getString(0)))
         .expectProblem(401, "unauthorized");
 
-    // Disabling needs a second factor; afterwards the password suffices again.
-    api.post("/api/auth/mfa/totp/disable", token, new JsonObject().put("code", "999999")).expectProblem(400, "invalid_code");
+    // Disabling needs proof of presence (here a recovery code); afterwards the password suffices again.
+    api.post("/api/auth/mfa/totp/disable", token, new JsonObject().put("code", "999999")).expectProblem(401, "reauth_required");
     api.post("/api/auth/mfa/totp/disable", token, new JsonObject().put("code", recovery.getString(1))).expect(204);
     api.login(email, password);
   }
@@ -112,9 +112,11 @@ class MfaTest {
   void aChallengeAllowsOnlyAFewWrongCodes() {
     String email = "mfa-" + UUID.randomUUID() + "@azora.test";
     String token = api.register(email, "violet-harbor-42", "Max", null).getString("accessToken");
-    String secret = api.post("/api/auth/mfa/totp/setup", token, null).json().getString("secret");
+    String secret = api.post("/api/auth/mfa/totp/setup", token, new JsonObject().put("password", "violet-harbor-42"))
+        .json().getString("secret");
     long step = nowStep();
-    api.post("/api/auth/mfa/totp/enable", token, new JsonObject().put("code", Totp.codeAt(secret, step))).expect(200);
+    api.post("/api/auth/mfa/totp/enable", token, new JsonObject().put("code", Totp.codeAt(secret, step))
+        .put("password", "violet-harbor-42")).expect(200);
     String mfaToken = api.post("/api/auth/login", null, new JsonObject().put("email", email)
         .put("password", "violet-harbor-42")).expectProblem(401, "mfa_required").getString("mfaToken");
     for (int i = 0; i < 5; i++) {

@@ -3,6 +3,7 @@ package io.azora.gateway;
 import io.azora.support.HttpApi;
 import io.azora.support.HttpApi.Response;
 import io.azora.support.TestInfra;
+import io.azora.platform.BoundedRedis;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -33,7 +34,7 @@ class IdempotencyTest {
   @Test
   void replaysConflictsAndRetriesAfterServerErrors(Vertx vertx) throws Exception {
     Redis redis = Redis.createClient(vertx, TestInfra.redisUrl());
-    Idempotency idempotency = new Idempotency(redis, "azt-idem-" + UUID.randomUUID() + ":");
+    Idempotency idempotency = new Idempotency(new RedisLink(new BoundedRedis(redis, 2000)), "azt-idem-" + UUID.randomUUID() + ":");
     AtomicInteger created = new AtomicInteger();
     AtomicInteger failNext = new AtomicInteger();
     Router router = Router.router(vertx);
