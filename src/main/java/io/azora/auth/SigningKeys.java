@@ -37,8 +37,8 @@ final class SigningKeys {
       ORDER BY created_at DESC""";
   /** Keys an access token may be signed with: the current one, and those retired less than a token lifetime ago. */
   private static final String ACCESS = """
-      SELECT public_jwk FROM signing_keys
-      WHERE retired_at IS NULL OR retired_at > now() - make_interval(secs => $1)
+      SELECT public_jwk, extract(epoch FROM retired_at + make_interval(secs => $1))::bigint AS accept_until
+      FROM signing_keys WHERE retired_at IS NULL OR retired_at > now() - make_interval(secs => $1)
       ORDER BY created_at DESC""";
   private static final String KEEP = "UPDATE signing_keys SET signed_credentials = true WHERE kid = $1 AND NOT signed_credentials";
   private static final String INSERT = """
@@ -126,7 +126,19 @@ final class SigningKeys {
    * retirement lives one token lifetime, plus the verifier's leeway.
    */
   Future<JsonObject> accessTokenKeys() {
-    return keys(ACCESS, accessTokenSeconds + 5);
+    return pool.preparedQuery(ACCESS).execute(Tuple.of(accessTokenSeconds + 5)).map(rows -> {
+      JsonArray keys = new JsonArray();
+      JsonObject acceptUntil = new JsonObject();
+      for (Row r : rows) {
+        JsonObject jwk = r.getJsonObject("public_jwk");
+        keys.add(jwk);
+        if (r.getLong("accept_until") != null) {
+          acceptUntil.put(jwk.getString("kid"), r.getLong("accept_until"));
+        }
+      }
+      // acceptUntil: for each retired key, when its last token expires (epoch seconds); current keys have none.
+      return new JsonObject().put("keys", keys).put("acceptUntil", acceptUntil);
+    });
   }
 
   private Future<JsonObject> keys(String query, int retiredSeconds) {

@@ -40,9 +40,16 @@ final class AuthRoutes {
     this.secureCookies = api.config().http().publicBaseUrl().startsWith("https:");
   }
 
-  /** Answers {@code status} with the result of an auth call, through auth's circuit breaker. */
+  /**
+   * Answers {@code status} with the result of an auth call, through auth's circuit breaker. Tokens, secrets
+   * and recovery codes must never sit in a cache, shared or private: no auth answer is stored.
+   */
   private <T> Handler<RoutingContext> call(int status, Function<RoutingContext, Future<T>> call) {
-    return api.respond(status, "auth", call);
+    Handler<RoutingContext> respond = api.respond(status, "auth", call);
+    return ctx -> {
+      ctx.response().putHeader("Cache-Control", "no-store").putHeader("Pragma", "no-cache");
+      respond.handle(ctx);
+    };
   }
 
   /** A sign-in's answer: the trusted-device token becomes the browser's cookie, not part of the body. */
@@ -64,11 +71,6 @@ final class AuthRoutes {
   }
 
   void mount(Router r) {
-    // Tokens, secrets and recovery codes must never sit in a cache, shared or private.
-    r.route("/api/auth/*").handler(ctx -> {
-      ctx.response().putHeader("Cache-Control", "no-store").putHeader("Pragma", "no-cache");
-      ctx.next();
-    });
     // No Idempotency-Key here: the stored answer would hold live tokens, and its fingerprint the password.
     r.post("/api/auth/register").handler(api.guard(Access.PUBLIC)).handler(api.validate("register"))
         .handler(signIn(201, ctx -> auth.register(body(ctx), client(ctx))));

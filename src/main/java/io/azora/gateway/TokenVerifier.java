@@ -39,6 +39,8 @@ final class TokenVerifier {
   private final AzoraConfig.Auth config;
   private volatile JWTAuth jwt;
   private volatile Set<String> knownKids = Set.of();
+  /** For each retired key, when the last token it may have signed expires (epoch seconds). */
+  private volatile Map<String, Long> acceptUntil = Map.of();
   private volatile long loadedAt;
   private Future<Void> loading;
   private final Map<String, Caller> verified = new ConcurrentHashMap<>();
@@ -88,6 +90,10 @@ final class TokenVerifier {
       if (!knownKids.contains(kid)) {
         return Future.failedFuture("unknown signing key");
       }
+      Long until = acceptUntil.get(kid);
+      if (until != null && System.currentTimeMillis() / 1000 > until) {
+        return Future.failedFuture("signing key retired longer ago than a token lives");
+      }
       return jwt.authenticate(new TokenCredentials(token));
     }).map(user -> {
       JsonObject claims = user.principal();
@@ -117,8 +123,11 @@ final class TokenVerifier {
             options.addJwk(key);
             kids.add(key.getString("kid"));
           });
+          Map<String, Long> until = new java.util.HashMap<>();
+          jwks.getJsonObject("acceptUntil", new JsonObject()).forEach(e -> until.put(e.getKey(), ((Number) e.getValue()).longValue()));
           jwt = JWTAuth.create(vertx, options);
           knownKids = Set.copyOf(kids);
+          acceptUntil = Map.copyOf(until);
           loadedAt = System.currentTimeMillis();
           return (Void) null;
         })

@@ -29,8 +29,12 @@ class RateLimitTest {
   }
 
   HttpApi start(Vertx vertx, JsonObject rateLimit, JsonObject auth) {
+    return start(vertx, rateLimit, auth, "127.0.0.1");
+  }
+
+  HttpApi start(Vertx vertx, JsonObject rateLimit, JsonObject auth, String trustedProxies) {
     node = TestNode.start(new JsonObject().put("rateLimit", rateLimit).put("auth", auth)
-        .put("http", new JsonObject().put("trustedProxies", "127.0.0.1")));
+        .put("http", new JsonObject().put("trustedProxies", trustedProxies)));
     return new HttpApi(vertx, node.port);
   }
 
@@ -116,10 +120,46 @@ class RateLimitTest {
     String email = "par-" + UUID.randomUUID() + "@azora.test";
     api.register(email, "violet-harbor-42", "Par", null);
     java.util.List<Integer> answers = atOnce(vertx, api, 12, i -> login(email, "guess-" + i));
-    long tried = answers.stream().filter(status -> status == 401).count();
-    long throttled = answers.stream().filter(status -> status == 429).count();
-    assertEquals(12, tried + throttled);
-    assertTrue(tried <= 3, "at most the free attempts were checked, however parallel: " + tried);
+    // Twelve at once (one connection each): exactly the three free attempts were checked, the rest waited.
+    assertEquals(3, answers.stream().filter(status -> status == 401).count(), answers::toString);
+    assertEquals(9, answers.stream().filter(status -> status == 429).count(), answers::toString);
+  }
+
+  @Test
+  void aStrangersGuessesNeverLockTheOwnersDeviceOut(Vertx vertx) {
+    // Behind an ingress whose pods are a range: the CIDR is trusted, clients are the forwarded addresses.
+    HttpApi api = start(vertx, new JsonObject().put("loginPerIp", 1000),
+        new JsonObject().put("loginFailuresBeforeThrottle", 3).put("loginThrottleBaseSeconds", 30)
+            .put("loginThrottleMaxSeconds", 60), "127.0.0.0/8");
+    String email = "owner-" + UUID.randomUUID() + "@azora.test";
+    String password = "violet-harbor-42";
+    Response registered = api.send(io.vertx.core.http.HttpMethod.POST, "/api/auth/register", null,
+        new JsonObject().put("email", email).put("password", password).put("name", "Owner").toBuffer(),
+        java.util.Map.of("X-Forwarded-For", "198.51.100.7")).expect(201);
+    String device = registered.headers().getAll("Set-Cookie").stream().filter(c -> c.startsWith("azora_device="))
+        .map(c -> c.substring(0, c.indexOf(';'))).findFirst().orElseThrow();
+    assertTrue(registered.headers().getAll("Set-Cookie").stream().anyMatch(c -> c.startsWith("azora_device=")
+        && c.toLowerCase().contains("httponly") && c.contains("SameSite=Strict")));
+    assertTrue(registered.json().getString("deviceToken") == null, "the device token is a cookie, not in the body");
+
+    // Someone else keeps guessing the owner's password from elsewhere: they are throttled...
+    for (int i = 0; i < 3; i++) {
+      from(api, "203.0.113.50", null, login(email, "guess-" + i)).expectProblem(401, "unauthorized");
+    }
+    from(api, "203.0.113.50", null, login(email, password)).expectProblem(429, "rate_limited");
+    // ...the owner's device, which signed in before, is not, wherever it is now...
+    from(api, "192.0.2.99", device, login(email, password)).expect(200);
+    // ...and neither is the owner on a new device elsewhere; the stranger still waits.
+    from(api, "198.51.100.8", null, login(email, password)).expect(200);
+    from(api, "203.0.113.50", null, login(email, password)).expectProblem(429, "rate_limited");
+  }
+
+  static Response from(HttpApi api, String client, String cookie, JsonObject body) {
+    java.util.Map<String, String> headers = new java.util.HashMap<>(java.util.Map.of("X-Forwarded-For", client));
+    if (cookie != null) {
+      headers.put("Cookie", cookie);
+    }
+    return api.send(io.vertx.core.http.HttpMethod.POST, "/api/auth/login", null, body.toBuffer(), headers);
   }
 
   @Test
@@ -151,9 +191,27 @@ class RateLimitTest {
         .getJsonObject(0).getString("ip"));
   }
 
+  @Test
+  void forwardedForFromAnUntrustedPeerIsIgnored(Vertx vertx) {
+    // Only the ingress range is trusted; this client (127.0.0.1) is not in it.
+    HttpApi api = start(vertx, new JsonObject().put("loginPerIp", 2).put("windowSeconds", 60),
+        new JsonObject().put("loginFailuresBeforeThrottle", 100), "10.0.0.0/8");
+    forwarded(api, "203.0.113.7").expectProblem(401, "unauthorized");
+    forwarded(api, "203.0.113.8").expectProblem(401, "unauthorized");
+    // A made-up forwarded address buys no fresh budget: both counted against the real peer.
+    forwarded(api, "203.0.113.9").expectProblem(429, "rate_limited");
+    String token = api.send(io.vertx.core.http.HttpMethod.POST, "/api/auth/register", null,
+        new JsonObject().put("email", "spoof-" + UUID.randomUUID() + "@azora.test").put("password", "violet-harbor-42")
+            .put("name", "S").toBuffer(), java.util.Map.of("X-Forwarded-For", "198.51.100.23")).expect(201)
+        .json().getString("accessToken");
+    assertEquals("127.0.0.1", api.get("/api/auth/sessions", token).json().getJsonArray("items").getJsonObject(0).getString("ip"));
+  }
+
   /** Sends {@code n} logins at once and returns their statuses. */
   static java.util.List<Integer> atOnce(Vertx vertx, HttpApi api, int n, java.util.function.IntFunction<JsonObject> body) {
-    io.vertx.ext.web.client.WebClient client = io.vertx.ext.web.client.WebClient.create(vertx);
+    // One connection per request (the default pool of 5 would send them five at a time).
+    io.vertx.ext.web.client.WebClient client = io.vertx.ext.web.client.WebClient.create(vertx,
+        new io.vertx.ext.web.client.WebClientOptions(), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(n));
     java.util.List<io.vertx.core.Future<Integer>> sent = new java.util.ArrayList<>();
     for (int i = 0; i < n; i++) {
       sent.add(client.post(api.port(), "127.0.0.1", "/api/auth/login").sendJsonObject(body.apply(i)).map(r -> r.statusCode()));

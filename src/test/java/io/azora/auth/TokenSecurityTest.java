@@ -171,4 +171,42 @@ class TokenSecurityTest {
         .map(k -> ((JsonObject) k).getString("kid")).toList();
     assertTrue(kids.contains(oldKid) && kids.contains(newKid), kids::toString);
   }
+
+  /** A key's private JWK, read from auth's own database. */
+  JsonObject privateJwk(String kid) throws Exception {
+    try (var c = DriverManager.getConnection(TestInfra.jdbcUrl(node.node().prefix + "auth"), "postgres", "");
+         var st = c.prepareStatement("SELECT private_jwk::text FROM signing_keys WHERE kid = ?")) {
+      st.setString(1, kid);
+      var rs = st.executeQuery();
+      rs.next();
+      return new JsonObject(rs.getString(1));
+    }
+  }
+
+  @Test
+  void aKeyKeptOnlyForOldCredentialsNeverVerifiesAnAccessToken() throws Exception {
+    String admin = api.login("keys@azora.test", "admin-secret-passphrase").getString("accessToken");
+    String oldKid = header(sessionToken).getString("kid");
+    String recentKid = api.post("/api/admin/signing-keys/rotate", admin, null).expect(200).json().getString("kid");
+    // The first key signed credentials and was retired a day ago: it stays published so they can be checked...
+    try (var c = DriverManager.getConnection(TestInfra.jdbcUrl(node.node().prefix + "auth"), "postgres", "");
+         var st = c.prepareStatement("UPDATE signing_keys SET signed_credentials = true, retired_at = now() - interval '1 day' "
+             + "WHERE kid = ?")) {
+      st.setString(1, oldKid);
+      st.executeUpdate();
+    }
+    // The next rotation retires the second key now (its tokens may still be alive).
+    api.post("/api/admin/signing-keys/rotate", admin, null).expect(200);
+    List<String> published = api.get("/.well-known/jwks.json", null).json().getJsonArray("keys").stream()
+        .map(k -> ((JsonObject) k).getString("kid")).toList();
+    assertTrue(published.contains(oldKid), published::toString);
+
+    // ...but an access token signed with it (by whoever holds it) is refused, while one signed with the key
+    // retired a moment ago is fine.
+    JWTOptions fresh = new JWTOptions().setIssuer("https://azora.local").setAudience(List.of("azora-api")).setExpiresInSeconds(600);
+    String fromOld = sign(privateJwk(oldKid), new JWTOptions(fresh));
+    String fromRecent = sign(privateJwk(recentKid).copy(), new JWTOptions(fresh));
+    api.get("/api/auth/profile", fromRecent).expect(200);
+    api.get("/api/auth/profile", fromOld).expectProblem(401, "unauthorized");
+  }
 }
