@@ -4,7 +4,6 @@ import io.vertx.core.json.JsonObject;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.embedded.RedisServer;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -14,15 +13,17 @@ import java.time.Duration;
 
 /**
  * The zero-config default: when no PostgreSQL or Redis is configured, start embedded ones on free ports,
- * keep their data under the data directory, and point the configuration at them. Blocking; call it
- * from main before Vert.x starts.
+ * keep their data under the data directory, and point the configuration at them. They are as durable as
+ * real servers (PostgreSQL with fsync and synchronous commit, Redis with its append-only log), stopped
+ * only after the node has drained (Main closes them last), and servers orphaned by a node that was killed
+ * are stopped before new ones start on the same data. Blocking; call it from main before Vert.x starts.
  */
 public final class EmbeddedServers implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(EmbeddedServers.class);
 
   private EmbeddedPostgres postgres;
-  private RedisServer redis;
+  private EmbeddedRedis redis;
 
   /** Starts what the configuration leaves unset and returns the configuration pointing at it. */
   public JsonObject startMissing(JsonObject config) throws IOException {
@@ -32,12 +33,20 @@ public final class EmbeddedServers implements AutoCloseable {
     if (typed.database().embedded()) {
       Path pgData = dataDir.resolve("postgres");
       Files.createDirectories(pgData);
+      Orphans.stop(pgData.resolve("postmaster.pid"), "postgres");
       postgres = EmbeddedPostgres.builder()
           .setDataDirectory(pgData)
           .setCleanDataDirectory(false)
           .setPort(freePort())
           .setPGStartupWait(Duration.ofSeconds(30))
+          // zonky's defaults are for throwaway test databases (fsync and synchronous commit off, which lose
+          // acknowledged commits in a crash): these hold people's money.
+          .setServerConfig("fsync", "on")
+          .setServerConfig("synchronous_commit", "on")
+          .setServerConfig("full_page_writes", "on")
           .setServerConfig("max_connections", "300")
+          // Its own shutdown hook would stop PostgreSQL while the node still drains: Main stops it last.
+          .setRegisterShutdownHook(false)
           .start();
       out.getJsonObject("database").put("host", "127.0.0.1").put("port", postgres.getPort())
           .put("user", "postgres").put("password", "");
@@ -45,30 +54,17 @@ public final class EmbeddedServers implements AutoCloseable {
     }
     if (typed.redis().embedded()) {
       Path redisData = dataDir.resolve("redis");
-      Files.createDirectories(redisData);
-      int port = freePort();
-      redis = RedisServer.newRedisServer()
-          .port(port)
-          .bind("127.0.0.1")
-          .setting("dir " + redisData)
-          .setting("appendonly no")
-          .setting("save 60 1")
-          .build();
-      redis.start();
-      out.getJsonObject("redis").put("url", "redis://127.0.0.1:" + port);
-      log.info("Embedded Redis on 127.0.0.1:{}", port);
+      redis = EmbeddedRedis.start(redisData, freePort());
+      out.getJsonObject("redis").put("url", "redis://127.0.0.1:" + redis.port());
+      log.info("Embedded Redis on 127.0.0.1:{} with its append-only log in {}", redis.port(), redisData);
     }
     return out;
   }
 
   @Override
   public void close() {
-    try {
-      if (redis != null) {
-        redis.stop();
-      }
-    } catch (IOException e) {
-      log.warn("Embedded Redis did not stop cleanly", e);
+    if (redis != null) {
+      redis.close();
     }
     try {
       if (postgres != null) {

@@ -1,6 +1,7 @@
 package io.azora.platform;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -42,6 +43,9 @@ public final class NexusSubscription {
   private final List<MessageConsumer<JsonObject>> live = new ArrayList<>();
   private long timer = -1;
   private boolean catchingUp;
+  private boolean stopped;
+  /** Completes when no catch-up is running: a stop waits for it, so the pool never closes under one. */
+  private Promise<Void> idle;
 
   NexusSubscription(Vertx vertx, Pool pool, String consumer, String source, Set<String> types,
                     Nexus.EventHandler handler) {
@@ -65,9 +69,13 @@ public final class NexusSubscription {
         .mapEmpty();
   }
 
+  /** Stops consuming: live events stop arriving, no new catch-up starts, the one running finishes first. */
   public Future<Void> stop() {
+    stopped = true;
     vertx.cancelTimer(timer);
-    return Future.all(live.stream().map(MessageConsumer::unregister).toList()).mapEmpty();
+    Future<Void> unregistered = Future.all(live.stream().map(MessageConsumer::unregister).toList()).mapEmpty();
+    Future<Void> caughtUp = catchingUp ? (idle = Promise.promise()).future() : Future.succeededFuture();
+    return Future.all(unregistered, caughtUp).mapEmpty();
   }
 
   /** Handles one event once: the inbox row and the handler's writes commit together. */
@@ -84,7 +92,7 @@ public final class NexusSubscription {
 
   /** Reads the feed from the stored cursor and handles what is new, in order, until it is drained. */
   private void catchUp() {
-    if (catchingUp) {
+    if (catchingUp || stopped) {
       return;
     }
     catchingUp = true;
@@ -92,7 +100,12 @@ public final class NexusSubscription {
         .map(rows -> rows.size() == 0 ? 0L : rows.iterator().next().getLong(0))
         .compose(this::readFrom)
         .onFailure(err -> log.debug("{} catch-up from {} postponed: {}", consumer, source, err.getMessage()))
-        .onComplete(ar -> catchingUp = false);
+        .onComplete(ar -> {
+          catchingUp = false;
+          if (idle != null) {
+            idle.tryComplete();
+          }
+        });
   }
 
   private Future<Void> readFrom(long after) {

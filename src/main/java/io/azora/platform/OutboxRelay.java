@@ -1,6 +1,7 @@
 package io.azora.platform;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
@@ -45,6 +46,9 @@ public final class OutboxRelay {
   private long timer = -1;
   private boolean draining;
   private boolean again;
+  private boolean stopped;
+  /** Completes when no drain is running: a stop waits for it, so the pool never closes under a drain. */
+  private Promise<Void> idle;
 
   OutboxRelay(Vertx vertx, Pool pool, String source) {
     this.vertx = vertx;
@@ -59,9 +63,12 @@ public final class OutboxRelay {
     return feedConsumer.completion();
   }
 
+  /** Stops publishing: no new drain starts, the one running (if any) finishes first. */
   public Future<Void> stop() {
+    stopped = true;
     vertx.cancelTimer(timer);
-    return Future.all(feedConsumer.unregister(), nudgeConsumer.unregister()).mapEmpty();
+    Future<Void> drained = draining ? (idle = Promise.promise()).future() : Future.succeededFuture();
+    return drained.compose(v -> Future.all(feedConsumer.unregister(), nudgeConsumer.unregister())).mapEmpty();
   }
 
   /** Asks this node's relay to publish at once (call after a commit that emitted events). */
@@ -74,6 +81,9 @@ public final class OutboxRelay {
   }
 
   private void drain() {
+    if (stopped) {
+      return;
+    }
     if (draining) {
       again = true;
       return;
@@ -94,6 +104,9 @@ public final class OutboxRelay {
         .onFailure(err -> log.warn("Outbox relay of {} failed; retrying", source, err))
         .onComplete(ar -> {
           draining = false;
+          if (idle != null) {
+            idle.tryComplete();
+          }
           if (again) {
             drain();
           }
