@@ -12,10 +12,13 @@ import io.azora.platform.StopList;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Redis;
 import io.vertx.sqlclient.Pool;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 /** Wires education: its database (azora_education) and migrations, the service on the bus, its outbox relay. */
@@ -24,6 +27,7 @@ public class EducationVerticle extends VerticleBase {
   private Pool pool;
   private Redis redis;
   private final StopList running = new StopList();
+  private final List<NexusSubscription> subscriptions = new ArrayList<>();
 
   @Override
   public Future<?> start() {
@@ -53,12 +57,15 @@ public class EducationVerticle extends VerticleBase {
           })
           .compose(rewards -> {
             running.add(rewards, NexusSubscription::stop);
+            subscriptions.add(rewards);
             // Catalogue changes invalidate the cache again from their own events (durably; see CatalogCache).
             return Nexus.subscribe(vertx, pool, "education.catalog-cache", EducationServiceImpl.SOURCE,
                 Set.of("course.published", "course.updated"), (tx, event) -> cache.onChanged(redis, event.id()));
           })
           .compose(cacheEvents -> {
             running.add(cacheEvents, NexusSubscription::stop);
+            subscriptions.add(cacheEvents);
+            running.add(Nexus.parkedEvents(vertx, pool, EducationServiceImpl.SOURCE, subscriptions), MessageConsumer::unregister);
             return Services.serve(vertx, running, EducationService.ADDRESS, EducationService.class, service,
                 EducationServiceImpl.SOURCE, pool);
           });

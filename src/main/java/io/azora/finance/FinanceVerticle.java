@@ -11,8 +11,11 @@ import io.azora.platform.StopList;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.sqlclient.Pool;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -23,6 +26,7 @@ public class FinanceVerticle extends VerticleBase {
 
   private Pool pool;
   private final StopList running = new StopList();
+  private final List<NexusSubscription> subscriptions = new ArrayList<>();
 
   @Override
   public Future<?> start() {
@@ -45,12 +49,15 @@ public class FinanceVerticle extends VerticleBase {
           })
           .compose(registrations -> {
             running.add(registrations, NexusSubscription::stop);
+            subscriptions.add(registrations);
             // Proof-of-Knowledge: what education verifies, finance rewards, exactly once per activity.
             return Nexus.subscribe(vertx, pool, "finance", "education", Set.of("assessment.passed", "course.completed"),
                 mining::onVerified);
           })
           .compose(verifiedActivities -> {
             running.add(verifiedActivities, NexusSubscription::stop);
+            subscriptions.add(verifiedActivities);
+            running.add(Nexus.parkedEvents(vertx, pool, FinanceServiceImpl.SOURCE, subscriptions), MessageConsumer::unregister);
             return Services.serve(vertx, running, FinanceService.ADDRESS, FinanceService.class, service,
                 FinanceServiceImpl.SOURCE, pool);
           });

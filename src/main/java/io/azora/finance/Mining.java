@@ -4,6 +4,7 @@ import io.azora.platform.DomainEvent;
 import io.azora.platform.Ids;
 import io.azora.platform.Money;
 import io.azora.platform.Nexus;
+import io.azora.platform.Numbers;
 import io.azora.platform.OutboxRelay;
 import io.azora.platform.Problems;
 import io.vertx.core.Future;
@@ -13,8 +14,6 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.math.BigDecimal;
 import java.util.List;
@@ -29,7 +28,6 @@ import java.util.UUID;
  */
 final class Mining {
 
-  private static final Logger log = LoggerFactory.getLogger(Mining.class);
   static final Set<String> TYPES = Set.of("assessment_passed", "course_completion");
   private static final String RECORD = """
       INSERT INTO verified_activities (user_id, activity_type, activity_id, difficulty, score, event_id)
@@ -93,24 +91,15 @@ final class Mining {
     }
     boolean course = "course.completed".equals(event.type());
     String type = course ? "course_completion" : "assessment_passed";
-    String userId = data.getString("userId");
-    String activityId = data.getString(course ? "courseId" : "assessmentId");
+    String learner = Ids.canonical(data.getString("userId"));
+    String activityId = Ids.canonicalIfUuid(data.getString(course ? "courseId" : "assessmentId"));
     String difficulty = data.getString("difficulty", data.getString("level", "beginner"));
-    BigDecimal score;
-    try {
-      UUID.fromString(userId);
-      score = data.getValue("score") == null ? null : new BigDecimal(String.valueOf(data.getValue("score")));
-    } catch (RuntimeException e) {
-      score = null;
-      userId = null;
+    Object score = data.getValue("score");
+    BigDecimal s = score == null ? null : Numbers.parse(String.valueOf(score));
+    if (learner == null || activityId == null || score != null && s == null) {
+      // Never minted: parked for an operator to see, and the feed moves on.
+      return Future.failedFuture(new Nexus.Malformed("no valid userId, activity id or score in " + data.encode()));
     }
-    if (userId == null || activityId == null) {
-      // A malformed event would otherwise block the feed forever; it is logged and skipped.
-      log.error("Skipping {} {}: no valid userId/activity id in {}", event.type(), event.id(), data);
-      return Future.succeededFuture();
-    }
-    String learner = userId;
-    BigDecimal s = score;
     return tx.preparedQuery(RECORD).execute(Tuple.of(UUID.fromString(learner), type, activityId, difficulty, s,
             UUID.fromString(event.id())))
         .compose(v -> mine(tx, learner, type, activityId, difficulty, s))
@@ -124,7 +113,7 @@ final class Mining {
    */
   Future<JsonObject> start(String userId, JsonObject request) {
     String type = request.getString("activityType");
-    String activityId = request.getString("activityId");
+    String activityId = Ids.canonicalIfUuid(request.getString("activityId"));
     if (!TYPES.contains(type)) {
       return Problems.fail(Problems.invalid("activityType", "must be one of " + TYPES));
     }

@@ -123,7 +123,7 @@ final class Wallets {
    * (sender, key): a retry finds the first transfer instead of making a second.
    */
   Future<JsonObject> transfer(String userId, JsonObject request, String idempotencyKey) {
-    String to = request.getString("toUserId");
+    String to = Ids.canonicalIfUuid(request.getString("toUserId"));
     if (userId.equals(to)) {
       return Problems.fail(Problems.invalid("toUserId", "cannot transfer to yourself"));
     }
@@ -135,15 +135,17 @@ final class Wallets {
     return send(adminId, Accounts.TREASURY, userId, request, "grant", idempotencyKey);
   }
 
-  private Future<JsonObject> send(String initiator, UUID from, String to, JsonObject request, String kind,
+  private Future<JsonObject> send(String initiator, UUID from, String recipient, JsonObject request, String kind,
                                   String idempotencyKey) {
     long amount;
+    // Canonical, or a recipient written in capitals would be paid into a wallet of its own, seen by nobody.
+    String to = Ids.canonical(recipient);
     try {
       amount = Money.parsePositive(request.getValue("amount"), "amount");
-      UUID.fromString(to);
     } catch (ServiceException e) {
       return Future.failedFuture(e);
-    } catch (IllegalArgumentException | NullPointerException e) {
+    }
+    if (to == null) {
       return Problems.fail(Problems.invalid("toUserId", "must be a user id"));
     }
     String reason = request.getString(request.containsKey("memo") ? "memo" : "reason");

@@ -75,6 +75,7 @@ public class GatewayVerticle extends VerticleBase {
     new AuthRoutes(api).mount(router);
     new FinanceRoutes(api).mount(router);
     new EducationRoutes(api, CatalogCache.ttlSeconds(config())).mount(router);
+    new OperationsRoutes(api).mount(router);
     router.route().last().handler(ctx -> ProblemJson.send(ctx, 404, "not_found", "No such endpoint"));
     router.route().failureHandler(ctx -> {
       int status = ctx.statusCode();

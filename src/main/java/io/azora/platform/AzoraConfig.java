@@ -7,7 +7,11 @@ import java.util.List;
 
 /** The configuration, read once at start into typed records. Secrets never appear in toString(). */
 public record AzoraConfig(Node node, Http http, Database database, Redis redis, Auth auth, Google google,
-                          RateLimit rateLimit, int managementPort, Mail mail) {
+                          RateLimit rateLimit, int managementPort, Mail mail, Nexus nexus) {
+
+  /** Poison events: attempts before an event is parked, and the first retry's delay (doubling after). */
+  public record Nexus(int maxAttempts, long retryBaseMs) {
+  }
 
   public record Node(String dataDir, boolean cluster, String clusterConfig, String clusterHost, String clusterName,
                      List<String> verticles, int shutdownGraceSeconds) {
@@ -129,7 +133,9 @@ public record AzoraConfig(Node node, Http http, Database database, Redis redis, 
         new RateLimit(rl.getInteger("windowSeconds", 900), rl.getInteger("anonymous", 100),
             rl.getInteger("authenticated", 1000), rl.getInteger("loginPerIp", 20)),
         c.getJsonObject("management", new JsonObject()).getInteger("port", 9090),
-        mail(c.getJsonObject("mail", new JsonObject())));
+        mail(c.getJsonObject("mail", new JsonObject())),
+        new Nexus(Math.max(1, c.getJsonObject("nexus", new JsonObject()).getInteger("maxAttempts", 5)),
+            Math.max(10, c.getJsonObject("nexus", new JsonObject()).getLong("retryBaseMs", 1000L))));
   }
 
   private static Mail mail(JsonObject m) {

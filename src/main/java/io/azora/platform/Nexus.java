@@ -2,12 +2,15 @@ package io.azora.platform;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
+import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * Nexus, the bus of domain events. A producer writes events into its own outbox inside the transaction
@@ -42,7 +45,9 @@ public final class Nexus {
    */
   public static Future<NexusSubscription> subscribe(Vertx vertx, Pool pool, String consumer, String source,
                                                     Set<String> types, EventHandler handler) {
-    NexusSubscription subscription = new NexusSubscription(vertx, pool, consumer, source, types, handler);
+    AzoraConfig.Nexus config = AzoraConfig.from(Vertx.currentContext() == null ? new JsonObject()
+        : Vertx.currentContext().config()).nexus();
+    NexusSubscription subscription = new NexusSubscription(vertx, pool, consumer, source, types, handler, config);
     return subscription.start().map(subscription);
   }
 
@@ -51,7 +56,65 @@ public final class Nexus {
     Future<Void> handle(SqlClient tx, DomainEvent event);
   }
 
+  /** A handler's refusal of an event it can never handle (its data is malformed): parked at once, not retried. */
+  public static final class Malformed extends RuntimeException {
+    public Malformed(String message) {
+      super(message, null, false, false);
+    }
+  }
+
   public static String feedAddress(String source) {
     return "nexus.feed." + source;
+  }
+
+  /** Where a domain answers operators about its parked events (list, retry). */
+  public static String parkedAddress(String domain) {
+    return "azora.nexus.parked." + domain;
+  }
+
+  /**
+   * A domain's parked events for operators, on the bus at {@link #parkedAddress}: {@code {action: "list",
+   * limit}} → {items}; {@code {action: "retry", id}} → {id, outcome: handled|failed, lastError?}, the event
+   * handled again by its consumer (once: the inbox still guards), or 404 if it is not parked here.
+   */
+  public static MessageConsumer<JsonObject> parkedEvents(Vertx vertx, Pool pool, String domain,
+                                                         List<NexusSubscription> subscriptions) {
+    return vertx.eventBus().consumer(parkedAddress(domain), msg -> {
+      JsonObject body = msg.body();
+      Future<JsonObject> answer = "retry".equals(body.getString("action"))
+          ? retryParked(pool, body.getString("id"), subscriptions)
+          : NexusParking.list(pool, Math.min(body.getInteger("limit", 100), 500)).map(items -> new JsonObject().put("items", items));
+      answer.onSuccess(msg::reply).onFailure(err -> msg.fail(err instanceof java.util.NoSuchElementException ? 404 : 500,
+          String.valueOf(err.getMessage())));
+    });
+  }
+
+  private static Future<JsonObject> retryParked(Pool pool, String id, List<NexusSubscription> subscriptions) {
+    UUID parkedId;
+    try {
+      parkedId = UUID.fromString(id);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(new java.util.NoSuchElementException("no such parked event"));
+    }
+    return pool.preparedQuery("SELECT consumer, envelope FROM nexus_parked WHERE id = $1").execute(Tuple.of(parkedId))
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.failedFuture(new java.util.NoSuchElementException("no such parked event"));
+          }
+          String consumer = rows.iterator().next().getString("consumer");
+          DomainEvent event = DomainEvent.fromJson(rows.iterator().next().getJsonObject("envelope"));
+          NexusSubscription subscription = subscriptions.stream().filter(s -> s.handles(consumer, event)).findFirst()
+              .orElse(null);
+          if (subscription == null) {
+            return Future.failedFuture(new java.util.NoSuchElementException("no consumer " + consumer + " here"));
+          }
+          JsonObject answer = new JsonObject().put("id", id).put("eventId", event.id()).put("consumer", consumer);
+          return subscription.handle(event)
+              .compose(v -> pool.preparedQuery("DELETE FROM nexus_parked WHERE id = $1").execute(Tuple.of(parkedId))
+                  .map(answer.put("outcome", "handled")))
+              .recover(err -> pool.preparedQuery("UPDATE nexus_parked SET attempts = attempts + 1, last_error = $2 WHERE id = $1")
+                  .execute(Tuple.of(parkedId, NexusParking.describe(err)))
+                  .map(answer.put("outcome", "failed").put("lastError", NexusParking.describe(err))));
+        });
   }
 }

@@ -13,14 +13,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import java.util.Set;
 
 /**
  * A durable, idempotent consumer of one producer's events. Live events arrive on the bus; anything
  * missed (consumer down, node crashed before publishing) is read from the producer's feed from the
  * cursor kept in the consumer's own database. Each event is handled in a transaction that also writes
- * its inbox row, so a second delivery changes nothing.
+ * its inbox row, so a second delivery changes nothing. An event whose handling keeps failing is retried
+ * with back-off and then parked ({@link NexusParking}): one poison event never stops the events after it.
  */
 public final class NexusSubscription {
 
@@ -40,6 +44,7 @@ public final class NexusSubscription {
   private final String source;
   private final Set<String> types;
   private final Nexus.EventHandler handler;
+  private final NexusParking parking;
   private final List<MessageConsumer<JsonObject>> live = new ArrayList<>();
   private long timer = -1;
   private boolean catchingUp;
@@ -48,13 +53,19 @@ public final class NexusSubscription {
   private Promise<Void> idle;
 
   NexusSubscription(Vertx vertx, Pool pool, String consumer, String source, Set<String> types,
-                    Nexus.EventHandler handler) {
+                    Nexus.EventHandler handler, AzoraConfig.Nexus config) {
     this.vertx = vertx;
     this.pool = pool;
     this.consumer = consumer;
     this.source = source;
     this.types = types;
     this.handler = handler;
+    this.parking = new NexusParking(pool, consumer, source, config, NodeMetrics.of(vertx));
+  }
+
+  /** True if this subscription is {@code consumer}'s, for events like {@code event}. */
+  boolean handles(String consumer, DomainEvent event) {
+    return this.consumer.equals(consumer) && source.equals(event.source()) && types.contains(event.type());
   }
 
   Future<Void> start() {
@@ -118,17 +129,40 @@ public final class NexusSubscription {
           if (events.isEmpty()) {
             return Future.succeededFuture();
           }
-          return handleInOrder(events, 0)
-              .compose(v -> pool.preparedQuery(WRITE_CURSOR).execute(Tuple.of(consumer, source, next)))
-              .compose(v -> readFrom(next));
+          return parking.waiting()
+              .compose(waiting -> handleInOrder(events, 0, after, waiting))
+              .compose(reached -> pool.preparedQuery(WRITE_CURSOR).execute(Tuple.of(consumer, source, reached))
+                  .compose(v -> reached == next ? readFrom(next) : Future.<Void>succeededFuture()));
         });
   }
 
-  private Future<Void> handleInOrder(JsonArray events, int index) {
+  /**
+   * Handles the events from {@code index} in order and answers the feed position up to which all are done:
+   * handled, handled before, or parked. It stops before an event that failed now (or still waits out its
+   * back-off), which the next catch-up tries again.
+   */
+  private Future<Long> handleInOrder(JsonArray events, int index, long reached, Map<UUID, OffsetDateTime> waiting) {
     if (index == events.size()) {
-      return Future.succeededFuture();
+      return Future.succeededFuture(reached);
     }
-    DomainEvent event = DomainEvent.fromJson(events.getJsonObject(index).getJsonObject("envelope"));
-    return handle(event).compose(v -> handleInOrder(events, index + 1));
+    JsonObject entry = events.getJsonObject(index);
+    long position = entry.getLong("position");
+    DomainEvent event = DomainEvent.fromJson(entry.getJsonObject("envelope"));
+    OffsetDateTime retryAt = waiting.get(canonicalId(event));
+    if (retryAt != null && retryAt.isAfter(OffsetDateTime.now())) {
+      return Future.succeededFuture(reached);
+    }
+    return handle(event)
+        .map(v -> true)
+        .recover(err -> parking.failed(event, err))
+        .compose(done -> done ? handleInOrder(events, index + 1, position, waiting) : Future.succeededFuture(reached));
+  }
+
+  private static UUID canonicalId(DomainEvent event) {
+    try {
+      return UUID.fromString(event.id());
+    } catch (RuntimeException e) {
+      return new UUID(0, 0);
+    }
   }
 }

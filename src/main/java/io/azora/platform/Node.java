@@ -87,6 +87,7 @@ public final class Node {
     return vertx.compose(v -> {
       v.eventBus().addOutboundInterceptor(RequestContext::propagate);
       Node node = new Node(v, registry);
+      NodeMetrics.register(v, registry);
       if (typed.node().cluster()) {
         NodeHealth.of(v).register("cluster", () -> ((VertxInternal) v).clusterManager().isActive()
             ? Future.succeededFuture() : Future.failedFuture("cluster manager inactive"));
@@ -160,6 +161,7 @@ public final class Node {
     chain.onComplete(ar -> new Thread(() -> vertx.close().onComplete(closed), "azora-close").start());
     return closed.future().onComplete(ar -> {
       NodeHealth.forget(vertx);
+      NodeMetrics.forget(vertx);
       registry.close();
     });
   }

@@ -136,6 +136,20 @@ class WalletTest {
   }
 
   @Test
+  void anIdInCapitalsNamesTheSameUser(HttpApi api) {
+    JsonObject alice = newUser(api);
+    JsonObject bob = newUser(api);
+    grant(api, admin, alice.getString("id"), "10");
+    // The same user, written in capitals: the money reaches the wallet Bob sees, not a wallet of its own.
+    transfer(api, alice, bob.getString("id").toUpperCase(), "4", null).expect(201);
+    api.post("/api/admin/wallets/" + bob.getString("id").toUpperCase() + "/grants", admin,
+        new JsonObject().put("amount", "1").put("reason", "capitals")).expect(201);
+    assertEquals("5", balance(api, bob).getString("balance"));
+    assertEquals("6", balance(api, alice).getString("balance"));
+    transfer(api, alice, alice.getString("id").toUpperCase(), "1", null).expectProblem(400, "validation_failed");
+  }
+
+  @Test
   void historyPagesWithACursor(HttpApi api) {
     JsonObject user = newUser(api);
     for (int i = 1; i <= 5; i++) {
