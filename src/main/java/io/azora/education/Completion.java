@@ -35,9 +35,9 @@ final class Completion {
       WHERE e.student_id = $1 AND e.course_id = $2 FOR UPDATE OF e""";
 
   private final Pool pool;
-  private final AuthService auth;
+  private final java.util.function.Supplier<AuthService> auth;
 
-  Completion(Pool pool, AuthService auth) {
+  Completion(Pool pool, java.util.function.Supplier<AuthService> auth) {
     this.pool = pool;
     this.auth = auth;
   }
@@ -91,7 +91,7 @@ final class Completion {
               .put("credentialSubject", new JsonObject().put("id", "urn:azora:user:" + student)
                   .put("course", new JsonObject().put("id", course.toString()).put("title", row.getString("title")))
                   .put("skills", new JsonArray(List.of(skills))).put("completedAt", completedAt));
-          return auth.signCredential(student.toString(), vc).compose(jwt -> pool.preparedQuery("""
+          return auth.get().signCredential(student.toString(), vc).compose(jwt -> pool.preparedQuery("""
                   INSERT INTO credentials (id, student_id, course_id, skills, jwt) VALUES ($1, $2, $3, $4, $5)
                   ON CONFLICT (student_id, course_id) DO NOTHING""")
               .execute(Tuple.tuple().addUUID(UUID.randomUUID()).addUUID(student).addUUID(course)

@@ -4,6 +4,7 @@ import io.azora.auth.AuthService;
 import io.azora.finance.FinanceService;
 import io.azora.platform.AzoraConfig;
 import io.azora.platform.Databases;
+import io.azora.platform.Deadline;
 import io.azora.platform.Nexus;
 import io.azora.platform.NexusSubscription;
 import io.azora.platform.OutboxRelay;
@@ -34,10 +35,10 @@ public class EducationVerticle extends VerticleBase {
     AzoraConfig config = AzoraConfig.from(config());
     return Databases.open(vertx, config.database(), "education").compose(p -> {
       pool = p;
-      FinanceService finance = FinanceService.createProxy(vertx,
-          new DeliveryOptions().setSendTimeout(config.http().serviceTimeoutMs()));
-      AuthService auth = AuthService.createProxy(vertx,
-          new DeliveryOptions().setSendTimeout(config.http().serviceTimeoutMs()));
+      long timeout = config.http().serviceTimeoutMs();
+      // Proxies made per call: each call waits no longer than the request being served has left.
+      java.util.function.Supplier<FinanceService> finance = () -> FinanceService.createProxy(vertx, Deadline.delivery(timeout));
+      java.util.function.Supplier<AuthService> auth = () -> AuthService.createProxy(vertx, Deadline.delivery(timeout));
       Completion completion = new Completion(pool, auth);
       EducationConfig education = EducationConfig.from(config());
       redis = Services.redis(vertx, config.redis());

@@ -35,10 +35,11 @@ final class Enrollments {
 
   private final Vertx vertx;
   private final Pool pool;
-  private final FinanceService finance;
+  /** Finance, called within what the request has left (see {@link io.azora.platform.Deadline}). */
+  private final java.util.function.Supplier<FinanceService> finance;
   private final Completion completion;
 
-  Enrollments(Vertx vertx, Pool pool, FinanceService finance, Completion completion) {
+  Enrollments(Vertx vertx, Pool pool, java.util.function.Supplier<FinanceService> finance, Completion completion) {
     this.completion = completion;
     this.vertx = vertx;
     this.pool = pool;
@@ -98,7 +99,7 @@ final class Enrollments {
     }
     JsonObject transfer = new JsonObject().put("toUserId", instructor).put("amount", Money.format(price))
         .put("memo", "Course: " + course.getString("title"));
-    return finance.transfer(student.toString(), transfer, "enroll:" + course.getUUID("id"))
+    return finance.get().transfer(student.toString(), transfer, "enroll:" + course.getUUID("id"))
         .map(paid -> paid.getString("id"))
         .recover(err -> err instanceof ServiceException se && se.failureCode() == 409
             ? Problems.fail(Problems.conflict("This course's price changed during an earlier attempt to enroll; contact support"))

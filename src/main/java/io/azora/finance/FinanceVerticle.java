@@ -3,6 +3,7 @@ package io.azora.finance;
 import io.azora.auth.AuthService;
 import io.azora.platform.AzoraConfig;
 import io.azora.platform.Databases;
+import io.azora.platform.Deadline;
 import io.azora.platform.Nexus;
 import io.azora.platform.NexusSubscription;
 import io.azora.platform.OutboxRelay;
@@ -32,7 +33,8 @@ public class FinanceVerticle extends VerticleBase {
   public Future<?> start() {
     AzoraConfig config = AzoraConfig.from(config());
     FinanceConfig finance = FinanceConfig.from(config());
-    AuthService auth = AuthService.createProxy(vertx, new DeliveryOptions().setSendTimeout(config.http().serviceTimeoutMs()));
+    long timeout = config.http().serviceTimeoutMs();
+    java.util.function.Supplier<AuthService> auth = () -> AuthService.createProxy(vertx, Deadline.delivery(timeout));
     return Databases.open(vertx, config.database(), "finance").compose(p -> {
       pool = p;
       Mining mining = new Mining(vertx, pool, finance);

@@ -1,7 +1,9 @@
 package io.azora.finance;
 
+import io.azora.platform.Deadline;
 import io.azora.platform.DomainEvent;
 import io.azora.platform.Problems;
+import io.azora.platform.RequestContext;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.pgclient.PgException;
@@ -22,9 +24,10 @@ import java.util.UUID;
  */
 final class Ledger {
 
+  /** $1 the lock timeout in milliseconds (0: none), then post_transfer_groups' parameters. */
   static final String POST_GROUPS = """
       SELECT group_no, transfer_id, outcome, created_at, message, detail
-      FROM post_transfer_groups($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)""";
+      FROM post_transfer_groups_within($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)""";
   private static final String OPEN = """
       INSERT INTO accounts (id, kind, code, owner_id, min_balance) VALUES ($1, $2, $3, $4, $5)
       ON CONFLICT DO NOTHING""";
@@ -49,6 +52,9 @@ final class Ledger {
     }
   }
 
+  /** SQLSTATE lock_not_available: a lock wait reached the request's deadline (see {@link #lockTimeoutMs}). */
+  static final String LOCK_TIMEOUT = "55P03";
+
   private Ledger() {
   }
 
@@ -59,13 +65,25 @@ final class Ledger {
   /** Posts one group with {@code client} (a pool, or the caller's transaction, which a refusal rolls back). */
   static Future<List<Posted>> post(SqlClient client, List<Posting> batch, String initiator, List<DomainEvent> events) {
     List<Group> groups = List.of(new Group(batch, initiator, events));
-    return client.preparedQuery(POST_GROUPS).execute(groupParams(groups))
+    Long deadline = RequestContext.deadline();
+    return client.preparedQuery(POST_GROUPS).execute(groupParams(groups, lockTimeoutMs(deadline)))
         .recover(err -> Future.failedFuture(refusal(err)))
         .compose(rows -> outcomes(groups, rows).get(0));
   }
 
-  /** post_transfer_groups' parameters for {@code groups} (numbered from 1, in order). */
-  static Tuple groupParams(List<Group> groups) {
+  /**
+   * How long a posting for a request due at {@code deadline} (epoch ms; null: none) may wait for account
+   * locks: until shortly before the deadline, so a refusal reaches the caller in time; 0 for no limit.
+   */
+  static int lockTimeoutMs(Long deadline) {
+    if (deadline == null) {
+      return 0;
+    }
+    return (int) Math.max(1, Math.min(Integer.MAX_VALUE, deadline - System.currentTimeMillis() - Deadline.HOP_MARGIN_MS));
+  }
+
+  /** post_transfer_groups_within's parameters for {@code groups} (numbered from 1, in order). */
+  static Tuple groupParams(List<Group> groups, int lockTimeoutMs) {
     int n = 0;
     for (Group g : groups) {
       n += g.postings().size();
@@ -104,7 +122,7 @@ final class Ledger {
       }
       events.add(envelopes);
     }
-    return Tuple.tuple().addArrayOfInteger(numbers).addArrayOfUUID(ids).addArrayOfString(types).addArrayOfString(phases)
+    return Tuple.tuple().addInteger(lockTimeoutMs).addArrayOfInteger(numbers).addArrayOfUUID(ids).addArrayOfString(types).addArrayOfString(phases)
         .addArrayOfUUID(debits).addArrayOfUUID(credits).addArrayOfLong(amounts).addArrayOfUUID(pendings)
         .addArrayOfString(reasons).addArrayOfUUID(initiators).addValue(events);
   }
@@ -143,9 +161,13 @@ final class Ledger {
     return open(client, Accounts.wallet(userId), "wallet", null, userId, 0L);
   }
 
-  private static Throwable refusal(Throwable err) {
+  static Throwable refusal(Throwable err) {
     if (err instanceof PgException pg) {
       String state = pg.getSqlState();
+      if (LOCK_TIMEOUT.equals(state)) {
+        // The accounts stayed busy until the caller's deadline: nothing moved; the caller may try again.
+        return Problems.of(503, "busy", "The accounts involved are busy; nothing was moved, try again");
+      }
       if (state != null && state.startsWith("AZ") && !"AZ500".equals(state)) {
         return new Refusal(Integer.parseInt(state.substring(2)), pg.getDetail(), pg.getErrorMessage());
       }

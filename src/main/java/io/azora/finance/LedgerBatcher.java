@@ -1,6 +1,9 @@
 package io.azora.finance;
 
+import io.azora.platform.Deadline;
 import io.azora.platform.DomainEvent;
+import io.azora.platform.Problems;
+import io.azora.platform.RequestContext;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.sqlclient.Pool;
@@ -20,7 +23,8 @@ import java.util.List;
 final class LedgerBatcher {
 
   private static final Logger log = LoggerFactory.getLogger(LedgerBatcher.class);
-  private record Submission(Ledger.Group group, Promise<List<Ledger.Posted>> result) {
+  /** A group to post, for a request due at {@code deadline} (epoch ms, or null). */
+  private record Submission(Ledger.Group group, Promise<List<Ledger.Posted>> result, Long deadline) {
   }
 
   private final Pool pool;
@@ -38,7 +42,7 @@ final class LedgerBatcher {
   /** Posts {@code group} (all-or-nothing) with others; fails with a {@link Ledger.Refusal} like {@link Ledger#post}. */
   Future<List<Ledger.Posted>> post(List<Posting> group, String initiator, List<DomainEvent> events) {
     Promise<List<Ledger.Posted>> result = Promise.promise();
-    queue.add(new Submission(new Ledger.Group(group, initiator, events), result));
+    queue.add(new Submission(new Ledger.Group(group, initiator, events), result, RequestContext.deadline()));
     if (inFlight < maxInFlight) {
       flush();
     }
@@ -50,12 +54,28 @@ final class LedgerBatcher {
       return;
     }
     List<Submission> batch = new ArrayList<>(Math.min(queue.size(), maxBatch));
+    Long earliest = null;
+    long now = System.currentTimeMillis();
     while (!queue.isEmpty() && batch.size() < maxBatch) {
-      batch.add(queue.poll());
+      Submission next = queue.poll();
+      if (next.deadline() != null && next.deadline() - Deadline.HOP_MARGIN_MS <= now) {
+        // Its caller has stopped waiting (it queued behind slow batches): it is not posted unseen.
+        next.result().fail(Problems.of(503, "deadline_passed", "The request's time ran out before the transfer was posted"));
+        continue;
+      }
+      if (next.deadline() != null && (earliest == null || next.deadline() < earliest)) {
+        earliest = next.deadline();
+      }
+      batch.add(next);
+    }
+    if (batch.isEmpty()) {
+      flush();
+      return;
     }
     inFlight++;
     List<Ledger.Group> groups = batch.stream().map(Submission::group).toList();
-    pool.preparedQuery(Ledger.POST_GROUPS).execute(Ledger.groupParams(groups))
+    // The batch waits for locks no longer than its most pressed request can wait.
+    pool.preparedQuery(Ledger.POST_GROUPS).execute(Ledger.groupParams(groups, Ledger.lockTimeoutMs(earliest)))
         .onSuccess(rows -> {
           List<Future<List<Ledger.Posted>>> outcomes = Ledger.outcomes(groups, rows);
           for (int g = 0; g < batch.size(); g++) {
@@ -63,6 +83,11 @@ final class LedgerBatcher {
           }
         })
         .onFailure(err -> {
+          Throwable refused = Ledger.refusal(err);
+          if (refused instanceof io.vertx.serviceproxy.ServiceException busy) {
+            batch.forEach(s -> s.result().fail(busy));  // a lock wait reached a deadline: nothing committed
+            return;
+          }
           // Not a refusal (those come back as rows): settle each group on its own, so one bad group
           // cannot fail the others; groups that did commit answer "exists".
           log.warn("Ledger batch of {} failed ({}); posting its groups one by one", batch.size(), err.toString());

@@ -45,10 +45,11 @@ final class Wallets {
 
   private final Vertx vertx;
   private final Pool pool;
-  private final AuthService auth;
+  /** Auth, called within what the request has left (see {@link io.azora.platform.Deadline}). */
+  private final java.util.function.Supplier<AuthService> auth;
   private final LedgerBatcher batcher;
 
-  Wallets(Vertx vertx, Pool pool, AuthService auth, LedgerBatcher batcher) {
+  Wallets(Vertx vertx, Pool pool, java.util.function.Supplier<AuthService> auth, LedgerBatcher batcher) {
     this.vertx = vertx;
     this.pool = pool;
     this.auth = auth;
@@ -186,7 +187,7 @@ final class Wallets {
 
   /** 404 unless auth knows the user: money never goes to a wallet nobody can open. */
   private Future<Void> ensureUser(String userId) {
-    return auth.profile(userId).<Void>mapEmpty().recover(err -> err instanceof ServiceException se && se.failureCode() == 404
+    return auth.get().profile(userId).<Void>mapEmpty().recover(err -> err instanceof ServiceException se && se.failureCode() == 404
         ? Problems.fail(Problems.notFound("No user " + userId))
         : Future.failedFuture(err));
   }

@@ -1,6 +1,7 @@
 package io.azora.gateway;
 
 import io.azora.platform.AzoraConfig;
+import io.azora.platform.RequestContext;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;
 import io.vertx.circuitbreaker.OpenCircuitException;
@@ -217,9 +218,19 @@ final class Api {
    * overloaded), callers get 503 at once instead of each waiting out the timeout.
    */
   <T> Handler<RoutingContext> respond(int status, String domain, Function<RoutingContext, Future<T>> call) {
+    return respond(status, domain, config.http().serviceTimeoutMs(), call);
+  }
+
+  /**
+   * {@link #respond} for a call through a proxy that waits {@code timeoutMs}: the request's deadline, which
+   * the bus carries to the domain (and on to the domains it calls, each given less), so that their answers,
+   * timeouts included, arrive before this gateway stops waiting.
+   */
+  <T> Handler<RoutingContext> respond(int status, String domain, long timeoutMs, Function<RoutingContext, Future<T>> call) {
     CircuitBreaker breaker = breakers.computeIfAbsent(domain, this::breaker);
     return ctx -> breaker.<T>execute(() -> {
           try {
+            RequestContext.deadline(System.currentTimeMillis() + timeoutMs);
             return call.apply(ctx);
           } catch (RuntimeException e) {
             return Future.failedFuture(e);

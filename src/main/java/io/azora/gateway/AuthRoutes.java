@@ -30,13 +30,14 @@ final class AuthRoutes {
   private final Api api;
   private final AuthService auth;
   /** The code exchange and key fetch with Google may take up to 20 s: a longer timeout than other calls. */
+  private static final long GOOGLE_MS = 25_000;
   private final AuthService slowAuth;
   private final boolean secureCookies;
 
   AuthRoutes(Api api) {
     this.api = api;
     this.auth = AuthService.createProxy(api.vertx(), api.delivery());
-    this.slowAuth = AuthService.createProxy(api.vertx(), api.delivery().setSendTimeout(25_000));
+    this.slowAuth = AuthService.createProxy(api.vertx(), api.delivery().setSendTimeout(GOOGLE_MS));
     this.secureCookies = api.config().http().publicBaseUrl().startsWith("https:");
   }
 
@@ -45,7 +46,11 @@ final class AuthRoutes {
    * and recovery codes must never sit in a cache, shared or private: no auth answer is stored.
    */
   private <T> Handler<RoutingContext> call(int status, Function<RoutingContext, Future<T>> call) {
-    Handler<RoutingContext> respond = api.respond(status, "auth", call);
+    return call(status, api.config().http().serviceTimeoutMs(), call);
+  }
+
+  private <T> Handler<RoutingContext> call(int status, long timeoutMs, Function<RoutingContext, Future<T>> call) {
+    Handler<RoutingContext> respond = api.respond(status, "auth", timeoutMs, call);
     return ctx -> {
       ctx.response().putHeader("Cache-Control", "no-store").putHeader("Pragma", "no-cache");
       respond.handle(ctx);
@@ -54,7 +59,11 @@ final class AuthRoutes {
 
   /** A sign-in's answer: the trusted-device token becomes the browser's cookie, not part of the body. */
   private Handler<RoutingContext> signIn(int status, Function<RoutingContext, Future<JsonObject>> call) {
-    return call(status, ctx -> call.apply(ctx).map(tokens -> {
+    return signIn(status, api.config().http().serviceTimeoutMs(), call);
+  }
+
+  private Handler<RoutingContext> signIn(int status, long timeoutMs, Function<RoutingContext, Future<JsonObject>> call) {
+    return call(status, timeoutMs, ctx -> call.apply(ctx).map(tokens -> {
       Object device = tokens.remove("deviceToken");
       if (device instanceof String value) {
         ctx.response().addCookie(Cookie.cookie(DEVICE_COOKIE, value).setPath("/api/auth").setHttpOnly(true)
@@ -109,7 +118,7 @@ final class AuthRoutes {
         .handler(call(204, ctx -> auth.changePassword(caller(ctx).userId(), caller(ctx).sessionId(), body(ctx))));
     r.get("/api/auth/oauth/google").handler(api.guard(Access.LOGIN)).handler(this::googleRedirect);
     r.get("/api/auth/oauth/google/callback").handler(api.guard(Access.LOGIN)).handler(api.validate("googleCallback"))
-        .handler(signIn(200, ctx -> {
+        .handler(signIn(200, GOOGLE_MS, ctx -> {
           Cookie flow = ctx.request().getCookie(OAUTH_COOKIE);
           ctx.response().addCookie(Cookie.cookie(OAUTH_COOKIE, "").setPath("/api/auth/oauth").setMaxAge(0));
           return slowAuth.googleCallback(ctx.queryParams().get("code"), ctx.queryParams().get("state"),

@@ -17,19 +17,25 @@ final class FinanceRoutes {
   private final Api api;
   private final FinanceService finance;
   /** Verifying reads the whole ledger: minutes for a large one. */
+  private static final long VERIFY_MS = 300_000;
   private final FinanceService slowFinance;
   /** Calls to Stripe retry with back-off: up to three attempts of 10 s. */
+  private static final long STRIPE_MS = 60_000;
   private final FinanceService stripeFinance;
 
   FinanceRoutes(Api api) {
     this.api = api;
     this.finance = FinanceService.createProxy(api.vertx(), api.delivery());
-    this.slowFinance = FinanceService.createProxy(api.vertx(), api.delivery().setSendTimeout(300_000));
-    this.stripeFinance = FinanceService.createProxy(api.vertx(), api.delivery().setSendTimeout(60_000));
+    this.slowFinance = FinanceService.createProxy(api.vertx(), api.delivery().setSendTimeout(VERIFY_MS));
+    this.stripeFinance = FinanceService.createProxy(api.vertx(), api.delivery().setSendTimeout(STRIPE_MS));
   }
 
   private <T> Handler<RoutingContext> call(int status, Function<RoutingContext, Future<T>> call) {
     return api.respond(status, "finance", call);
+  }
+
+  private <T> Handler<RoutingContext> call(int status, long timeoutMs, Function<RoutingContext, Future<T>> call) {
+    return api.respond(status, "finance", timeoutMs, call);
   }
 
   void mount(Router r) {
@@ -54,7 +60,7 @@ final class FinanceRoutes {
         .handler(call(200, ctx -> finance.miningStats()));
     r.post("/api/payments/intents").handler(api.guard(Access.USER)).handler(api.validate("createPaymentIntent"))
         .handler(api.idempotent())
-        .handler(call(201, ctx -> stripeFinance.createPaymentIntent(caller(ctx).userId(), ExactAmounts.body(ctx, "azrAmount"),
+        .handler(call(201, STRIPE_MS, ctx -> stripeFinance.createPaymentIntent(caller(ctx).userId(), ExactAmounts.body(ctx, "azrAmount"),
             ctx.request().getHeader(Idempotency.HEADER))));
     r.get("/api/payments/intents/:id").handler(api.guard(Access.USER)).handler(api.validate("paymentIntent"))
         .handler(call(200, ctx -> finance.paymentIntent(caller(ctx).userId(), ctx.pathParam("id"))));
@@ -69,6 +75,6 @@ final class FinanceRoutes {
     r.get("/api/admin/owed-balances").handler(api.guard(Access.ADMIN)).handler(api.validate("owedBalances"))
         .handler(call(200, ctx -> finance.owedBalances(Api.limit(ctx), ctx.queryParams().get("cursor"))));
     r.get("/api/ledger/verify").handler(api.guard(Access.ADMIN))
-        .handler(call(200, ctx -> slowFinance.verifyLedger()));
+        .handler(call(200, VERIFY_MS, ctx -> slowFinance.verifyLedger()));
   }
 }

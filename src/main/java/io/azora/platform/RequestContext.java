@@ -18,8 +18,11 @@ public final class RequestContext {
 
   public static final String REQUEST_ID = "x-request-id";
   public static final String TRACEPARENT = "traceparent";
+  /** When the original caller stops waiting (epoch milliseconds): work after it is wasted, or worse. */
+  public static final String DEADLINE = "x-azora-deadline";
   private static final String KEY_REQUEST_ID = "azora.requestId";
   private static final String KEY_TRACEPARENT = "azora.traceparent";
+  private static final String KEY_DEADLINE = "azora.deadline";
   private static final Pattern VALID_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:\\-]{1,128}");
   private static final Pattern VALID_TRACEPARENT =
       Pattern.compile("00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}");
@@ -63,9 +66,32 @@ public final class RequestContext {
     return locals == null ? null : (String) locals.get(KEY_TRACEPARENT);
   }
 
+  /** The request's deadline (epoch milliseconds), or null when nobody is waiting on it. */
+  public static Long deadline() {
+    Map<Object, Object> locals = locals();
+    return locals == null ? null : (Long) locals.get(KEY_DEADLINE);
+  }
+
+  /** Sets the request's deadline; a deadline already set earlier is never extended. */
+  public static void deadline(long epochMillis) {
+    Map<Object, Object> locals = locals();
+    if (locals != null) {
+      Long current = (Long) locals.get(KEY_DEADLINE);
+      locals.put(KEY_DEADLINE, current == null ? epochMillis : Math.min(current, epochMillis));
+    }
+  }
+
   /** Restores the context from event-bus headers (service calls, Nexus events). */
   public static void fromHeaders(MultiMap headers) {
     set(headers.get(REQUEST_ID), headers.get(TRACEPARENT));
+    String deadline = headers.get(DEADLINE);
+    if (deadline != null && deadline.length() <= 19) {
+      try {
+        deadline(Long.parseLong(deadline));
+      } catch (NumberFormatException ignored) {
+        // not one of ours
+      }
+    }
   }
 
   /**
@@ -83,6 +109,12 @@ public final class RequestContext {
       String tp = traceparent();
       if (tp != null && !headers.contains(TRACEPARENT)) {
         headers.add(TRACEPARENT, tp);
+      }
+      Long deadline = deadline();
+      if (deadline != null && !headers.contains(DEADLINE) && delivery.send()) {
+        // The callee must answer before this caller gives up: it gets less than is left, by the margin the
+        // caller keeps for its own answer and the margin the callee's answer needs to travel back.
+        headers.add(DEADLINE, Long.toString(deadline - 2 * Deadline.HOP_MARGIN_MS));
       }
     }
     delivery.next();

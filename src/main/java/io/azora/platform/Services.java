@@ -35,7 +35,9 @@ public final class Services {
         .setAddress(address)
         .addInterceptor((v, context, msg) -> {
           RequestContext.fromHeaders(msg.headers());
-          return Future.succeededFuture(msg);
+          // Nobody waits for this any more (queued too long, or sent late): refuse rather than do it unseen.
+          return Deadline.passed() ? Future.failedFuture(Problems.of(503, "deadline_passed",
+              "The request's time ran out before it could be served")) : Future.succeededFuture(msg);
         })
         .register(type, impl);
   }
