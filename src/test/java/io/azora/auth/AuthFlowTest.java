@@ -155,10 +155,16 @@ class AuthFlowTest {
     api.get("/api/auth/profile", laptop.getString("accessToken")).expect(200);
     assertEquals(1, api.get("/api/auth/sessions", laptop.getString("accessToken")).json().getJsonArray("items").size());
 
-    // Someone else's session is not yours to see or revoke.
+    // Someone else's session is not yours to see or revoke: its real id, in a stranger's hands, is unknown,
+    // and the session keeps working.
+    String laptopSession = api.get("/api/auth/sessions", laptop.getString("accessToken")).json().getJsonArray("items")
+        .getJsonObject(0).getString("id");
     JsonObject stranger = api.register(email(), PASSWORD, "Gus", null);
-    api.delete("/api/auth/sessions/" + laptop.getJsonObject("user").getString("id"), stranger.getString("accessToken"))
-        .expectProblem(404, "not_found");
+    assertTrue(api.get("/api/auth/sessions", stranger.getString("accessToken")).json().getJsonArray("items").stream()
+        .noneMatch(s -> laptopSession.equals(((JsonObject) s).getString("id"))));
+    api.delete("/api/auth/sessions/" + laptopSession, stranger.getString("accessToken")).expectProblem(404, "not_found");
+    api.get("/api/auth/profile", laptop.getString("accessToken")).expect(200);
+    api.post("/api/auth/refresh", null, new JsonObject().put("refreshToken", laptop.getString("refreshToken"))).expect(200);
   }
 
   @Test

@@ -64,6 +64,21 @@ class LedgerConcurrencyTest {
                                Pool finance) throws Exception {
     assertTrue(load.unexpected.isEmpty(), () -> "unexpected answers: " + load.unexpected.subList(0, Math.min(10, load.unexpected.size())));
     load.idsByKey.forEach((key, ids) -> assertEquals(1, ids.size(), "one transfer per idempotency key: " + key));
+    // Every request with the same key and body got the same final answer (a replay of an accepted transfer:
+    // 201 with its id); a key used for one body only was never refused as a conflict; of a key reused for
+    // another body, one body won and the other was refused.
+    Set<String> contested = load.contestedKeys();
+    java.util.Map<String, List<Set<String>>> byKey = new java.util.HashMap<>();
+    load.answersByKeyAndBody.forEach((keyAndBody, answers) -> {
+      assertEquals(1, answers.size(), () -> "one answer per key and body: " + keyAndBody + " got " + answers);
+      String key = keyAndBody.substring(0, keyAndBody.lastIndexOf(':'));
+      byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(answers);
+      if (!contested.contains(key)) {
+        assertTrue(answers.stream().noneMatch(a -> a.startsWith("409")), () -> "a fresh key refused as a conflict: " + keyAndBody);
+      }
+    });
+    byKey.forEach((key, bodies) -> assertTrue(bodies.stream().filter(a -> a.stream().noneMatch(x -> x.startsWith("409")))
+        .count() <= 1, () -> "two bodies both went through under key " + key + ": " + bodies));
     assertTrue(load.accepted.size() > 1000, "enough transfers went through: " + load.accepted.size());
     assertTrue(load.outcomes.containsKey("402"), "overdrafts were refused: " + load.outcomes);
 

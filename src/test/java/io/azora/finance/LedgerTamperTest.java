@@ -39,11 +39,19 @@ class LedgerTamperTest {
 
     Pool db = node.node().database(vertx, "finance");
     // Immutable: the database itself refuses edits and deletions of transfers and entries.
+    // (Each refusal is the ledger's own rule, by its error code: not just any database error.)
     PgException refused = assertThrows(PgException.class, () -> sql(db, "UPDATE transfers SET amount = 1 WHERE id = '" + transferId + "'"));
-    assertTrue(refused.getMessage().contains("immutable"));
-    assertThrows(PgException.class, () -> sql(db, "DELETE FROM entries"));
-    // No wallet below zero, even written directly.
-    assertThrows(PgException.class, () -> sql(db, "UPDATE accounts SET balance = -1 WHERE kind = 'wallet'"));
+    assertEquals("AZ500", refused.getSqlState());
+    assertTrue(refused.getErrorMessage().contains("immutable (UPDATE on transfers)"), refused.getErrorMessage());
+    PgException deleted = assertThrows(PgException.class, () -> sql(db, "DELETE FROM entries"));
+    assertEquals("AZ500", deleted.getSqlState());
+    assertTrue(deleted.getErrorMessage().contains("immutable (DELETE on entries)"), deleted.getErrorMessage());
+    PgException truncated = assertThrows(PgException.class, () -> sql(db, "TRUNCATE transfers CASCADE"));
+    assertEquals("AZ500", truncated.getSqlState());
+    // No wallet below zero, even written directly: the overdraft constraint says no.
+    PgException overdrawn = assertThrows(PgException.class, () -> sql(db, "UPDATE accounts SET balance = -1 WHERE kind = 'wallet'"));
+    assertEquals("23514", overdrawn.getSqlState());
+    assertEquals("accounts_no_overdraft", overdrawn.getConstraint());
 
     sql(db, "ALTER TABLE transfers DISABLE TRIGGER transfers_immutable");
     sql(db, "ALTER TABLE entries DISABLE TRIGGER entries_immutable");

@@ -103,9 +103,12 @@ class MiningTest {
     DomainEvent event = emit("assessment.passed", passed(ada.getString("id"), assessment, "expert", 100));
     node.node().vertx().eventBus().publish(DomainEvent.address("assessment.passed"), event.toJson());
     emit("assessment.passed", passed(ada.getString("id"), assessment, "expert", 100));
-    JsonObject wallet = awaitWallet(api, ada, w -> !"0".equals(w.getString("balance")));
-    Thread.sleep(500);  // time for any duplicate to (wrongly) land
-    wallet = WalletTest.balance(api, ada);
+    awaitWallet(api, ada, w -> !"0".equals(w.getString("balance")));
+    // A sentinel behind the duplicates (finance reads the feed in order): once it is handled, so are they.
+    DomainEvent sentinel = emit("assessment.passed", passed(ada.getString("id"), UUID.randomUUID().toString(), "beginner", 70)
+        .put("rewardable", false));
+    awaitHandled(sentinel);
+    JsonObject wallet = WalletTest.balance(api, ada);
     assertEquals("75", wallet.getString("balance"));
     assertEquals("75", wallet.getString("earned"));
 
@@ -172,6 +175,21 @@ class MiningTest {
     emit("course.completed", new JsonObject().put("userId", cy.getString("id")).put("courseId", after).put("level", "beginner").put("rewardable", true));
     awaitMined(after);
     assertTrue(mined.stream().anyMatch(e -> after.equals(e.getJsonObject("data").getString("activityId"))));
+  }
+
+  /** Waits until finance has handled {@code event} (its inbox row is committed). */
+  static void awaitHandled(DomainEvent event) throws Exception {
+    Pool finance = node.node().database(node.node().vertx(), "finance");
+    try {
+      long deadline = System.currentTimeMillis() + 15_000;
+      while (finance.preparedQuery("SELECT 1 FROM nexus_inbox WHERE consumer = 'finance' AND event_id = $1")
+          .execute(io.vertx.sqlclient.Tuple.of(UUID.fromString(event.id()))).await(5, TimeUnit.SECONDS).size() == 0) {
+        assertTrue(System.currentTimeMillis() < deadline, "finance never handled " + event.id());
+        Thread.sleep(50);
+      }
+    } finally {
+      finance.close();
+    }
   }
 
   static void awaitMined(String activityId) throws Exception {

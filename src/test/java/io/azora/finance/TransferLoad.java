@@ -29,8 +29,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class TransferLoad {
 
-  /** One request: base {@code k} for its idempotency key; a replay shares an earlier base's key and body. */
-  record Spec(int base, String key, int from, int to, long amount, boolean replay) {
+  /**
+   * One request: base {@code k} for its idempotency key; a replay shares an earlier base's key and body; a
+   * conflicting one reuses an earlier key with another body.
+   */
+  record Spec(int base, String key, int from, int to, long amount, boolean replay, boolean conflicting) {
     JsonObject body(List<JsonObject> users) {
       return new JsonObject().put("toUserId", users.get(to).getString("id"))
           .put("amount", io.azora.platform.Money.format(amount));
@@ -49,9 +52,15 @@ final class TransferLoad {
   final Map<String, Accepted> accepted = new ConcurrentHashMap<>();
   /** Sender and idempotency key → the transfer ids its 201 answers carried (must be one). */
   final Map<String, Set<String>> idsByKey = new ConcurrentHashMap<>();
+  /** Sender and idempotency key → the final answers (status, and the transfer id of a 201) to one body. */
+  final Map<String, Set<String>> answersByKeyAndBody = new ConcurrentHashMap<>();
   final Map<String, AtomicInteger> outcomes = new ConcurrentHashMap<>();
   final List<String> unexpected = new CopyOnWriteArrayList<>();
+  /** Requests sent again because their answer said "not yet" (the same key in flight) or the server failed. */
   final AtomicInteger retries = new AtomicInteger();
+  /** Requests sent again because no answer came at all (connection refused or cut: the server died). */
+  final AtomicInteger lostAnswers = new AtomicInteger();
+  private int total;
 
   /**
    * {@code keyEverything}: every request carries a key (a request without one whose answer is lost has
@@ -72,8 +81,8 @@ final class TransferLoad {
     if (i > 0 && kind < 10) {
       Spec earlier = spec(r.nextInt(i));
       Spec base = earlier.replay() ? spec(earlier.base()) : earlier;
-      if (base.key() != null) {
-        return new Spec(base.base(), base.key(), base.from(), base.to(), base.amount(), true);
+      if (base.key() != null && !base.conflicting()) {
+        return new Spec(base.base(), base.key(), base.from(), base.to(), base.amount(), true, false);
       }
     }
     int from = r.nextInt(users.size());
@@ -84,15 +93,16 @@ final class TransferLoad {
     if (i > 0 && kind >= 95 && key != null) {
       // The same sender reusing an earlier key for another transfer: one of the two is refused.
       Spec earlier = spec(r.nextInt(i));
-      if (earlier.key() != null && !earlier.replay()) {
-        return new Spec(i, earlier.key(), earlier.from(), earlier.to(), earlier.amount() + 7, true);
+      if (earlier.key() != null && !earlier.replay() && !earlier.conflicting()) {
+        return new Spec(i, earlier.key(), earlier.from(), earlier.to(), earlier.amount() + 7, false, true);
       }
     }
-    return new Spec(i, key, from, to, amount, false);
+    return new Spec(i, key, from, to, amount, false, false);
   }
 
   /** Sends {@code total} requests with {@code concurrency} clients; completes when every one has its answer. */
   Future<Void> run(int total, int concurrency) {
+    this.total = total;
     AtomicInteger next = new AtomicInteger();
     List<Future<Void>> clients = new ArrayList<>();
     for (int c = 0; c < concurrency; c++) {
@@ -121,7 +131,10 @@ final class TransferLoad {
       request.putHeader("Idempotency-Key", spec.key());
     }
     return request.sendJsonObject(spec.body(users))
-        .compose(response -> record(spec, response, attempt), err -> retry(spec, attempt, err.toString()));
+        .compose(response -> record(spec, response, attempt), err -> {
+          lostAnswers.incrementAndGet();
+          return retry(spec, attempt, err.toString());
+        });
   }
 
   private Future<Void> record(Spec spec, HttpResponse<Buffer> response, int attempt) {
@@ -131,9 +144,20 @@ final class TransferLoad {
       return retry(spec, attempt, "HTTP " + status + " " + response.bodyAsString());
     }
     String outcome = status + (status == 409 ? " " + code(response) : "");
-    outcomes.computeIfAbsent(spec.replay() ? "replay " + outcome : outcome, k -> new AtomicInteger()).incrementAndGet();
+    outcomes.computeIfAbsent(spec.replay() ? "replay " + outcome : spec.conflicting() ? "reuse " + outcome : outcome,
+        k -> new AtomicInteger()).incrementAndGet();
+    if (spec.key() != null) {
+      String body = spec.from() + ":" + spec.key() + ":" + spec.amount();
+      JsonObject json = status == 201 ? readable(response) : null;
+      answersByKeyAndBody.computeIfAbsent(body, k -> ConcurrentHashMap.newKeySet())
+          .add(status + (json == null ? "" : " " + json.getString("id")));
+    }
     if (status == 201) {
-      JsonObject body = response.bodyAsJsonObject();
+      JsonObject body = readable(response);
+      if (body == null) {
+        unexpected.add("a 201 whose body is not the transfer: " + response.bodyAsString());
+        return Future.succeededFuture();
+      }
       String id = body.getString("id");
       accepted.put(id, new Accepted(id, spec.from(), spec.to(), spec.amount()));
       if (spec.key() != null) {
@@ -161,6 +185,27 @@ final class TransferLoad {
     Promise<Void> later = Promise.promise();
     vertx.setTimer(200, id -> send(spec, attempt + 1).onComplete(later));
     return later.future();
+  }
+
+  private static JsonObject readable(HttpResponse<Buffer> response) {
+    try {
+      JsonObject body = response.bodyAsJsonObject();
+      return body != null && body.getString("id") != null ? body : null;
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** Keys some request reused with another body: one body wins each, the other is idempotency_conflict. */
+  Set<String> contestedKeys() {
+    Set<String> contested = new java.util.HashSet<>();
+    for (int i = 0; i < total; i++) {
+      Spec s = spec(i);
+      if (s.conflicting()) {
+        contested.add(s.from() + ":" + s.key());
+      }
+    }
+    return contested;
   }
 
   private static String code(HttpResponse<Buffer> response) {

@@ -211,19 +211,23 @@ class WalletTest {
     String key = "pay-" + UUID.randomUUID();
 
     JsonObject first = transfer(api, alice, bob.getString("id"), "20", key).expect(201).json();
-    JsonObject replay = transfer(api, alice, bob.getString("id"), "20", key).expect(201).json();
-    assertEquals(first, replay);
+    Response replayed = transfer(api, alice, bob.getString("id"), "20", key).expect(201);
+    assertEquals("true", replayed.header("Idempotent-Replayed"), "the gateway's record answered");
+    assertEquals(first, replayed.json());
     transfer(api, alice, bob.getString("id"), "21", key).expectProblem(409, "idempotency_conflict");
 
     // The ledger keys the transfer itself: with the gateway's record gone, a retry still moves nothing.
     Redis redis = Redis.createClient(vertx, io.azora.support.TestInfra.redisUrl());
     String prefix = node.node().config.getJsonObject("redis").getString("keyPrefix");
-    var keys = redis.send(Request.cmd(Command.KEYS).arg(prefix + "idem:*")).await(5, TimeUnit.SECONDS);
-    for (var k : keys) {
-      redis.send(Request.cmd(Command.DEL).arg(k.toString())).await(5, TimeUnit.SECONDS);
-    }
+    var keys = redis.send(Request.cmd(Command.KEYS).arg(prefix + "idem:user:" + alice.getString("id") + ":*"))
+        .await(5, TimeUnit.SECONDS);
+    assertEquals(1, keys.size(), "the gateway kept exactly this key's record");
+    long deleted = redis.send(Request.cmd(Command.DEL).arg(keys.get(0).toString())).await(5, TimeUnit.SECONDS).toLong();
+    assertEquals(1, deleted);
     redis.close();
-    JsonObject retried = transfer(api, alice, bob.getString("id"), "20", key).expect(201).json();
+    Response retriedResponse = transfer(api, alice, bob.getString("id"), "20", key).expect(201);
+    assertEquals(null, retriedResponse.header("Idempotent-Replayed"), "answered by the ledger, not the gateway's record");
+    JsonObject retried = retriedResponse.json();
     assertEquals(first.getString("id"), retried.getString("id"));
     transfer(api, alice, bob.getString("id"), "21", key).expectProblem(409, "idempotency_conflict");
     assertEquals("30", balance(api, alice).getString("balance"));
