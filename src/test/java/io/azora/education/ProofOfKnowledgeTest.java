@@ -224,4 +224,64 @@ class ProofOfKnowledgeTest {
     JsonArray enrollments = api.get("/api/progress/" + learner.getString("id"), s).expect(200).json().getJsonArray("enrollments");
     assertEquals(1, enrollments.size());
   }
+
+  @Test
+  void twoFirstPassesAtOnceEarnOneReward(HttpApi api) throws Exception {
+    JsonObject teacher = EnrollmentTest.user(api, "instructor");
+    JsonObject learner = EnrollmentTest.user(api, "student");
+    String t = teacher.getString("token");
+    String course = course(api, t, "beginner", "0");
+    String quiz = assessment(api, t, course, 60, 3);
+    lesson(api, t, course);
+    api.post("/api/courses/" + course + "/publish", t, null).expect(200);
+    Courses.verify(api, admin, course, "beginner");
+    api.post("/api/courses/" + course + "/enroll", learner.getString("token"), null).expect(201);
+
+    List<JsonObject> passes = io.azora.support.AtOnce.run(2, i -> pass(api, learner.getString("token"), quiz, 3));
+    assertEquals(1, passes.stream().filter(p -> p.getBoolean("firstPass")).count(), passes::toString);
+    // Beginner, full marks: 25 × 0.5 × 1 × 2 = 25 AZR, once.
+    assertEquals("25", passes.stream().filter(p -> p.getBoolean("firstPass")).findFirst().orElseThrow().getString("reward"));
+    assertEquals("25", EnrollmentTest.balance(api, learner));
+    assertEquals(1, api.get("/api/transactions?type=reward", learner.getString("token")).expect(200).json()
+        .getJsonArray("items").size());
+  }
+
+  @Test
+  void twoLastLessonsCompletedAtOnceCompleteTheCourseOnce(HttpApi api) throws Exception {
+    JsonObject teacher = EnrollmentTest.user(api, "instructor");
+    JsonObject learner = EnrollmentTest.user(api, "student");
+    String t = teacher.getString("token");
+    String s = learner.getString("token");
+    String course = course(api, t, "beginner", "0");
+    String module = api.post("/api/courses/" + course + "/modules", t, new JsonObject().put("title", "M"))
+        .expect(201).json().getString("id");
+    List<String> lessons = new java.util.ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      lessons.add(api.post("/api/courses/" + course + "/modules/" + module + "/lessons", t,
+          new JsonObject().put("title", "L" + i).put("content", "text")).expect(201).json().getString("id"));
+    }
+    api.post("/api/courses/" + course + "/publish", t, null).expect(200);
+    Courses.verify(api, admin, course, "beginner");
+    api.post("/api/courses/" + course + "/enroll", s, null).expect(201);
+    api.post("/api/lessons/" + lessons.get(0) + "/complete", s, null).expect(200);
+
+    // The two last lessons, each sent twice, all at once: one completion, one credential, one reward.
+    List<Response> done = io.azora.support.AtOnce.run(4, i -> api.post("/api/lessons/" + lessons.get(1 + i % 2) + "/complete", s, null));
+    done.forEach(r -> r.expect(200));
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (!"100".equals(EnrollmentTest.balance(api, learner)) && System.currentTimeMillis() < deadline) {
+      Thread.sleep(100);
+    }
+    // Beginner completion: 100 × 1 × 1 = 100 AZR; a second pass at minting would show as a second reward.
+    assertEquals("100", EnrollmentTest.balance(api, learner));
+    assertEquals(1, api.get("/api/transactions?type=reward", s).expect(200).json().getJsonArray("items").size());
+    JsonArray credentials = api.get("/api/me/credentials", s).expect(200).jsonArray();
+    assertEquals(1, credentials.size());
+    io.vertx.sqlclient.Pool db = node.node().database(node.node().vertx(), "education");
+    long completions = db.preparedQuery("SELECT count(*) FROM nexus_outbox WHERE type = 'course.completed' "
+            + "AND envelope->'data'->>'courseId' = $1").execute(io.vertx.sqlclient.Tuple.of(course))
+        .await(10, java.util.concurrent.TimeUnit.SECONDS).iterator().next().getLong(0);
+    db.close();
+    assertEquals(1, completions, "course.completed once");
+  }
 }

@@ -208,4 +208,30 @@ class PaymentsTest {
         .expectProblem(409, "sold_out");
     api.post("/api/payments/intents", null, new JsonObject().put("azrAmount", "10")).expectProblem(401, "unauthorized");
   }
+
+  @Test
+  void webhooksThatDoNotMatchTheIntentCreditNothing(HttpApi api) {
+    JsonObject buyer = WalletTest.newUser(api);
+    JsonObject intent = intent(api, buyer, "100", null);
+    String id = intent.getString("paymentIntentId");
+    JsonObject metadata = new JsonObject().put("azoraUserId", buyer.getString("id"));
+    // Paid less than the intent, or in another currency: acknowledged, not credited.
+    deliver(api, FakeStripe.event("payment_intent.succeeded", FakeStripe.paidIntent(id, 999, "usd", metadata))).expect(200);
+    deliver(api, FakeStripe.event("payment_intent.succeeded", FakeStripe.paidIntent(id, 1000, "eur", metadata))).expect(200);
+    assertEquals("0", WalletTest.balance(api, buyer).getString("balance"));
+    assertEquals("created", api.get("/api/payments/intents/" + id, buyer.getString("token")).expect(200).json().getString("status"));
+    // An intent Azora never made (no metadata of ours): ignored.
+    deliver(api, FakeStripe.event("payment_intent.succeeded", FakeStripe.paidIntent("pi_" + UUID.randomUUID(), 1000, "usd",
+        new JsonObject()))).expect(200);
+    assertEquals("0", WalletTest.balance(api, buyer).getString("balance"));
+    // The real one, delivered by Stripe several times at once: credited once.
+    JsonObject event = succeeded(intent, buyer.getString("id"));
+    var answers = io.azora.support.AtOnce.run(6, i -> deliver(api, event));
+    answers.forEach(r -> r.expect(200));
+    assertEquals("100", WalletTest.balance(api, buyer).getString("balance"));
+    assertEquals(1, api.get("/api/transactions?type=purchase", buyer.getString("token")).expect(200).json()
+        .getJsonArray("items").size());
+    JsonObject report = api.get("/api/ledger/verify", admin).expect(200).json();
+    assertEquals(Boolean.TRUE, report.getBoolean("ok"), report::encodePrettily);
+  }
 }

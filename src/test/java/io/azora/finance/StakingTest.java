@@ -121,4 +121,36 @@ class StakingTest {
     assertEquals("3", WalletTest.balance(api, user).getString("balance"));
     assertEquals("7", WalletTest.balance(api, user).getString("staked"));
   }
+
+  @Test
+  void twoUnstakesAtOnceReturnOneStakeOnce(HttpApi api, Vertx vertx) throws Exception {
+    JsonObject user = WalletTest.newUser(api);
+    WalletTest.grant(api, admin, user.getString("id"), "100");
+    JsonObject stake = stake(api, user, "100", 30, null, 201);
+    Pool db = node.node().database(vertx, "finance");
+    db.query("UPDATE stakes SET start_at = now() - interval '30 days', unlock_at = now() - interval '1 second' WHERE id = '"
+        + stake.getString("id") + "'").execute().await(10, TimeUnit.SECONDS);
+    db.close();
+    var answers = io.azora.support.AtOnce.run(6, i -> unstake(api, user, stake.getString("id"), 200));
+    // Every answer is the same withdrawal; principal and reward paid once.
+    answers.forEach(a -> assertEquals(answers.get(0), a));
+    assertEquals("100.4109589", WalletTest.balance(api, user).getString("balance"));
+    assertEquals("0", WalletTest.balance(api, user).getString("staked"));
+    JsonObject report = api.get("/api/ledger/verify", admin).expect(200).json();
+    assertEquals(Boolean.TRUE, report.getBoolean("ok"), report::encodePrettily);
+  }
+
+  @Test
+  void twoStakesThatTogetherOverdrawLockOnlyWhatThereIs(HttpApi api) {
+    JsonObject user = WalletTest.newUser(api);
+    WalletTest.grant(api, admin, user.getString("id"), "100");
+    var answers = io.azora.support.AtOnce.run(2, i -> api.send(HttpMethod.POST,
+        "/api/wallet/stake", user.getString("token"), new JsonObject().put("amount", "60").put("days", 30).toBuffer(),
+        Map.of()));
+    assertEquals(1, answers.stream().filter(r -> r.status() == 201).count(), answers::toString);
+    answers.stream().filter(r -> r.status() != 201).forEach(r -> r.expectProblem(402, "insufficient_funds"));
+    JsonObject wallet = WalletTest.balance(api, user);
+    assertEquals("40", wallet.getString("balance"));
+    assertEquals("60", wallet.getString("staked"));
+  }
 }

@@ -150,6 +150,42 @@ class WalletTest {
   }
 
   @Test
+  void oneIdempotencyKeyUsedByTwoUsersIsTwoTransfers(HttpApi api) throws Exception {
+    JsonObject alice = newUser(api);
+    JsonObject carol = newUser(api);
+    JsonObject bob = newUser(api);
+    grant(api, admin, alice.getString("id"), "10");
+    grant(api, admin, carol.getString("id"), "10");
+    String key = "shared-" + UUID.randomUUID();
+    // At once, the same key and body from two senders: each is its own transfer.
+    var senders = java.util.List.of(alice, carol);
+    var both = io.azora.support.AtOnce.run(2, i -> transfer(api, senders.get(i), bob.getString("id"), "3", key)
+        .expect(201).json().getString("id"));
+    assertNotEquals(both.get(0), both.get(1));
+    assertEquals("7", balance(api, alice).getString("balance"));
+    assertEquals("7", balance(api, carol).getString("balance"));
+    assertEquals("6", balance(api, bob).getString("balance"));
+  }
+
+  @Test
+  void aGrantRetriedWithItsKeyCreditsOnce(HttpApi api) {
+    JsonObject user = newUser(api);
+    String key = "grant-" + UUID.randomUUID();
+    JsonObject body = new JsonObject().put("amount", "25").put("reason", "support credit");
+    var first = api.send(HttpMethod.POST, "/api/admin/wallets/" + user.getString("id") + "/grants", admin, body.toBuffer(),
+        Map.of("Idempotency-Key", key)).expect(201).json();
+    var again = io.azora.support.AtOnce.run(4, i -> api.send(HttpMethod.POST,
+        "/api/admin/wallets/" + user.getString("id") + "/grants", admin, body.toBuffer(), Map.of("Idempotency-Key", key)));
+    for (Response r : again) {
+      assertEquals(first.getString("id"), r.expect(201).json().getString("id"));
+    }
+    assertEquals("25", balance(api, user).getString("balance"));
+    api.send(HttpMethod.POST, "/api/admin/wallets/" + user.getString("id") + "/grants", admin,
+        body.copy().put("amount", "26").toBuffer(), Map.of("Idempotency-Key", key)).expectProblem(409, "idempotency_conflict");
+    assertEquals("25", balance(api, user).getString("balance"));
+  }
+
+  @Test
   void historyPagesWithACursor(HttpApi api) {
     JsonObject user = newUser(api);
     for (int i = 1; i <= 5; i++) {
