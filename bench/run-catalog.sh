@@ -17,9 +17,14 @@ fresh_bench_data
 require_free_port
 
 echo "== starting Azora (catalogue cache 60s)" >&2
-start_azora AZORA_EDUCATION_CATALOG_CACHE_SECONDS=60
+# Every course verified for rewards by the first admin (so passes mint, as they would in production), and
+# the attempt limit (5 per learner and assessment a day) raised: the bench measures grading and minting.
+ADMIN=(AZORA_AUTH_ADMIN_EMAIL=bench-admin@azora.test AZORA_AUTH_ADMIN_PASSWORD=bench-admin-passphrase
+  AZORA_EDUCATION_ATTEMPTS_PER_WINDOW=100000000)
+start_azora AZORA_EDUCATION_CATALOG_CACHE_SECONDS=60 "${ADMIN[@]}"
 echo "== seeding ($LEARNERS learners)" >&2
-python3 bench/seed.py --learners "$LEARNERS" --out "$WORK/seed" >&2
+python3 bench/seed.py --learners "$LEARNERS" --out "$WORK/seed" --admin-email bench-admin@azora.test \
+  --admin-password bench-admin-passphrase >&2
 BASE_PID=$(../shared/bench/baseline/run.sh)
 alternate_rounds redis http://127.0.0.1:8081/redis cached -s bench/catalog.lua
 # A first pass may wait up to education.rewardWaitMs (3 s) for its reward: a timeout above that, so such
@@ -29,7 +34,7 @@ ATTEMPTS="$WORK/seed/attempts.txt" run attempts http://127.0.0.1:4000 --timeout 
 
 kill "$AZORA_PID"; wait "$AZORA_PID" 2>/dev/null || true
 echo "== starting Azora (catalogue cache off)" >&2
-start_azora AZORA_EDUCATION_CATALOG_CACHE_SECONDS=0
+start_azora AZORA_EDUCATION_CATALOG_CACHE_SECONDS=0 "${ADMIN[@]}"
 BASE_WARMUP=0 WARMUPS=2 alternate_rounds redis-u http://127.0.0.1:8081/redis uncached -s bench/catalog.lua
 
 echo "| run | req/s | p50 | p99 | errors |"

@@ -2,11 +2,13 @@
 """Seeds a demo catalogue through Azora's public API (Python 3 standard library only).
 
 A few instructors, 50 published courses (modules, Markdown lessons, an assessment each), and learners
-enrolled in some of the free courses. Writes what it made to OUT (default ./seed-out): learners.txt
+enrolled in some of the free courses. With --admin-email/--admin-password (the server's first admin), an
+admin verifies every course for Proof-of-Knowledge rewards at its level, so passes earn AZR. Writes what it made to OUT (default ./seed-out): learners.txt
 ("accessToken userId" lines), courses.txt (course ids), attempts.txt ("accessToken assessmentId" lines
 of enrolled learners), for the benchmarks.
 
     python3 bench/seed.py [--base http://127.0.0.1:4000] [--learners 1000] [--courses 50] [--out DIR]
+                          [--admin-email E --admin-password P]
 """
 import argparse
 import concurrent.futures
@@ -49,7 +51,7 @@ def register(base, role, n):
     return out["accessToken"], out["user"]["id"]
 
 
-def make_course(base, token, i):
+def make_course(base, token, i, admin=None):
     title, category, skills, words = TOPICS[i % len(TOPICS)]
     level = LEVELS[i % len(LEVELS)]
     price = "0" if i % 5 else str(5 + i % 20)  # one in five is paid
@@ -71,6 +73,8 @@ def make_course(base, token, i):
             {"type": "numeric", "prompt": "Half of 7", "answer": 3.5, "tolerance": 0.01},
             {"type": "text", "prompt": "Say yes", "answer": ["yes", "y"]}]})
     call(base, "POST", f"/api/courses/{cid}/publish", token)
+    if admin:
+        call(base, "POST", f"/api/admin/courses/{cid}/verify", admin, {"level": level})
     return cid, quiz["id"], price == "0"
 
 
@@ -81,12 +85,19 @@ def main():
     p.add_argument("--courses", type=int, default=50)
     p.add_argument("--instructors", type=int, default=5)
     p.add_argument("--out", default="seed-out")
+    p.add_argument("--admin-email")
+    p.add_argument("--admin-password")
     a = p.parse_args()
+    admin = None
+    if a.admin_email:
+        admin = call(a.base, "POST", "/api/auth/login", body={"email": a.admin_email,
+                                                               "password": a.admin_password})["accessToken"]
     os.makedirs(a.out, exist_ok=True)
     random.seed(7)
     with concurrent.futures.ThreadPoolExecutor(8) as pool:
         instructors = list(pool.map(lambda n: register(a.base, "instructor", n), range(a.instructors)))
-        courses = list(pool.map(lambda i: make_course(a.base, instructors[i % len(instructors)][0], i), range(a.courses)))
+        courses = list(pool.map(lambda i: make_course(a.base, instructors[i % len(instructors)][0], i, admin),
+                                range(a.courses)))
         learners = list(pool.map(lambda n: register(a.base, "student", n), range(a.learners)))
         free = [c for c in courses if c[2]]
 

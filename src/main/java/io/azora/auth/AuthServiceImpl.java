@@ -18,7 +18,6 @@ import io.vertx.sqlclient.SqlClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -46,7 +45,7 @@ final class AuthServiceImpl implements AuthService {
   private final AuthRepository repo = new AuthRepository();
   private final Mfa mfa;
   private final Presence presence;
-  private final Revocations revocations;
+  private final Sessions sessions;
   private final AccountRecovery recovery;
 
   AuthServiceImpl(Vertx vertx, Pool pool, AzoraConfig config, SigningKeys keys, GoogleSignIn google,
@@ -59,7 +58,7 @@ final class AuthServiceImpl implements AuthService {
     this.google = google;
     this.mfa = new Mfa(pool, this.config, repo, secrets);
     this.presence = new Presence(vertx, pool, this.config, repo, mfa);
-    this.revocations = revocations;
+    this.sessions = new Sessions(pool, this.config, keys, repo, revocations);
     this.recovery = new AccountRecovery(vertx, pool, config, repo, mailer, revocations::deny);
   }
 
@@ -91,7 +90,7 @@ final class AuthServiceImpl implements AuthService {
               verification[0] = token;
               return user;
             }))
-            .compose(user -> startSession(tx, user, client))))
+            .compose(user -> sessions.open(tx, user, client))))
         .recover(err -> Future.failedFuture(isUniqueViolation(err)
             ? Problems.conflict("An account with this email already exists") : err))
         .onSuccess(tokens -> {
@@ -138,12 +137,12 @@ final class AuthServiceImpl implements AuthService {
     String account = "login:" + (email == null ? "invalid" : email);
     String device = client == null ? null : client.getString("device");
     if (user == null || device == null || device.length() > 100) {
-      return Future.succeededFuture(account + ":ip:" + ip(client));
+      return Future.succeededFuture(account + ":ip:" + Sessions.ip(client));
     }
     byte[] hash = Secrets.sha256(device);
     return repo.trustedDevice(pool, hash, user.id()).map(trusted -> trusted
         ? account + ":device:" + java.util.HexFormat.of().formatHex(hash, 0, 12)
-        : account + ":ip:" + ip(client));
+        : account + ":ip:" + Sessions.ip(client));
   }
 
   /** Counts an attempt on {@code subject}; fails with 429 while it must wait. */
@@ -157,12 +156,12 @@ final class AuthServiceImpl implements AuthService {
 
   /** The last step of every sign-in: a second factor if the user has one, else a session. */
   private Future<JsonObject> signIn(User user, JsonObject client) {
-    return user.mfaEnabled() ? mfa.challenge(user) : pool.withTransaction(tx -> startSession(tx, user, client));
+    return user.mfaEnabled() ? mfa.challenge(user) : pool.withTransaction(tx -> sessions.open(tx, user, client));
   }
 
   @Override
   public Future<JsonObject> verifyMfa(JsonObject request, JsonObject client) {
-    return mfa.verify(request, client, this::startSession);
+    return mfa.verify(request, client, sessions::open);
   }
 
   @Override
@@ -213,110 +212,29 @@ final class AuthServiceImpl implements AuthService {
 
   // Sessions and tokens
 
-  /**
-   * Opens a session and returns the contract's token response, with the trusted-device token of the
-   * browser ({@code deviceToken}: the one it sent if it was this user's, else a new one) for the gateway
-   * to set as a cookie.
-   */
-  private Future<JsonObject> startSession(SqlClient tx, User user, JsonObject client) {
-    UUID sessionId = UUID.randomUUID();
-    String refreshToken = Secrets.token();
-    OffsetDateTime expires = OffsetDateTime.now().plusDays(config.refreshTokenTtlDays());
-    String sent = client == null ? null : client.getString("device");
-    String device = sent != null && sent.length() <= 100 ? sent : Secrets.token();
-    return repo.insertSession(tx, sessionId, user.id(), expires, userAgent(client), ip(client))
-        .compose(v -> repo.insertRefreshToken(tx, Secrets.sha256(refreshToken), sessionId))
-        // A token another account trusted is not taken over: this user gets a new one.
-        .compose(v -> repo.trustedDevice(tx, Secrets.sha256(device), user.id()).compose(mine -> {
-          String token = mine || sent == null ? device : Secrets.token();
-          return repo.trustDevice(tx, Secrets.sha256(token), user.id()).map(token);
-        }))
-        .map(token -> tokens(user, sessionId, refreshToken).put("deviceToken", token));
-  }
-
-  private JsonObject tokens(User user, UUID sessionId, String refreshToken) {
-    String access = keys.sign(new JsonObject()
-            .put("roles", new JsonArray(user.roles()))
-            .put("sid", sessionId.toString())
-            .put("jti", UUID.randomUUID().toString()),
-        new JWTOptions().setSubject(user.id().toString()).setIssuer(config.issuer())
-            .setAudience(List.of(config.audience())).setExpiresInSeconds(config.accessTokenTtlSeconds()));
-    return new JsonObject().put("user", user.toJson()).put("token", access).put("accessToken", access)
-        .put("refreshToken", refreshToken).put("tokenType", "Bearer").put("expiresIn", config.accessTokenTtlSeconds());
-  }
-
-  private enum RefreshOutcome { INVALID, REUSED }
-
   @Override
   public Future<JsonObject> refresh(String refreshToken, JsonObject client) {
-    byte[] hash = Secrets.sha256(refreshToken == null ? "" : refreshToken);
-    // Revocation on reuse must commit, so the transaction returns an outcome instead of failing.
-    return pool.<Object>withTransaction(tx -> repo.refreshTokenForUpdate(tx, hash).compose(row -> {
-          if (row == null) {
-            return Future.succeededFuture(RefreshOutcome.INVALID);
-          }
-          UUID sessionId = row.getUUID("session_id");
-          if (row.getBoolean("spent")) {
-            return repo.revokeSession(tx, sessionId, null).map(v -> (Object) sessionId);
-          }
-          if (!row.getBoolean("session_active")) {
-            return Future.succeededFuture(RefreshOutcome.INVALID);
-          }
-          String next = Secrets.token();
-          return repo.spendRefreshToken(tx, hash)
-              .compose(v -> repo.insertRefreshToken(tx, Secrets.sha256(next), sessionId))
-              .compose(v -> repo.touchSession(tx, sessionId, userAgent(client), ip(client)))
-              .compose(v -> repo.byId(tx, row.getUUID("user_id")))
-              .map(user -> (Object) tokens(user, sessionId, next));
-        }))
-        .compose(outcome -> {
-          if (outcome instanceof JsonObject tokens) {
-            return Future.succeededFuture(tokens);
-          }
-          Future<Void> denied = outcome instanceof UUID reusedSession ? revocations.deny(List.of(reusedSession))
-              : Future.succeededFuture();
-          return denied.compose(v -> Future.failedFuture(Problems.unauthorized(
-              outcome instanceof UUID ? "Refresh token was already used; the session has been revoked"
-                  : "Invalid or expired refresh token")));
-        });
+    return sessions.refresh(refreshToken, client);
   }
 
   @Override
   public Future<Void> logout(String userId, String sessionId) {
-    UUID sid = uuid(sessionId);
-    return sid == null ? Future.succeededFuture()
-        : repo.revokeSession(pool, sid, uuid(userId)).compose(v -> revocations.deny(List.of(sid)));
+    return sessions.logout(uuid(userId), uuid(sessionId));
   }
 
   @Override
   public Future<JsonObject> sessions(String userId, String currentSessionId, int limit, String cursor) {
-    try {
-      return repo.activeSessions(pool, uuid(userId), currentSessionId, Math.max(1, Math.min(limit, 100)), cursor);
-    } catch (RuntimeException badCursor) {
-      return Problems.fail(Problems.invalid("cursor", "Unknown cursor"));
-    }
+    return sessions.list(uuid(userId), currentSessionId, limit, cursor);
   }
 
   @Override
   public Future<Void> revokeSession(String userId, String sessionId) {
-    UUID sid = uuid(sessionId);
-    if (sid == null) {
-      return Problems.fail(Problems.notFound("No such session"));
-    }
-    return repo.revokeSession(pool, sid, uuid(userId))
-        .compose(revoked -> revoked ? revocations.deny(List.of(sid)) : Problems.fail(Problems.notFound("No such session")));
+    return sessions.revoke(uuid(userId), uuid(sessionId));
   }
 
   @Override
   public Future<JsonObject> revokeOtherSessions(String userId, String currentSessionId, JsonObject request) {
-    return pool.withTransaction(tx -> presence.prove(tx, requiredUuid(userId), request, "password")
-            .compose(user -> repo.revokeSessions(tx, user.id(), uuid(currentSessionId))))
-        .compose(ids -> revocations.deny(ids).map(v -> new JsonObject().put("revoked", ids.size())));
-  }
-
-  /** Writes pending deny-list entries, and all recent ones if Redis lost them (run every few seconds). */
-  Future<Void> sweepRevocations() {
-    return revocations.sweep();
+    return sessions.revokeOthers(presence, requiredUuid(userId), uuid(currentSessionId), request);
   }
 
   /** Deletes expired flows, challenges, throttles and long-gone sessions (run periodically). */
@@ -415,39 +333,9 @@ final class AuthServiceImpl implements AuthService {
     return keys.accessTokenKeys();
   }
 
-  /**
-   * The configured first admin: created if the email is free. An existing account gets the admin role only
-   * if its password is the configured admin password (whoever registered the address first does not become
-   * admin at the next start); otherwise nothing changes and an error is logged.
-   */
+  /** The configured first admin (see {@link FirstAdmin}). */
   Future<Void> ensureAdmin() {
-    String email = normalizeEmail(config.adminEmail());
-    if (email == null || config.adminPassword().isBlank()) {
-      return Future.succeededFuture();
-    }
-    return repo.byEmail(pool, email).compose(existing -> {
-      if (existing != null) {
-        if (existing.roles().contains("admin")) {
-          return Future.succeededFuture();
-        }
-        return vertx.executeBlocking(() -> Passwords.matches(config.adminPassword(), existing.passwordHash()), false)
-            .compose(ok -> {
-              if (!ok) {
-                log.error("auth.adminEmail {} belongs to an account whose password is not auth.adminPassword: it is "
-                    + "not made admin. Choose another admin email, or reset that account's password.", email);
-                return Future.succeededFuture();
-              }
-              List<String> roles = new ArrayList<>(existing.roles());
-              roles.add("admin");
-              return repo.setRoles(pool, existing.id(), roles).mapEmpty();
-            });
-      }
-      return vertx.executeBlocking(() -> Passwords.hash(config.adminPassword()), false)
-          .compose(hash -> pool.withTransaction(tx -> createUser(tx, email, config.adminName(), hash, null,
-              List.of("admin"), true)))
-          .recover(err -> isUniqueViolation(err) ? Future.succeededFuture() : Future.failedFuture(err))
-          .mapEmpty();
-    });
+    return new FirstAdmin(vertx, pool, config, repo, this::createUser).ensure();
   }
 
   // Helpers
@@ -460,7 +348,7 @@ final class AuthServiceImpl implements AuthService {
     return e.length() <= 254 && EMAIL.matcher(e).matches() ? e : null;
   }
 
-  private static boolean isUniqueViolation(Throwable err) {
+  static boolean isUniqueViolation(Throwable err) {
     return err instanceof PgException pg && "23505".equals(pg.getSqlState());
   }
 
@@ -481,14 +369,6 @@ final class AuthServiceImpl implements AuthService {
     }
   }
 
-  private static String userAgent(JsonObject client) {
-    String ua = client == null ? null : client.getString("userAgent");
-    return ua == null ? null : ua.substring(0, Math.min(ua.length(), 512));
-  }
-
-  private static String ip(JsonObject client) {
-    return client == null ? null : client.getString("ip");
-  }
 
   @Override
   public Future<String> signCredential(String subject, JsonObject vc) {
