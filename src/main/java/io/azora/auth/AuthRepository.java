@@ -201,31 +201,30 @@ final class AuthRepository {
         .execute(Tuple.of(sessionId, userAgent, ip)).mapEmpty();
   }
 
-  /**
-   * Revokes the session if it belongs to {@code userId} (any user when null); true when it is theirs,
-   * revoked now or before (so a retried revocation still reaches the deny-list).
-   */
   /** Revokes every active session of the user but {@code keep} (may be null): their ids. */
   Future<List<UUID>> revokeSessions(SqlClient db, UUID userId, UUID keep) {
     return db.preparedQuery("UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL "
             + "AND ($2::uuid IS NULL OR id <> $2) RETURNING id")
-        .execute(Tuple.of(userId, keep)).map(rows -> {
-          List<UUID> ids = new java.util.ArrayList<>();
-          rows.forEach(r -> ids.add(r.getUUID(0)));
-          return ids;
-        });
+        .execute(Tuple.of(userId, keep)).map(AuthRepository::ids);
   }
 
   /** Sessions revoked in the last {@code seconds} whose deny-list entry is not known to be written ({@code all}: every one). */
   Future<List<UUID>> revokedSince(SqlClient db, int seconds, boolean all) {
     return db.preparedQuery("SELECT id FROM sessions WHERE revoked_at > now() - make_interval(secs => $1) "
             + "AND ($2 OR deny_applied_at IS NULL) ORDER BY revoked_at LIMIT 10000")
-        .execute(Tuple.of(seconds, all)).map(rows -> {
-          List<UUID> ids = new java.util.ArrayList<>();
-          rows.forEach(r -> ids.add(r.getUUID(0)));
-          return ids;
-        });
+        .execute(Tuple.of(seconds, all)).map(AuthRepository::ids);
   }
+
+  private static List<UUID> ids(RowSet<Row> rows) {
+    List<UUID> ids = new java.util.ArrayList<>(rows.size());
+    rows.forEach(r -> ids.add(r.getUUID(0)));
+    return ids;
+  }
+
+  /**
+   * Revokes the session if it belongs to {@code userId} (any user when null); true when it is theirs,
+   * revoked now or before (so a retried revocation still reaches the deny-list).
+   */
 
   Future<Void> denyApplied(SqlClient db, List<UUID> sessionIds) {
     return db.preparedQuery("UPDATE sessions SET deny_applied_at = now() WHERE id = ANY ($1)")

@@ -30,7 +30,11 @@ final class Catalog {
 
   static final Set<String> LEVELS = Set.of("beginner", "intermediate", "advanced", "expert");
   static final int MAX_LESSON_BYTES = 256 * 1024;
-  private static final String COURSE = "SELECT * FROM courses WHERE id = $1";
+  /** A course's columns as the service uses them: not its search vectors, which only PostgreSQL reads. */
+  static final String COURSE_COLUMNS = """
+      c.id, c.instructor_id, c.title, c.description, c.price, c.duration, c.level, c.category, c.skills, c.published,
+      c.published_at, c.created_at, c.updated_at, c.rewards_verified, c.reward_level""";
+  private static final String COURSE = "SELECT " + COURSE_COLUMNS + " FROM courses c WHERE c.id = $1";
   /**
    * The course's search vector: title (A) and description (B), then its lessons' vector (C), which is kept
    * apart and only ever extended ({@link #INDEX_LESSON}), so an edit never re-reads lesson text.

@@ -74,7 +74,8 @@ final class CourseSearch {
       return Problems.fail(Problems.invalid("cursor", "is not a cursor this server gave"));
     }
     params.addInteger(limit);
-    String sql = "SELECT c.*, " + rank + " AS rank FROM courses c WHERE " + filter + keyset + " ORDER BY " + order
+    String sql = "SELECT " + Catalog.COURSE_COLUMNS + ", " + rank + " AS rank FROM courses c WHERE " + filter + keyset
+        + " ORDER BY " + order
         + " LIMIT $" + params.size();
     if (cursor == null) {
       params.addInteger((page - 1) * limit);

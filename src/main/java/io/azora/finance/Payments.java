@@ -48,10 +48,13 @@ final class Payments {
   private static final String RECORD_DISPUTE = """
       INSERT INTO stripe_disputes (id, payment_intent, amount_cents, status) VALUES ($1, $2, $3, $4)
       ON CONFLICT (id) DO UPDATE SET amount_cents = EXCLUDED.amount_cents, status = EXCLUDED.status, updated_at = now()""";
-  /** Card money the bank holds back: disputes not (yet) won. */
+  /**
+   * Card money the bank has taken back: disputes open or lost. Inquiries (warning_*) withdraw nothing, and a
+   * dispute won returns the money.
+   */
   private static final String DISPUTED_CENTS = """
       SELECT coalesce(sum(amount_cents), 0)::bigint FROM stripe_disputes
-      WHERE payment_intent = $1 AND status NOT IN ('won', 'warning_closed')""";
+      WHERE payment_intent = $1 AND status IN ('needs_response', 'under_review', 'lost')""";
   private static final String OWED_BY_USER = """
       SELECT user_id, sum(owed)::bigint AS owed, array_agg(id ORDER BY created_at) AS intents,
              array_agg(owed ORDER BY created_at) AS amounts
@@ -199,8 +202,10 @@ final class Payments {
 
   /** charge.refunded: Stripe's cumulative refund of the intent's charge, then the AZR settled to match. */
   private Future<Boolean> refunded(SqlClient tx, String eventId, String intentId, long refundedCents) {
+    // Stripe's figure only grows: a notice delivered late (a smaller figure) changes nothing.
     return lockSucceeded(tx, intentId).compose(row -> row == null ? Future.succeededFuture(false)
-        : settle(tx, eventId, row, Math.min(refundedCents, row.getLong("amount_cents")), row.getLong("disputed_cents")));
+        : settle(tx, eventId, row, Math.max(row.getLong("refunded_cents"), Math.min(refundedCents, row.getLong("amount_cents"))),
+            row.getLong("disputed_cents")));
   }
 
   /**

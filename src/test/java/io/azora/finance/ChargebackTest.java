@@ -8,6 +8,7 @@ import io.azora.platform.OutboxRelay;
 import io.azora.support.FakeStripe;
 import io.azora.support.HttpApi;
 import io.azora.support.NodeExtension;
+import io.azora.support.StandInEducation;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -43,25 +44,20 @@ class ChargebackTest {
           .put("maxSupply", "100000100")));
 
   static String admin;
-  static Pool education;
-  static OutboxRelay relay;
+  /** Education's outbox, stood in for: completions to mine against the cap. */
+  static StandInEducation education;
   static final List<JsonObject> mined = new CopyOnWriteArrayList<>();
 
   @BeforeAll
   static void setUp() throws Exception {
     admin = node.api().login(WalletTest.ADMIN_EMAIL, WalletTest.ADMIN_PASSWORD).getString("accessToken");
-    // A stand-in for education's outbox: completions to mine against the cap.
-    Vertx vertx = node.node().vertx();
-    education = Databases.open(vertx, AzoraConfig.from(node.node().config).database(), node.node().prefix + "fakeedu", null)
-        .await(30, TimeUnit.SECONDS);
-    relay = Nexus.relay(vertx, education, "education").await(10, TimeUnit.SECONDS);
-    vertx.eventBus().<JsonObject>consumer(DomainEvent.address("tokens.mined"), msg -> mined.add(msg.body()));
+    education = StandInEducation.start(node.node());
+    node.node().vertx().eventBus().<JsonObject>consumer(DomainEvent.address("tokens.mined"), msg -> mined.add(msg.body()));
   }
 
   @AfterAll
   static void tearDown() throws Exception {
-    relay.stop().await(5, TimeUnit.SECONDS);
-    education.close().await(5, TimeUnit.SECONDS);
+    education.close();
     stripe.close();
   }
 
@@ -72,7 +68,7 @@ class ChargebackTest {
   }
 
   static JsonObject dispute(String disputeId, JsonObject intent, String status) {
-    return FakeStripe.event("charge.dispute." + ("needs_response".equals(status) ? "created" : "closed"),
+    return FakeStripe.event("charge.dispute." + (status.endsWith("needs_response") ? "created" : "closed"),
         new JsonObject().put("id", disputeId).put("object", "dispute").put("charge", "ch_" + UUID.randomUUID())
             .put("payment_intent", intent.getString("paymentIntentId")).put("amount", intent.getLong("amountCents"))
             .put("currency", "usd").put("status", status).put("reason", "fraudulent"));
@@ -115,9 +111,8 @@ class ChargebackTest {
     // The 70 owed still circulate: of the 100 AZR of room, a 100 AZR completion mints only 30.
     JsonObject learner = WalletTest.newUser(api);
     String course = UUID.randomUUID().toString();
-    education.withTransaction(tx -> Nexus.emit(tx, "education", "course.completed", new JsonObject()
-            .put("userId", learner.getString("id")).put("courseId", course).put("level", "beginner").put("rewardable", true)))
-        .await(10, TimeUnit.SECONDS);
+    education.emit("course.completed", new JsonObject().put("userId", learner.getString("id")).put("courseId", course)
+        .put("level", "beginner").put("rewardable", true));
     long deadline = System.currentTimeMillis() + 15_000;
     while (mined.stream().noneMatch(e -> course.equals(e.getJsonObject("data").getString("activityId")))) {
       assertTrue(System.currentTimeMillis() < deadline, "tokens.mined for the completion");
@@ -147,5 +142,24 @@ class ChargebackTest {
     assertEquals(null, owedEntry(api, buyer.getString("id")));
     JsonObject report = api.get("/api/ledger/verify", admin).expect(200).json();
     assertEquals(Boolean.TRUE, report.getBoolean("ok"), report::encodePrettily);
+  }
+
+  @Test
+  void anInquiryTakesNothingAndALateRefundNoticeChangesNothing(HttpApi api) {
+    JsonObject buyer = WalletTest.newUser(api);
+    JsonObject intent = buy(api, buyer, "100");
+    // An inquiry (a "warning" dispute) withdraws no money from the merchant: nothing is taken back.
+    PaymentsTest.deliver(api, dispute("dp_" + UUID.randomUUID(), intent, "warning_needs_response")).expect(200);
+    assertEquals("100", WalletTest.balance(api, buyer).getString("balance"));
+
+    // Stripe reports half, then all of it refunded; the half notice arriving again afterwards changes nothing.
+    JsonObject charge = new JsonObject().put("id", "ch_" + UUID.randomUUID()).put("object", "charge")
+        .put("payment_intent", intent.getString("paymentIntentId")).put("amount", 1000).put("currency", "usd");
+    JsonObject half = FakeStripe.event("charge.refunded", charge.copy().put("amount_refunded", 500));
+    PaymentsTest.deliver(api, half).expect(200);
+    PaymentsTest.deliver(api, FakeStripe.event("charge.refunded", charge.copy().put("amount_refunded", 1000))).expect(200);
+    assertEquals("0", WalletTest.balance(api, buyer).getString("balance"));
+    PaymentsTest.deliver(api, FakeStripe.event("charge.refunded", charge.copy().put("amount_refunded", 500))).expect(200);
+    assertEquals("0", WalletTest.balance(api, buyer).getString("balance"), "a late, smaller figure gives nothing back");
   }
 }

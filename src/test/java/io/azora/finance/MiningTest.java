@@ -7,6 +7,7 @@ import io.azora.platform.Nexus;
 import io.azora.platform.OutboxRelay;
 import io.azora.support.HttpApi;
 import io.azora.support.NodeExtension;
+import io.azora.support.StandInEducation;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -48,27 +49,22 @@ class MiningTest {
       .put("finance", new JsonObject().put("initialSupply", "100000000").put("maxSupply", "100000150")
           .put("mining", new JsonObject().put("dailyCap", "100"))));
 
-  static Pool education;
-  static OutboxRelay relay;
+  static StandInEducation education;
   static final List<JsonObject> mined = new CopyOnWriteArrayList<>();
 
   @BeforeAll
   static void standInEducation() throws Exception {
-    Vertx vertx = node.node().vertx();
-    AzoraConfig config = AzoraConfig.from(node.node().config);
-    education = Databases.open(vertx, config.database(), node.node().prefix + "fakeedu", null).await(30, TimeUnit.SECONDS);
-    relay = Nexus.relay(vertx, education, "education").await(10, TimeUnit.SECONDS);
-    vertx.eventBus().<JsonObject>consumer(DomainEvent.address("tokens.mined"), msg -> mined.add(msg.body()));
+    education = StandInEducation.start(node.node());
+    node.node().vertx().eventBus().<JsonObject>consumer(DomainEvent.address("tokens.mined"), msg -> mined.add(msg.body()));
   }
 
   @AfterAll
   static void stop() throws Exception {
-    relay.stop().await(5, TimeUnit.SECONDS);
-    education.close().await(5, TimeUnit.SECONDS);
+    education.close();
   }
 
   static DomainEvent emit(String type, JsonObject data) throws Exception {
-    return education.withTransaction(tx -> Nexus.emit(tx, "education", type, data)).await(10, TimeUnit.SECONDS);
+    return education.emit(type, data);
   }
 
   static JsonObject passed(String userId, String assessmentId, String difficulty, int score) {

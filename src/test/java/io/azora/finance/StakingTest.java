@@ -46,6 +46,14 @@ class StakingTest {
     return api.post("/api/wallet/stakes/" + id + "/unstake", user.getString("token"), null).expect(status).json();
   }
 
+  /** Thirty days pass for {@code stake} (the clock is the database's; the stake is moved back in time). */
+  static void termPassed(Vertx vertx, JsonObject stake) throws Exception {
+    Pool db = node.node().database(vertx, "finance");
+    db.query("UPDATE stakes SET start_at = now() - interval '30 days', unlock_at = now() - interval '1 second' WHERE id = '"
+        + stake.getString("id") + "'").execute().await(10, TimeUnit.SECONDS);
+    db.close();
+  }
+
   @Test
   void earlyWithdrawalReturnsThePrincipalOnly(HttpApi api) {
     JsonObject user = WalletTest.newUser(api);
@@ -77,11 +85,7 @@ class StakingTest {
     JsonObject user = WalletTest.newUser(api);
     WalletTest.grant(api, admin, user.getString("id"), "100");
     JsonObject stake = stake(api, user, "100", 30, null, 201);
-    // Thirty days pass (the clock is the database's; the stake is moved back in time).
-    Pool db = node.node().database(vertx, "finance");
-    db.query("UPDATE stakes SET start_at = now() - interval '30 days', unlock_at = now() - interval '1 second' WHERE id = '"
-        + stake.getString("id") + "'").execute().await(10, TimeUnit.SECONDS);
-    db.close();
+    termPassed(vertx, stake);
 
     JsonObject out = unstake(api, user, stake.getString("id"), 200);
     // 100 × 5 % × 30 / 365 = 0.410958904... rounded down to 1e-8.
@@ -127,10 +131,7 @@ class StakingTest {
     JsonObject user = WalletTest.newUser(api);
     WalletTest.grant(api, admin, user.getString("id"), "100");
     JsonObject stake = stake(api, user, "100", 30, null, 201);
-    Pool db = node.node().database(vertx, "finance");
-    db.query("UPDATE stakes SET start_at = now() - interval '30 days', unlock_at = now() - interval '1 second' WHERE id = '"
-        + stake.getString("id") + "'").execute().await(10, TimeUnit.SECONDS);
-    db.close();
+    termPassed(vertx, stake);
     var answers = io.azora.support.AtOnce.run(6, i -> unstake(api, user, stake.getString("id"), 200));
     // Every answer is the same withdrawal; principal and reward paid once.
     answers.forEach(a -> assertEquals(answers.get(0), a));

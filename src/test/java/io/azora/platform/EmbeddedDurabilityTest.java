@@ -118,6 +118,17 @@ class EmbeddedDurabilityTest {
       }
     }
 
+    /** A new sender (funded by the admin) and receiver, and the transfers between them, started. */
+    static SteadyTransfers between(Vertx vertx, HttpApi api, String senderEmail) {
+      JsonObject sender = api.register(senderEmail, "violet-harbor-42", "Sender", null);
+      String receiver = api.register("receiver-" + UUID.randomUUID() + "@azora.test", "violet-harbor-42", "R", null)
+          .getJsonObject("user").getString("id");
+      String admin = api.login(ADMIN, ADMIN_PASSWORD).getString("accessToken");
+      api.post("/api/admin/wallets/" + sender.getJsonObject("user").getString("id") + "/grants", admin,
+          new JsonObject().put("amount", "100000").put("reason", "load")).expect(201);
+      return new SteadyTransfers(vertx, api.port(), sender.getString("accessToken"), receiver);
+    }
+
     /** Stops sending and waits for the answers of what was sent: the ids acknowledged. */
     Set<String> stop() throws InterruptedException {
       stop.set(true);
@@ -168,14 +179,7 @@ class EmbeddedDurabilityTest {
     Set<String> acknowledged;
     try {
       node.awaitHealthy(api);
-      JsonObject sender = api.register(senderEmail, "violet-harbor-42", "Sender", null);
-      String receiver = api.register("receiver-" + UUID.randomUUID() + "@azora.test", "violet-harbor-42", "R", null)
-          .getJsonObject("user").getString("id");
-      String admin = api.login(ADMIN, ADMIN_PASSWORD).getString("accessToken");
-      api.post("/api/admin/wallets/" + sender.getJsonObject("user").getString("id") + "/grants", admin,
-          new JsonObject().put("amount", "100000").put("reason", "load")).expect(201);
-
-      SteadyTransfers load = new SteadyTransfers(vertx, port, sender.getString("accessToken"), receiver);
+      SteadyTransfers load = SteadyTransfers.between(vertx, api, senderEmail);
       Thread.sleep(3_000);
       crash(node, dataDir);
       acknowledged = load.stop();
@@ -208,13 +212,7 @@ class EmbeddedDurabilityTest {
     ChildNode node = zeroConfig(prefix, dataDir, port);
     try {
       node.awaitHealthy(api);
-      JsonObject sender = api.register("s-" + UUID.randomUUID() + "@azora.test", "violet-harbor-42", "S", null);
-      String receiver = api.register("r-" + UUID.randomUUID() + "@azora.test", "violet-harbor-42", "R", null)
-          .getJsonObject("user").getString("id");
-      String admin = api.login(ADMIN, ADMIN_PASSWORD).getString("accessToken");
-      api.post("/api/admin/wallets/" + sender.getJsonObject("user").getString("id") + "/grants", admin,
-          new JsonObject().put("amount", "100000").put("reason", "load")).expect(201);
-      SteadyTransfers load = new SteadyTransfers(vertx, port, sender.getString("accessToken"), receiver);
+      SteadyTransfers load = SteadyTransfers.between(vertx, api, "s-" + UUID.randomUUID() + "@azora.test");
       Thread.sleep(2_000);
       node.process.destroy();
       assertTrue(node.process.waitFor(60, TimeUnit.SECONDS), "the node exits after draining");

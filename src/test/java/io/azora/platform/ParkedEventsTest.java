@@ -2,6 +2,7 @@ package io.azora.platform;
 
 import io.azora.support.HttpApi;
 import io.azora.support.NodeExtension;
+import io.azora.support.StandInEducation;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -36,28 +37,23 @@ class ParkedEventsTest {
       .put("auth", new JsonObject().put("adminEmail", ADMIN).put("adminPassword", ADMIN_PASSWORD))
       .put("nexus", new JsonObject().put("maxAttempts", 3).put("retryBaseMs", 100)));
 
-  static Pool education;
+  static StandInEducation education;
   static Pool finance;
-  static OutboxRelay relay;
 
   @BeforeAll
   static void standIn() throws Exception {
-    Vertx vertx = node.node().vertx();
-    AzoraConfig config = AzoraConfig.from(node.node().config);
-    education = Databases.open(vertx, config.database(), node.node().prefix + "fakeedu", null).await(30, TimeUnit.SECONDS);
-    relay = Nexus.relay(vertx, education, "education").await(10, TimeUnit.SECONDS);
-    finance = node.node().database(vertx, "finance");
+    education = StandInEducation.start(node.node());
+    finance = node.node().database(node.node().vertx(), "finance");
   }
 
   @AfterAll
   static void stop() throws Exception {
-    relay.stop().await(5, TimeUnit.SECONDS);
-    education.close().await(5, TimeUnit.SECONDS);
+    education.close();
     finance.close().await(5, TimeUnit.SECONDS);
   }
 
   static DomainEvent emit(String type, JsonObject data) throws Exception {
-    return education.withTransaction(tx -> Nexus.emit(tx, "education", type, data)).await(10, TimeUnit.SECONDS);
+    return education.emit(type, data);
   }
 
   static JsonArray parked(HttpApi api, String admin) {
