@@ -34,6 +34,8 @@ final class SecretBox {
   private static final int IV_BYTES = 12;
   private static final int TAG_BITS = 128;
   private static final String LOCAL_KID = "local-1";
+  /** Said once a process, not once per auth instance. */
+  private static final java.util.concurrent.atomic.AtomicBoolean WARNED = new java.util.concurrent.atomic.AtomicBoolean();
 
   /** A secret as stored: the key id and base64url(iv || ciphertext || tag). */
   record Sealed(String kid, String ciphertext) {
@@ -61,7 +63,7 @@ final class SecretBox {
           for (Row row : rows) {
             keys.putIfAbsent(row.getString("kid"), new SecretKeySpec(row.getBuffer("key").getBytes(), "AES"));
           }
-          if (LOCAL_KID.equals(active)) {
+          if (LOCAL_KID.equals(active) && !WARNED.getAndSet(true)) {
             log.warn("TOTP secrets are encrypted with a key kept in the auth database: set auth.totpKeys in production");
           }
           return new SecretBox(keys, active);

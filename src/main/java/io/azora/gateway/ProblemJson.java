@@ -76,7 +76,9 @@ final class ProblemJson {
       send(ctx, se.failureCode(), code, se.getMessage(), errors, info.isEmpty() ? null : info);
       return;
     }
-    if (err instanceof ReplyException re && re.failureType() != ReplyFailure.RECIPIENT_FAILURE
+    // Not delivered, not answered in time, or refused by a domain as unavailable (a 503 failure: say, a
+    // request whose deadline passed before the domain could start it).
+    if (err instanceof ReplyException re && (re.failureType() != ReplyFailure.RECIPIENT_FAILURE || re.failureCode() == 503)
         || err instanceof java.util.concurrent.TimeoutException) {
       log.warn("Domain service unavailable: {}", err.getMessage());
       send(ctx, 503, "service_unavailable", "A backing service is unavailable; try again shortly");
