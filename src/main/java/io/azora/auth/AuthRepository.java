@@ -23,7 +23,6 @@ final class AuthRepository {
       "id, email, name, password_hash, google_sub, roles, mfa_secret, mfa_key_id, mfa_enabled, mfa_last_step, "
           + "email_verified, created_at";
 
-  /** A user row as the domain sees it. */
   /** A user row as the domain sees it; {@code mfaSecret} as stored (sealed by {@link SecretBox} with {@code mfaKeyId}). */
   record User(UUID id, String email, String name, String passwordHash, String googleSub, List<String> roles,
               String mfaSecret, String mfaKeyId, boolean mfaEnabled, long mfaLastStep, boolean emailVerified,
@@ -221,16 +220,16 @@ final class AuthRepository {
     return ids;
   }
 
-  /**
-   * Revokes the session if it belongs to {@code userId} (any user when null); true when it is theirs,
-   * revoked now or before (so a retried revocation still reaches the deny-list).
-   */
-
+  /** Marks the sessions' deny-list entries as written to Redis. */
   Future<Void> denyApplied(SqlClient db, List<UUID> sessionIds) {
     return db.preparedQuery("UPDATE sessions SET deny_applied_at = now() WHERE id = ANY ($1)")
         .execute(Tuple.of(sessionIds.toArray(new UUID[0]))).mapEmpty();
   }
 
+  /**
+   * Revokes the session if it belongs to {@code userId} (any user when null); true when it is theirs,
+   * revoked now or before (so a retried revocation still reaches the deny-list).
+   */
   Future<Boolean> revokeSession(SqlClient db, UUID sessionId, UUID userId) {
     return db.preparedQuery("UPDATE sessions SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 "
             + "AND ($2::uuid IS NULL OR user_id = $2) RETURNING id")

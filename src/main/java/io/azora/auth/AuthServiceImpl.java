@@ -34,6 +34,8 @@ final class AuthServiceImpl implements AuthService {
   static final String SOURCE = "auth";
   private static final Set<String> SELF_SERVICE_ROLES = Set.of("student", "instructor", "employer");
   private static final Set<String> ROLES = Set.of("student", "instructor", "employer", "admin");
+  /** How much more lenient the count shared by all untrusted clients of an account is than each one's own. */
+  private static final int UNTRUSTED_LENIENCY = 10;
   private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s.]+(\\.[^@\\s.]+)+");
 
   private final Vertx vertx;
@@ -115,11 +117,11 @@ final class AuthServiceImpl implements AuthService {
     String email = normalizeEmail(request.getString("email"));
     String password = request.getString("password", "");
     return (email == null ? Future.succeededFuture((User) null) : repo.byEmail(pool, email))
-        .compose(user -> throttleSubject(email, user, client).compose(subject -> throttled(subject)
+        .compose(user -> throttleCounts(email, user, client).compose(counts -> throttled(counts)
             .compose(v -> vertx.executeBlocking(() -> Passwords.matches(password, user == null ? null : user.passwordHash()), false))
             .compose(ok -> {
               if (ok) {
-                return repo.clearFailures(pool, subject).map(user);
+                return Future.join(counts.stream().map(c -> repo.clearFailures(pool, c.subject())).toList()).map(user);
               }
               log.info("Failed login{}", user == null ? " for an unknown email" : " for user " + user.id());
               return Future.failedFuture(Problems.unauthorized("Invalid email or password"));
@@ -127,31 +129,41 @@ final class AuthServiceImpl implements AuthService {
         .compose(user -> signIn(user, client));
   }
 
+  /** A login back-off count: its subject, and the failures it allows before making the next attempt wait. */
+  private record ThrottleCount(String subject, int freeAttempts) {
+  }
+
   /**
-   * Login back-off is kept per account and client: a browser that signed in to this account before (its
-   * trusted-device cookie) has its own count, every other client is counted by address. Someone guessing
-   * a victim's password slows only themselves, never the victim's own device (the gateway's per-address
-   * limit still bounds how fast anyone guesses).
+   * What a login attempt counts against. A browser that signed in to this account before (its trusted-device
+   * cookie) has its own count: nobody else's guesses ever make it wait. Every other client counts against
+   * the account and its own address, and against one count shared by all of them, ten times as lenient:
+   * a stranger's guesses from one address slow only that address, guesses spread over many addresses are
+   * still bounded per account, and the owner's known device is never locked out.
    */
-  private Future<String> throttleSubject(String email, User user, JsonObject client) {
+  private Future<List<ThrottleCount>> throttleCounts(String email, User user, JsonObject client) {
     String account = "login:" + (email == null ? "invalid" : email);
+    int free = config.loginFailuresBeforeThrottle();
+    List<ThrottleCount> untrusted = List.of(new ThrottleCount(account + ":ip:" + Sessions.ip(client), free),
+        new ThrottleCount(account + ":untrusted", free * UNTRUSTED_LENIENCY));
     String device = client == null ? null : client.getString("device");
     if (user == null || device == null || device.length() > 100) {
-      return Future.succeededFuture(account + ":ip:" + Sessions.ip(client));
+      return Future.succeededFuture(untrusted);
     }
     byte[] hash = Secrets.sha256(device);
     return repo.trustedDevice(pool, hash, user.id()).map(trusted -> trusted
-        ? account + ":device:" + java.util.HexFormat.of().formatHex(hash, 0, 12)
-        : account + ":ip:" + Sessions.ip(client));
+        ? List.of(new ThrottleCount(account + ":device:" + java.util.HexFormat.of().formatHex(hash, 0, 12), free))
+        : untrusted);
   }
 
-  /** Counts an attempt on {@code subject}; fails with 429 while it must wait. */
-  private Future<Void> throttled(String subject) {
-    return repo.countAttempt(pool, subject, config.loginFailuresBeforeThrottle(), config.loginThrottleBaseSeconds(),
-            config.loginThrottleMaxSeconds())
-        .compose(wait -> wait > 0
-            ? Future.failedFuture(Problems.tooMany("Too many failed attempts for this account; try again later", wait))
-            : Future.succeededFuture());
+  /** Counts an attempt on each count; fails with 429 while any of them must wait. */
+  private Future<Void> throttled(List<ThrottleCount> counts) {
+    List<Future<Long>> waits = counts.stream().map(c -> repo.countAttempt(pool, c.subject(), c.freeAttempts(),
+        config.loginThrottleBaseSeconds(), config.loginThrottleMaxSeconds())).toList();
+    return Future.all(waits).compose(all -> {
+      long wait = waits.stream().mapToLong(Future::result).max().orElse(0);
+      return wait > 0 ? Future.failedFuture(Problems.tooMany("Too many failed attempts for this account; try again later", wait))
+          : Future.succeededFuture();
+    });
   }
 
   /** The last step of every sign-in: a second factor if the user has one, else a session. */
@@ -308,6 +320,10 @@ final class AuthServiceImpl implements AuthService {
         if (!byEmail.emailVerified()) {
           return Problems.fail(Problems.of(409, "account_exists", "An account with this email exists but its email is "
               + "not verified: sign in with its password and verify the email, then Google sign-in links to it"));
+        }
+        if (byEmail.googleSub() != null) {
+          // Another Google identity is linked already (an address reassigned at its provider): no takeover.
+          return Problems.fail(Problems.of(409, "account_exists", "This account is linked to another Google account"));
         }
         return repo.linkGoogle(tx, byEmail.id(), sub);
       });

@@ -52,14 +52,16 @@ public class AuthVerticle extends VerticleBase {
           // A rotation by any auth instance, on any node, is picked up by all at once.
           running.add(vertx.eventBus().consumer(AuthService.KEYS_CHANGED, msg -> keys.refresh()
               .onFailure(err -> log.warn("Signing key refresh failed", err))), MessageConsumer::unregister);
-          return keys.refresh()
-              .compose(v -> service.ensureAdmin())
-              .compose(v -> secrets.resealOld(pool).map(n -> {
+          // In the background: a large user table must not hold up the start.
+          secrets.resealOld(pool)
+              .onSuccess(n -> {
                 if (n > 0) {
                   log.info("Re-encrypted {} TOTP secret(s) with key {}", n, secrets.activeKid());
                 }
-                return null;
-              }))
+              })
+              .onFailure(err -> log.warn("Re-encryption of TOTP secrets postponed to the next start: {}", err.getMessage()));
+          return keys.refresh()
+              .compose(v -> service.ensureAdmin())
               .compose(v -> Nexus.relay(vertx, pool, AuthServiceImpl.SOURCE))
               .compose(relay -> {
                 running.add(relay, OutboxRelay::stop);

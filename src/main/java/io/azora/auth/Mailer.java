@@ -20,11 +20,18 @@ final class Mailer {
 
   private static final Logger log = LoggerFactory.getLogger(Mailer.class);
 
+  /** Said once a process, not once per auth instance. */
+  private static final java.util.concurrent.atomic.AtomicBoolean WARNED = new java.util.concurrent.atomic.AtomicBoolean();
+
   private final AzoraConfig.Mail config;
   private final MailClient client;
 
   Mailer(Vertx vertx, AzoraConfig.Mail config) {
     this.config = config;
+    if (!config.enabled() && !WARNED.getAndSet(true)) {
+      log.warn("No SMTP server configured (mail.host): account mails, and the verification and reset links in "
+          + "them, are written to this log. Configure mail.* anywhere but on a developer's machine.");
+    }
     this.client = config.enabled() ? MailClient.create(vertx, new MailConfig()
         .setHostname(config.host()).setPort(config.port()).setSsl(config.ssl())
         .setStarttls(StartTLSOptions.valueOf(config.starttls().toUpperCase(java.util.Locale.ROOT)))

@@ -133,26 +133,39 @@ final class SecretBox {
 
   /**
    * Re-encrypts, with the active key, the secrets sealed by another key or stored in plain text (before
-   * encryption existed, or before a rotation); a batch at a time, each row only if it is unchanged.
+   * encryption existed, or before a rotation); a batch at a time, each row only if it is unchanged. A
+   * secret no listed key opens (its key was dropped too early) is left as it is and logged: one bad row
+   * must not keep auth from starting. Only keys this node knows are used: during a rolling deploy that
+   * adds a key, add it second everywhere first, then make it first.
    */
   Future<Integer> resealOld(Pool pool) {
+    return resealAfter(pool, new UUID(0, 0));
+  }
+
+  private Future<Integer> resealAfter(Pool pool, UUID after) {
     return pool.preparedQuery("""
             SELECT id, mfa_secret, mfa_key_id FROM users
-            WHERE mfa_secret IS NOT NULL AND mfa_key_id IS DISTINCT FROM $1 LIMIT 500""")
-        .execute(Tuple.of(activeKid))
+            WHERE mfa_secret IS NOT NULL AND mfa_key_id IS DISTINCT FROM $1 AND id > $2 ORDER BY id LIMIT 500""")
+        .execute(Tuple.of(activeKid, after))
         .compose(rows -> {
           java.util.List<Tuple> updates = new java.util.ArrayList<>();
+          UUID last = after;
           for (Row row : rows) {
             UUID id = row.getUUID("id");
-            Sealed sealed = seal(id, open(id, row.getString("mfa_key_id"), row.getString("mfa_secret")));
-            updates.add(Tuple.of(id, sealed.ciphertext(), sealed.kid(), row.getString("mfa_secret")));
+            last = id;
+            try {
+              Sealed sealed = seal(id, open(id, row.getString("mfa_key_id"), row.getString("mfa_secret")));
+              updates.add(Tuple.of(id, sealed.ciphertext(), sealed.kid(), row.getString("mfa_secret")));
+            } catch (IllegalStateException unreadable) {
+              log.error("TOTP secret left as it is: {}", unreadable.getMessage());
+            }
           }
-          if (updates.isEmpty()) {
-            return Future.succeededFuture(0);
-          }
-          return pool.preparedQuery("UPDATE users SET mfa_secret = $2, mfa_key_id = $3 WHERE id = $1 AND mfa_secret = $4")
-              .executeBatch(updates)
-              .compose(v -> updates.size() == 500 ? resealOld(pool).map(n -> n + 500) : Future.succeededFuture(updates.size()));
+          UUID next = last;
+          Future<?> written = updates.isEmpty() ? Future.succeededFuture()
+              : pool.preparedQuery("UPDATE users SET mfa_secret = $2, mfa_key_id = $3 WHERE id = $1 AND mfa_secret = $4")
+                  .executeBatch(updates);
+          return written.compose(v -> rows.size() == 500 ? resealAfter(pool, next).map(n -> n + updates.size())
+              : Future.succeededFuture(updates.size()));
         });
   }
 }

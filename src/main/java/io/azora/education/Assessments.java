@@ -1,5 +1,6 @@
 package io.azora.education;
 
+import io.azora.platform.Deadline;
 import io.azora.platform.DomainEvent;
 import io.azora.platform.Money;
 import io.azora.platform.Nexus;
@@ -169,7 +170,8 @@ final class Assessments {
         .compose(rows -> {
           Long wait = rows.size() == 0 ? null : rows.iterator().next().getLong(0);
           ServiceException e = Problems.of(429, "attempt_limit", "At most " + config.attemptsPerWindow()
-              + " attempts at this assessment in " + config.attemptWindowSeconds() / 3600 + " h; try again later");
+              + " attempts at this assessment in " + java.time.Duration.ofSeconds(config.attemptWindowSeconds())
+                  .toString().substring(2).toLowerCase() + "; try again later");
           e.getDebugInfo().put("retryAfter", wait == null ? 1L : wait);
           return Future.failedFuture(e);
         });
@@ -221,7 +223,10 @@ final class Assessments {
     String key = student + ":" + assessment;
     Promise<String> result = Promise.promise();
     waiting.put(key, result);
-    long timer = vertx.setTimer(config.rewardWaitMs(), t -> result.tryComplete(null));
+    // Never past the request's deadline (less the margin its answer needs): a pass that committed must not
+    // reach its learner as a 503.
+    long wait = Math.max(1, Math.min(config.rewardWaitMs(), Deadline.remainingMs(config.rewardWaitMs()) - Deadline.HOP_MARGIN_MS));
+    long timer = vertx.setTimer(wait, t -> result.tryComplete(null));
     check(student, assessment, result);
     return result.future().onComplete(ar -> {
       waiting.remove(key, result);

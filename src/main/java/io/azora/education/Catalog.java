@@ -33,7 +33,7 @@ final class Catalog {
   /** A course's columns as the service uses them: not its search vectors, which only PostgreSQL reads. */
   static final String COURSE_COLUMNS = """
       c.id, c.instructor_id, c.title, c.description, c.price, c.duration, c.level, c.category, c.skills, c.published,
-      c.published_at, c.created_at, c.updated_at, c.rewards_verified, c.reward_level""";
+      c.published_at, c.created_at, c.updated_at, c.rewards_verified, c.reward_level, c.assessments_version""";
   private static final String COURSE = "SELECT " + COURSE_COLUMNS + " FROM courses c WHERE c.id = $1";
   /**
    * The course's search vector: title (A) and description (B), then its lessons' vector (C), which is kept
@@ -219,6 +219,8 @@ final class Catalog {
   /**
    * An admin's review for Proof-of-Knowledge rewards: the course earns AZR from now on, at {@code level}
    * (which sets the mining difficulty, whatever its assessments claim), until its assessments change.
+   * With {@code assessmentsVersion} (from the course the admin reviewed), an assessment added meanwhile
+   * makes it 409 course_changed: what is verified is exactly what was reviewed.
    */
   Future<JsonObject> verify(Who who, String courseId, JsonObject request) {
     if (!who.admin()) {
@@ -228,11 +230,16 @@ final class Catalog {
     if (!LEVELS.contains(level)) {
       return Problems.fail(Problems.invalid("level", "must be one of " + LEVELS));
     }
+    Integer reviewed = request.getInteger("assessmentsVersion");
     return load(pool, uuid(courseId)).compose(course -> pool.withTransaction(tx -> tx.preparedQuery("""
                 UPDATE courses SET rewards_verified = true, reward_level = $2, level = $2, verified_at = now(),
-                                   verified_by = $3, updated_at = now() WHERE id = $1""")
-            .execute(Tuple.of(course.getUUID("id"), level, who.userId()))
-            .compose(v -> emitChange(tx, course, "course.updated", "verification")))
+                                   verified_by = $3, updated_at = now()
+                WHERE id = $1 AND ($4::int IS NULL OR assessments_version = $4) RETURNING id""")
+            .execute(Tuple.of(course.getUUID("id"), level, who.userId(), reviewed))
+            .compose(rows -> rows.size() == 0
+                ? Problems.<String>fail(Problems.of(409, "course_changed",
+                    "The course's assessments changed since the version reviewed; review it again"))
+                : emitChange(tx, course, "course.updated", "verification")))
         .compose(eventId -> afterChange(course, eventId, course.getUUID("id")))
         .compose(id -> details(who, id)));
   }
@@ -281,9 +288,11 @@ final class Catalog {
                   VALUES ($1, $2, $3, $4, $5, $6)""")
               .execute(Tuple.of(id, course.getUUID("id"), request.getString("title").strip(),
                   request.getInteger("passingScore"), request.getString("difficulty"), questions))
-              // What an admin reviewed has changed: rewards stop until it is reviewed again.
-              .compose(v -> tx.preparedQuery("UPDATE courses SET rewards_verified = false WHERE id = $1 AND rewards_verified")
-                  .execute(Tuple.of(course.getUUID("id"))))
+              // What an admin reviewed has changed: rewards stop until it is reviewed again, and a review of
+              // the earlier version can no longer verify it.
+              .compose(v -> tx.preparedQuery("""
+                      UPDATE courses SET rewards_verified = false, assessments_version = assessments_version + 1
+                      WHERE id = $1""").execute(Tuple.of(course.getUUID("id"))))
               .compose(v -> emitChange(tx, course, "course.updated", "assessment")))
           .compose(eventId -> afterChange(course, eventId, assessment));
     });
@@ -367,6 +376,7 @@ final class Catalog {
         .put("published", row.getBoolean("published"))
         .put("rewardsVerified", row.getBoolean("rewards_verified"))
         .put("rewardLevel", row.getBoolean("rewards_verified") ? row.getString("reward_level") : null)
+        .put("assessmentsVersion", row.getInteger("assessments_version"))
         .put("publishedAt", row.getOffsetDateTime("published_at") == null ? null : row.getOffsetDateTime("published_at").toInstant().toString())
         .put("createdAt", row.getOffsetDateTime("created_at").toInstant().toString())
         .put("updatedAt", row.getOffsetDateTime("updated_at").toInstant().toString());

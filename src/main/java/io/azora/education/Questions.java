@@ -132,8 +132,8 @@ final class Questions {
     if (value instanceof Number) {
       return Numbers.parse(String.valueOf(value));
     }
-    if (!(value instanceof String text)) {
-      return null;
+    if (!(value instanceof String text) || text.chars().noneMatch(Character::isDigit)) {
+      return null;  // "." or "-." is no number, not zero
     }
     String s = text.strip();
     boolean negative = s.startsWith("-");

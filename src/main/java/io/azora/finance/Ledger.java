@@ -64,8 +64,13 @@ final class Ledger {
 
   /** Posts one group with {@code client} (a pool, or the caller's transaction, which a refusal rolls back). */
   static Future<List<Posted>> post(SqlClient client, List<Posting> batch, String initiator, List<DomainEvent> events) {
+    return post(client, batch, initiator, events, RequestContext.deadline());
+  }
+
+  /** {@link #post} for a request due at {@code deadline} (epoch ms, or null): lock waits end before it. */
+  static Future<List<Posted>> post(SqlClient client, List<Posting> batch, String initiator, List<DomainEvent> events,
+                                   Long deadline) {
     List<Group> groups = List.of(new Group(batch, initiator, events));
-    Long deadline = RequestContext.deadline();
     return client.preparedQuery(POST_GROUPS).execute(groupParams(groups, lockTimeoutMs(deadline)))
         .recover(err -> Future.failedFuture(refusal(err)))
         .compose(rows -> outcomes(groups, rows).get(0));

@@ -83,17 +83,15 @@ final class LedgerBatcher {
           }
         })
         .onFailure(err -> {
-          Throwable refused = Ledger.refusal(err);
-          if (refused instanceof io.vertx.serviceproxy.ServiceException busy) {
-            batch.forEach(s -> s.result().fail(busy));  // a lock wait reached a deadline: nothing committed
-            return;
+          // Not a refusal (those come back as rows), or a lock wait that reached the earliest deadline:
+          // settle each group on its own, within its own deadline, so that neither one bad group nor one
+          // hurried request fails the others; groups that did commit answer "exists".
+          if (!Ledger.LOCK_TIMEOUT.equals(err instanceof io.vertx.pgclient.PgException pg ? pg.getSqlState() : null)) {
+            log.warn("Ledger batch of {} failed ({}); posting its groups one by one", batch.size(), err.toString());
           }
-          // Not a refusal (those come back as rows): settle each group on its own, so one bad group
-          // cannot fail the others; groups that did commit answer "exists".
-          log.warn("Ledger batch of {} failed ({}); posting its groups one by one", batch.size(), err.toString());
           for (Submission s : batch) {
             Ledger.Group g = s.group();
-            Ledger.post(pool, g.postings(), g.initiator(), g.events()).onComplete(s.result());
+            Ledger.post(pool, g.postings(), g.initiator(), g.events(), s.deadline()).onComplete(s.result());
           }
         })
         .onComplete(ar -> {

@@ -180,13 +180,18 @@ final class Mining {
 
   /** GET /mining/stats. */
   Future<JsonObject> stats() {
-    return pool.query("SELECT rewards, mined, (SELECT -balance FROM accounts WHERE code = 'issuance') AS supply FROM mining_state")
+    return pool.query("""
+            SELECT rewards, mined, (SELECT -balance FROM accounts WHERE code = 'issuance') AS supply,
+                   (SELECT greatest(0, -balance) FROM accounts WHERE code = 'stripe_clearing') AS owed
+            FROM mining_state""")
         .execute().map(rows -> {
           Row row = rows.iterator().next();
           long count = row.getLong("rewards");
           int epoch = rewards.epoch(count);
           return new JsonObject().put("maxSupply", Money.format(config.maxSupply()))
               .put("totalSupply", Money.format(row.getLong("supply"))).put("mined", Money.format(row.getLong("mined")))
+              // Refunded or charged back but spent: still in circulation, so counted against the cap too.
+              .put("owed", Money.format(row.getLong("owed")))
               .put("epoch", epoch).put("currentMultiplier", MiningRewards.multiplier(epoch).toPlainString())
               .put("rewardsThisEpoch", count - epoch * config.mining().epochRewards())
               .put("epochRewards", config.mining().epochRewards())

@@ -45,9 +45,14 @@ final class Payments {
   private static final String SETTLED = """
       UPDATE payment_intents SET refunded_cents = $2, disputed_cents = $3, taken_back = $4, owed = $5, updated_at = now()
       WHERE id = $1""";
+  /**
+   * Records a dispute's state. A dispute's outcome is final: an update delivered after it (Stripe does not
+   * keep order, and retries) never reopens it.
+   */
   private static final String RECORD_DISPUTE = """
       INSERT INTO stripe_disputes (id, payment_intent, amount_cents, status) VALUES ($1, $2, $3, $4)
-      ON CONFLICT (id) DO UPDATE SET amount_cents = EXCLUDED.amount_cents, status = EXCLUDED.status, updated_at = now()""";
+      ON CONFLICT (id) DO UPDATE SET amount_cents = EXCLUDED.amount_cents, status = EXCLUDED.status, updated_at = now()
+      WHERE stripe_disputes.status NOT IN ('won', 'lost', 'warning_closed')""";
   /**
    * Card money the bank has taken back: disputes open or lost. Inquiries (warning_*) withdraw nothing, and a
    * dispute won returns the money.

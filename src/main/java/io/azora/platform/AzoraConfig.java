@@ -134,7 +134,7 @@ public record AzoraConfig(Node node, Http http, Database database, Redis redis, 
             rl.getInteger("authenticated", 1000), rl.getInteger("loginPerIp", 20)),
         c.getJsonObject("management", new JsonObject()).getInteger("port", 9090),
         mail(c.getJsonObject("mail", new JsonObject())),
-        new Nexus(Math.max(1, c.getJsonObject("nexus", new JsonObject()).getInteger("maxAttempts", 5)),
+        new Nexus(Math.max(1, c.getJsonObject("nexus", new JsonObject()).getInteger("maxAttempts", 10)),
             Math.max(10, c.getJsonObject("nexus", new JsonObject()).getLong("retryBaseMs", 1000L))));
   }
 

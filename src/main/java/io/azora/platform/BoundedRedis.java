@@ -30,7 +30,11 @@ public final class BoundedRedis implements Redis {
 
   @Override
   public Future<RedisConnection> connect() {
-    return redis.connect().timeout(timeoutMs, TimeUnit.MILLISECONDS);
+    Future<RedisConnection> connecting = redis.connect();
+    return connecting.timeout(timeoutMs, TimeUnit.MILLISECONDS).onFailure(err -> {
+      // Given up on, but it may still arrive: back to the pool, not lost from it.
+      connecting.onSuccess(RedisConnection::close);
+    });
   }
 
   @Override

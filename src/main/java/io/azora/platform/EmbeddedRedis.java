@@ -14,7 +14,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The zero-config Redis: the redis-server binary that embedded-redis ships, run as a child process whose
- * life this node controls. It appends every write to its log (so what it acknowledged survives a crash),
+ * life this node controls. It appends every write to its log, synced every second (a crash loses at most
+ * the last second of rate-limit counters, idempotency records and cache; what money and sessions depend on
+ * is in PostgreSQL),
  * stops only when the node has drained (embedded-redis' own shutdown hook would stop it while requests
  * still need it), and a server orphaned by a crashed JVM is stopped before a new one starts on its data.
  */

@@ -24,12 +24,17 @@ public final class EmbeddedServers implements AutoCloseable {
 
   private EmbeddedPostgres postgres;
   private EmbeddedRedis redis;
+  /** Held while this node runs on the data directory: a second node there would share (and stop) its servers. */
+  private java.nio.channels.FileChannel lockFile;
 
   /** Starts what the configuration leaves unset and returns the configuration pointing at it. */
   public JsonObject startMissing(JsonObject config) throws IOException {
     AzoraConfig typed = AzoraConfig.from(config);
     JsonObject out = config.copy();
     Path dataDir = Path.of(typed.node().dataDir()).toAbsolutePath().normalize();
+    if (typed.database().embedded() || typed.redis().embedded()) {
+      lock(dataDir);
+    }
     if (typed.database().embedded()) {
       Path pgData = dataDir.resolve("postgres");
       Files.createDirectories(pgData);
@@ -61,6 +66,27 @@ public final class EmbeddedServers implements AutoCloseable {
     return out;
   }
 
+  /**
+   * Takes the data directory for this node: servers found running on it afterwards can only be orphans of a
+   * node that died (the lock dies with its process), never a live sibling's.
+   */
+  private void lock(Path dataDir) throws IOException {
+    Files.createDirectories(dataDir);
+    lockFile = java.nio.channels.FileChannel.open(dataDir.resolve("azora.lock"), java.nio.file.StandardOpenOption.CREATE,
+        java.nio.file.StandardOpenOption.WRITE);
+    java.nio.channels.FileLock taken;
+    try {
+      taken = lockFile.tryLock();
+    } catch (java.nio.channels.OverlappingFileLockException sameProcess) {
+      taken = null;
+    }
+    if (taken == null) {
+      lockFile.close();
+      throw new IOException("Another Azora node is running on the data directory " + dataDir
+          + ": give each node its own (node.dataDir), or configure a database and Redis");
+    }
+  }
+
   @Override
   public void close() {
     if (redis != null) {
@@ -72,6 +98,13 @@ public final class EmbeddedServers implements AutoCloseable {
       }
     } catch (IOException e) {
       log.warn("Embedded PostgreSQL did not stop cleanly", e);
+    }
+    try {
+      if (lockFile != null) {
+        lockFile.close();
+      }
+    } catch (IOException e) {
+      log.warn("Data directory lock not released cleanly", e);
     }
   }
 

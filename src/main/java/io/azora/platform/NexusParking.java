@@ -37,6 +37,7 @@ final class NexusParking {
       INSERT INTO nexus_parked (id, consumer, source, event_id, type, envelope, attempts, last_error)
       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (consumer, event_id) DO NOTHING""";
   private static final String WAITING = "SELECT event_id, next_attempt_at FROM nexus_failures WHERE consumer = $1";
+  private static final String RECOVERED = "DELETE FROM nexus_failures WHERE consumer = $1 AND event_id = $2";
 
   private final Pool pool;
   private final String consumer;
@@ -62,6 +63,11 @@ final class NexusParking {
       }
       return out;
     });
+  }
+
+  /** Forgets the failed attempts at an event that has now been handled. */
+  Future<Void> recovered(UUID eventId) {
+    return pool.preparedQuery(RECOVERED).execute(Tuple.of(consumer, eventId)).mapEmpty();
   }
 
   /** Counts a failed attempt at {@code event}; true if it is now parked (the consumer moves on). */

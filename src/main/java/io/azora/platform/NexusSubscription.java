@@ -148,12 +148,14 @@ public final class NexusSubscription {
     JsonObject entry = events.getJsonObject(index);
     long position = entry.getLong("position");
     DomainEvent event = DomainEvent.fromJson(entry.getJsonObject("envelope"));
-    OffsetDateTime retryAt = waiting.get(canonicalId(event));
+    UUID id = canonicalId(event);
+    OffsetDateTime retryAt = waiting.get(id);
     if (retryAt != null && retryAt.isAfter(OffsetDateTime.now())) {
       return Future.succeededFuture(reached);
     }
     return handle(event)
-        .map(v -> true)
+        // Handled now (or before, live): its failed attempts are history.
+        .compose(v -> retryAt == null ? Future.succeededFuture(true) : parking.recovered(id).map(true))
         .recover(err -> parking.failed(event, err))
         .compose(done -> done ? handleInOrder(events, index + 1, position, waiting) : Future.succeededFuture(reached));
   }

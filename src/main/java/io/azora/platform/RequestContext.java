@@ -18,8 +18,11 @@ public final class RequestContext {
 
   public static final String REQUEST_ID = "x-request-id";
   public static final String TRACEPARENT = "traceparent";
-  /** When the original caller stops waiting (epoch milliseconds): work after it is wasted, or worse. */
-  public static final String DEADLINE = "x-azora-deadline";
+  /**
+   * How long the callee has (milliseconds) before its caller stops waiting: work after that is wasted, or
+   * worse. Sent as time left, not as a moment, so that nodes whose clocks disagree still agree on it.
+   */
+  public static final String BUDGET = "x-azora-budget-ms";
   private static final String KEY_REQUEST_ID = "azora.requestId";
   private static final String KEY_TRACEPARENT = "azora.traceparent";
   private static final String KEY_DEADLINE = "azora.deadline";
@@ -84,10 +87,10 @@ public final class RequestContext {
   /** Restores the context from event-bus headers (service calls, Nexus events). */
   public static void fromHeaders(MultiMap headers) {
     set(headers.get(REQUEST_ID), headers.get(TRACEPARENT));
-    String deadline = headers.get(DEADLINE);
-    if (deadline != null && deadline.length() <= 19) {
+    String budget = headers.get(BUDGET);
+    if (budget != null && budget.length() <= 12) {
       try {
-        deadline(Long.parseLong(deadline));
+        deadline(System.currentTimeMillis() + Long.parseLong(budget));
       } catch (NumberFormatException ignored) {
         // not one of ours
       }
@@ -111,10 +114,10 @@ public final class RequestContext {
         headers.add(TRACEPARENT, tp);
       }
       Long deadline = deadline();
-      if (deadline != null && !headers.contains(DEADLINE) && delivery.send()) {
+      if (deadline != null && !headers.contains(BUDGET) && delivery.send()) {
         // The callee must answer before this caller gives up: it gets less than is left, by the margin the
         // caller keeps for its own answer and the margin the callee's answer needs to travel back.
-        headers.add(DEADLINE, Long.toString(deadline - 2 * Deadline.HOP_MARGIN_MS));
+        headers.add(BUDGET, Long.toString(deadline - System.currentTimeMillis() - 2 * Deadline.HOP_MARGIN_MS));
       }
     }
     delivery.next();

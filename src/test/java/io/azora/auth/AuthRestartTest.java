@@ -83,6 +83,11 @@ class AuthRestartTest {
         api.post("/api/auth/login", null, new JsonObject().put("email", squatted).put("password", "the-real-admin-passphrase"))
             .expectProblem(401, "unauthorized");
 
+        // Re-encrypted in the background, moments after the start.
+        long deadline = System.currentTimeMillis() + 15_000;
+        while (!"k2".equals(storedKeyId(prefix, totpUser)) && System.currentTimeMillis() < deadline) {
+          Thread.sleep(100);
+        }
         assertEquals("k2", storedKeyId(prefix, totpUser));
         String mfaToken = api.post("/api/auth/login", null, new JsonObject().put("email", totpUser).put("password", PASSWORD))
             .expectProblem(401, "mfa_required").getString("mfaToken");

@@ -154,6 +154,23 @@ class RateLimitTest {
     from(api, "203.0.113.50", null, login(email, password)).expectProblem(429, "rate_limited");
   }
 
+  @Test
+  void guessesSpreadOverManyAddressesAreStillBoundedPerAccount(Vertx vertx) {
+    HttpApi api = start(vertx, new JsonObject().put("loginPerIp", 1000),
+        new JsonObject().put("loginFailuresBeforeThrottle", 2).put("loginThrottleBaseSeconds", 30)
+            .put("loginThrottleMaxSeconds", 60), "127.0.0.0/8");
+    String email = "spread-" + UUID.randomUUID() + "@azora.test";
+    api.register(email, "violet-harbor-42", "Spread", null);
+    // One guess from each of 40 addresses: each address is fresh, but the account's shared count of guesses
+    // from unknown clients (ten times each address's) stops them after twenty.
+    java.util.List<Integer> answers = new java.util.ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      answers.add(from(api, "198.18.0." + (i + 1), null, login(email, "guess-" + i)).status());
+    }
+    assertEquals(20, answers.stream().filter(s -> s == 401).count(), answers::toString);
+    assertEquals(20, answers.stream().filter(s -> s == 429).count(), answers::toString);
+  }
+
   static Response from(HttpApi api, String client, String cookie, JsonObject body) {
     java.util.Map<String, String> headers = new java.util.HashMap<>(java.util.Map.of("X-Forwarded-For", client));
     if (cookie != null) {

@@ -151,8 +151,12 @@ class ProofOfKnowledgeTest {
     api.post("/api/courses/" + course + "/publish", t, null).expect(200);
     Courses.verify(api, admin, course, "advanced");
 
-    // A new assessment (what the admin reviewed has changed): no rewards until reviewed again.
+    // A new assessment (what the admin reviewed has changed): no rewards until reviewed again, and a review
+    // of the version before it cannot verify it.
+    int reviewed = api.get("/api/courses/" + course, null).expect(200).json().getInteger("assessmentsVersion");
     assessment(api, t, course, 0, 1);
+    api.post("/api/admin/courses/" + course + "/verify", admin, new JsonObject().put("level", "advanced")
+        .put("assessmentsVersion", reviewed)).expectProblem(409, "course_changed");
     JsonObject page = api.get("/api/courses/" + course, null).expect(200).json();
     assertFalse(page.getBoolean("rewardsVerified"));
     assertNull(page.getValue("rewardLevel"));

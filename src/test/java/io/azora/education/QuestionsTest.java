@@ -49,6 +49,10 @@ class QuestionsTest {
     assertEquals(100, Questions.score(stored(q), Map.of(0, ".5")));
     assertEquals(100, Questions.score(stored(q), Map.of(0, "+0.50")));
     assertEquals(100, Questions.score(stored(q), Map.of(0, "5e-1")));
+    JsonObject zero = q.copy().put("answer", "0");
+    assertEquals(100, Questions.score(stored(zero), Map.of(0, "0")));
+    assertEquals(0, Questions.score(stored(zero), Map.of(0, ".")), "a point is no number");
+    assertEquals(0, Questions.score(stored(zero), Map.of(0, "-.")));
     io.vertx.serviceproxy.ServiceException refused = org.junit.jupiter.api.Assertions.assertThrows(
         io.vertx.serviceproxy.ServiceException.class, () -> stored(q.copy().put("answer", "1e999999999")));
     assertEquals(400, refused.failureCode());

@@ -92,8 +92,11 @@ class ChargebackTest {
     WalletTest.transfer(api, buyer, friend.getString("id"), "70", null).expect(201);
 
     // The bank pulls the whole payment: the 30 AZR left are taken back, 70 are owed.
+    java.math.BigDecimal owedBefore = new java.math.BigDecimal(api.get("/api/mining/stats", null).expect(200).json().getString("owed"));
     String disputeId = "dp_" + UUID.randomUUID();
     PaymentsTest.deliver(api, dispute(disputeId, intent, "needs_response")).expect(200);
+    assertEquals(0, owedBefore.add(java.math.BigDecimal.valueOf(70)).compareTo(
+        new java.math.BigDecimal(api.get("/api/mining/stats", null).expect(200).json().getString("owed"))), "the stats show what is owed");
     assertEquals("0", WalletTest.balance(api, buyer).getString("balance"));
     assertEquals("70", intentStatus(api, buyer, intent).getString("owed"));
     JsonObject owed = owedEntry(api, buyer.getString("id"));
@@ -137,6 +140,10 @@ class ChargebackTest {
 
     // The merchant wins: the debt is cancelled and the 30 AZR taken back are returned.
     PaymentsTest.deliver(api, dispute(disputeId, intent, "won")).expect(200);
+    assertEquals("30", WalletTest.balance(api, buyer).getString("balance"));
+    // An update of the dispute delivered late, after its outcome, reopens nothing.
+    PaymentsTest.deliver(api, FakeStripe.event("charge.dispute.updated", dispute(disputeId, intent, "under_review")
+        .getJsonObject("data").getJsonObject("object"))).expect(200);
     assertEquals("30", WalletTest.balance(api, buyer).getString("balance"));
     assertEquals("0", intentStatus(api, buyer, intent).getString("owed"));
     assertEquals(null, owedEntry(api, buyer.getString("id")));
