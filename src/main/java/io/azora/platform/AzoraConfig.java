@@ -14,7 +14,7 @@ public record AzoraConfig(Node node, Http http, Database database, Redis redis, 
   }
 
   public record Node(String dataDir, boolean cluster, String clusterConfig, String clusterHost, String clusterName,
-                     List<String> verticles, int shutdownGraceSeconds) {
+                     List<String> verticles, int shutdownGraceSeconds, int instances) {
   }
 
   public record Http(String host, int port, int bodyLimitBytes, List<String> corsOrigins, List<String> trustedProxies,
@@ -109,7 +109,8 @@ public record AzoraConfig(Node node, Http http, Database database, Redis redis, 
         new Node(node.getString("dataDir", "./data"), node.getBoolean("cluster", false),
             node.getString("clusterConfig", "conf/cluster.xml"), node.getString("clusterHost", "127.0.0.1"),
             node.getString("clusterName", "azora"),
-            list(node.getString("verticles", "")), node.getInteger("shutdownGraceSeconds", 10)),
+            list(node.getString("verticles", "")), node.getInteger("shutdownGraceSeconds", 10),
+            node.getInteger("instances", 0)),
         new Http(http.getString("host", "0.0.0.0"), http.getInteger("port", 4000),
             http.getInteger("bodyLimitBytes", 1 << 20), list(http.getString("corsOrigins", "")),
             list(http.getString("trustedProxies", "")),

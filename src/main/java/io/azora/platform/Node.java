@@ -92,7 +92,7 @@ public final class Node {
         NodeHealth.of(v).register("cluster", () -> ((VertxInternal) v).clusterManager().isActive()
             ? Future.succeededFuture() : Future.failedFuture("cluster manager inactive"));
       }
-      return node.deployAll(config, descriptor, typed.node().verticles())
+      return node.deployAll(config, descriptor, typed.node().verticles(), typed.node().instances())
           .compose(x -> node.startManagement(typed.managementPort()))
           .map(node)
           .recover(err -> node.close().transform(ar -> Future.failedFuture(err)));
@@ -114,7 +114,8 @@ public final class Node {
     });
   }
 
-  private Future<Void> deployAll(JsonObject config, JsonObject descriptor, List<String> selected) {
+  /** Deploys the selected verticles; {@code instancesOverride} (if > 0) replaces every instance count. */
+  private Future<Void> deployAll(JsonObject config, JsonObject descriptor, List<String> selected, int instancesOverride) {
     Future<Void> chain = Future.succeededFuture();
     JsonArray verticles = descriptor.getJsonArray("verticles", new JsonArray());
     for (Object o : verticles) {
@@ -123,7 +124,7 @@ public final class Node {
       if (!selected.isEmpty() && !selected.contains(name)) {
         continue;
       }
-      int instances = v.getInteger("instances", 1);
+      int instances = instancesOverride > 0 ? instancesOverride : v.getInteger("instances", 1);
       int count = instances <= 0 ? Runtime.getRuntime().availableProcessors() : instances;
       String className = v.getString("class");
       chain = chain.compose(x -> vertx.deployVerticle(() -> instantiate(className),
