@@ -3,7 +3,6 @@ package io.azora.auth;
 import io.azora.platform.AzoraConfig;
 import io.azora.platform.Databases;
 import io.azora.platform.Nexus;
-import io.azora.platform.OutboxRelay;
 import io.azora.platform.Services;
 import io.azora.platform.StopList;
 import io.vertx.core.Future;
@@ -62,9 +61,9 @@ public class AuthVerticle extends VerticleBase {
               .onFailure(err -> log.warn("Re-encryption of TOTP secrets postponed to the next start: {}", err.getMessage()));
           return keys.refresh()
               .compose(v -> service.ensureAdmin())
-              .compose(v -> Nexus.relay(vertx, pool, AuthServiceImpl.SOURCE))
+              .compose(v -> Nexus.relay(vertx, config, AuthServiceImpl.SOURCE))
               .compose(relay -> {
-                running.add(relay, OutboxRelay::stop);
+                running.add(relay, Nexus.Relay::release);
                 return Services.serve(vertx, running, AuthService.ADDRESS, AuthService.class, service,
                     AuthServiceImpl.SOURCE, pool);
               });

@@ -43,16 +43,20 @@ public class EducationVerticle extends VerticleBase {
       EducationConfig education = EducationConfig.from(config());
       redis = Services.redis(vertx, config.redis());
       CatalogCache cache = new CatalogCache(config.redis().keyPrefix());
-      Catalog catalog = new Catalog(pool, education, eventId -> cache.invalidate(redis, eventId));
+      // After a committed change: its event goes out at once, and the cache is invalidated.
+      Catalog catalog = new Catalog(pool, education, eventId -> {
+        OutboxRelay.nudge(vertx, EducationServiceImpl.SOURCE);
+        return cache.invalidate(redis, eventId);
+      });
       CatalogReads reads = new CatalogReads(redis, cache, education.catalogCacheSeconds(),
           new CourseSearch(pool), catalog);
       Assessments assessments = new Assessments(vertx, pool, completion, education);
       EducationServiceImpl service = new EducationServiceImpl(catalog, reads,
           new Enrollments(vertx, pool, finance, completion), assessments, completion);
       return running.add(assessments, Assessments::stop).start()
-          .compose(v -> Nexus.relay(vertx, pool, EducationServiceImpl.SOURCE))
+          .compose(v -> Nexus.relay(vertx, config, EducationServiceImpl.SOURCE))
           .compose(relay -> {
-            running.add(relay, OutboxRelay::stop);
+            running.add(relay, Nexus.Relay::release);
             // Finance reports the reward of each pass; the attempt's answer shows it.
             return Nexus.subscribe(vertx, pool, "education", "finance", Set.of("tokens.mined"), assessments::onMined);
           })

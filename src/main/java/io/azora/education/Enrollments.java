@@ -160,7 +160,8 @@ final class Enrollments {
                 return new JsonObject().put("courseId", course.toString()).put("progress", percent(done, total))
                     .put("completedLessons", done).put("totalLessons", total);
               });
-        }));
+        }))
+        .onSuccess(v -> OutboxRelay.nudge(vertx, EducationServiceImpl.SOURCE));
   }
 
   /** Whole percent done, rounded down (100 only when everything is done). */

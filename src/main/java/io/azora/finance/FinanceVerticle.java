@@ -6,7 +6,6 @@ import io.azora.platform.Databases;
 import io.azora.platform.Deadline;
 import io.azora.platform.Nexus;
 import io.azora.platform.NexusSubscription;
-import io.azora.platform.OutboxRelay;
 import io.azora.platform.Services;
 import io.azora.platform.StopList;
 import io.vertx.core.Future;
@@ -43,9 +42,9 @@ public class FinanceVerticle extends VerticleBase {
           new Payments(vertx, pool, finance.stripe(), new StripeGateway(vertx, finance.stripe())),
           new Escrow(pool, finance));
       return Genesis.run(pool, finance)
-          .compose(v -> Nexus.relay(vertx, pool, FinanceServiceImpl.SOURCE))
+          .compose(v -> Nexus.relay(vertx, config, FinanceServiceImpl.SOURCE))
           .compose(relay -> {
-            running.add(relay, OutboxRelay::stop);
+            running.add(relay, Nexus.Relay::release);
             return Nexus.subscribe(vertx, pool, "finance", "auth", Set.of("user.registered"),
                 (tx, event) -> Ledger.openWallet(tx, event.data().getString("userId")));
           })

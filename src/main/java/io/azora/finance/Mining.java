@@ -103,7 +103,6 @@ final class Mining {
     return tx.preparedQuery(RECORD).execute(Tuple.of(UUID.fromString(learner), type, activityId, difficulty, s,
             UUID.fromString(event.id())))
         .compose(v -> mine(tx, learner, type, activityId, difficulty, s))
-        .onSuccess(v -> OutboxRelay.nudge(vertx, FinanceServiceImpl.SOURCE))
         .mapEmpty();
   }
 

@@ -9,8 +9,12 @@ import java.util.List;
 public record AzoraConfig(Node node, Http http, Database database, Redis redis, Auth auth, Google google,
                           RateLimit rateLimit, int managementPort, Mail mail, Nexus nexus) {
 
-  /** Poison events: attempts before an event is parked, and the first retry's delay (doubling after). */
-  public record Nexus(int maxAttempts, long retryBaseMs) {
+  /**
+   * Poison events: attempts before an event is parked, and the first retry's delay (doubling after); how often
+   * the relay holding the lease looks for events no commit announced, and how often each group's catch-up
+   * reads the feed on each node.
+   */
+  public record Nexus(int maxAttempts, long retryBaseMs, long relayPollMs, long catchUpMs) {
   }
 
   public record Node(String dataDir, boolean cluster, String clusterConfig, String clusterHost, String clusterName,
@@ -135,8 +139,12 @@ public record AzoraConfig(Node node, Http http, Database database, Redis redis, 
             rl.getInteger("authenticated", 1000), rl.getInteger("loginPerIp", 20)),
         c.getJsonObject("management", new JsonObject()).getInteger("port", 9090),
         mail(c.getJsonObject("mail", new JsonObject())),
-        new Nexus(Math.max(1, c.getJsonObject("nexus", new JsonObject()).getInteger("maxAttempts", 10)),
-            Math.max(10, c.getJsonObject("nexus", new JsonObject()).getLong("retryBaseMs", 1000L))));
+        nexus(c.getJsonObject("nexus", new JsonObject())));
+  }
+
+  private static Nexus nexus(JsonObject n) {
+    return new Nexus(Math.max(1, n.getInteger("maxAttempts", 10)), Math.max(10, n.getLong("retryBaseMs", 1000L)),
+        Math.max(50, n.getLong("relayPollMs", 1000L)), Math.max(50, n.getLong("catchUpMs", 2000L)));
   }
 
   private static Mail mail(JsonObject m) {

@@ -14,8 +14,9 @@ import java.util.UUID;
 
 /**
  * Nexus, the bus of domain events. A producer writes events into its own outbox inside the transaction
- * that makes the change ({@link #emit}); the {@link OutboxRelay} publishes them once committed; a
- * consumer ({@link #subscribe}) handles each event exactly once, in its own transaction, and catches up
+ * that makes the change ({@link #emit}); once committed, the {@link OutboxRelay} sends each to one member
+ * of every consumer group that takes its type; a consumer ({@link #subscribe}: all instances of a domain,
+ * on every node, form one group) handles each event exactly once, in its own transaction, and catches up
  * from the producer's feed whatever it missed while it was down.
  */
 public final class Nexus {
@@ -33,10 +34,23 @@ public final class Nexus {
         .map(rows -> event);
   }
 
-  /** Starts publishing {@code source}'s outbox and serving its feed. Stop it with the verticle. */
-  public static Future<OutboxRelay> relay(Vertx vertx, Pool pool, String source) {
-    OutboxRelay relay = new OutboxRelay(vertx, pool, source);
-    return relay.start().map(relay);
+  /**
+   * This node's relay of {@code domain}'s outbox (in the domain's database), shared by the domain's verticle
+   * instances: each acquires it when it starts and releases it when it stops.
+   */
+  public static Future<Relay> relay(Vertx vertx, AzoraConfig config, String domain) {
+    return relay(vertx, config, config.database().nameOf(domain), domain);
+  }
+
+  /** This node's relay of {@code source}'s outbox in database {@code databaseName}. */
+  public static Future<Relay> relay(Vertx vertx, AzoraConfig config, String databaseName, String source) {
+    return OutboxRelay.acquire(vertx, config, databaseName, source);
+  }
+
+  /** A share of this node's relay of one domain; the last release stops it. */
+  @FunctionalInterface
+  public interface Relay {
+    Future<Void> release();
   }
 
   /**
@@ -61,6 +75,11 @@ public final class Nexus {
     public Malformed(String message) {
       super(message, null, false, false);
     }
+  }
+
+  /** Where the members of consumer group {@code group} take events of {@code type}, one member each. */
+  public static String groupAddress(String type, String group) {
+    return DomainEvent.address(type) + "::" + group;
   }
 
   public static String feedAddress(String source) {

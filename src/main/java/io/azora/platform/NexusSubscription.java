@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -20,20 +21,23 @@ import java.util.UUID;
 import java.util.Set;
 
 /**
- * A durable, idempotent consumer of one producer's events. Live events arrive on the bus; anything
- * missed (consumer down, node crashed before publishing) is read from the producer's feed from the
- * cursor kept in the consumer's own database. Each event is handled in a transaction that also writes
- * its inbox row, so a second delivery changes nothing. An event whose handling keeps failing is retried
- * with back-off and then parked ({@link NexusParking}): one poison event never stops the events after it.
+ * A member of a consumer group: a durable, idempotent consumer of one producer's events. Every instance
+ * of a domain, on every node, subscribing as the same {@code consumer} is one group: the relay sends each
+ * event to one member (round-robin, another one if that one fails). Anything live delivery missed
+ * (the group down, a node crashed before delivering) is read from the producer's feed from the cursor
+ * kept in the consumer's own database, by one member per node. Each event is handled in a transaction that
+ * also writes its inbox row, so a second delivery changes nothing. An event whose handling keeps failing
+ * is retried with back-off and then parked ({@link NexusParking}): one poison event never stops the events
+ * after it.
  */
 public final class NexusSubscription {
 
   private static final Logger log = LoggerFactory.getLogger(NexusSubscription.class);
-  private static final long CATCH_UP_MS = 2000;
   private static final String INBOX = """
       INSERT INTO nexus_inbox (consumer, event_id, type) VALUES ($1, $2::uuid, $3)
       ON CONFLICT DO NOTHING RETURNING event_id""";
   private static final String READ_CURSOR = "SELECT position FROM nexus_cursor WHERE consumer = $1 AND source = $2";
+  private static final String HANDLED = "SELECT event_id FROM nexus_inbox WHERE consumer = $1 AND event_id = ANY($2)";
   private static final String WRITE_CURSOR = """
       INSERT INTO nexus_cursor (consumer, source, position) VALUES ($1, $2, $3)
       ON CONFLICT (consumer, source) DO UPDATE SET position = GREATEST(nexus_cursor.position, EXCLUDED.position)""";
@@ -45,8 +49,13 @@ public final class NexusSubscription {
   private final Set<String> types;
   private final Nexus.EventHandler handler;
   private final NexusParking parking;
+  private final long catchUpMs;
+  /** The consuming domain: a group is named after it ({@code finance}, or {@code education.catalog-cache}). */
+  private final String domain;
   private final List<MessageConsumer<JsonObject>> live = new ArrayList<>();
   private long timer = -1;
+  /** The feed position read up to, once known: a catch-up that finds nothing new costs one feed read. */
+  private Long cursor;
   private boolean catchingUp;
   private boolean stopped;
   /** Completes when no catch-up is running: a stop waits for it, so the pool never closes under one. */
@@ -61,6 +70,9 @@ public final class NexusSubscription {
     this.types = types;
     this.handler = handler;
     this.parking = new NexusParking(pool, consumer, source, config, NodeMetrics.of(vertx));
+    this.catchUpMs = config.catchUpMs();
+    int dot = consumer.indexOf('.');
+    this.domain = dot < 0 ? consumer : consumer.substring(0, dot);
   }
 
   /** True if this subscription is {@code consumer}'s, for events like {@code event}. */
@@ -70,23 +82,35 @@ public final class NexusSubscription {
 
   Future<Void> start() {
     for (String type : types) {
-      live.add(vertx.eventBus().<JsonObject>consumer(DomainEvent.address(type),
-          msg -> handle(DomainEvent.fromJson(msg.body())).onFailure(err ->
-              log.warn("{} could not handle {} now; the feed will retry", consumer, type, err))));
+      live.add(vertx.eventBus().<JsonObject>consumer(Nexus.groupAddress(type, consumer), this::onDelivery));
     }
-    timer = vertx.setPeriodic(CATCH_UP_MS, id -> catchUp());
+    CatchUps.join(vertx, this);
+    timer = vertx.setPeriodic(catchUpMs, id -> catchUpIfFirst());
     return Future.all(live.stream().map(MessageConsumer::completion).toList())
-        .onSuccess(v -> catchUp())
-        .mapEmpty();
+        .compose(v -> NexusGroups.join(vertx, consumer, types))
+        .onSuccess(v -> catchUpIfFirst());
   }
 
   /** Stops consuming: live events stop arriving, no new catch-up starts, the one running finishes first. */
   public Future<Void> stop() {
     stopped = true;
     vertx.cancelTimer(timer);
+    CatchUps.leave(vertx, this);
     Future<Void> unregistered = Future.all(live.stream().map(MessageConsumer::unregister).toList()).mapEmpty();
     Future<Void> caughtUp = catchingUp ? (idle = Promise.promise()).future() : Future.succeededFuture();
     return Future.all(unregistered, caughtUp).mapEmpty();
+  }
+
+  /** An event the relay sent this member: the answer tells it whether to try another member. */
+  private void onDelivery(Message<JsonObject> msg) {
+    DomainEvent event = DomainEvent.fromJson(msg.body());
+    handle(event)
+        .onSuccess(msg::reply)
+        .onFailure(err -> {
+          log.warn("{} could not handle {} {} now; another member or the catch-up retries it", consumer, event.type(),
+              event.id(), err);
+          msg.fail(500, NexusParking.describe(err));
+        });
   }
 
   /** Handles one event once: the inbox row and the handler's writes commit together. */
@@ -96,21 +120,37 @@ public final class NexusSubscription {
     }
     RequestContext.set(event.requestId(), null);
     return pool.withTransaction(tx -> tx.preparedQuery(INBOX).execute(Tuple.of(consumer, event.id(), event.type()))
-        .compose(rows -> rows.size() == 0
-            ? Future.succeededFuture(false)
-            : handler.handle(tx, event).map(true)));
+            .compose(rows -> rows.size() == 0
+                ? Future.succeededFuture(false)
+                : handler.handle(tx, event).map(true)))
+        // Whatever the handler emitted goes out now, not at the relay's next poll.
+        .onSuccess(handled -> {
+          if (handled) {
+            OutboxRelay.nudge(vertx, domain);
+          }
+        });
   }
 
-  /** Reads the feed from the stored cursor and handles what is new, in order, until it is drained. */
+  private void catchUpIfFirst() {
+    if (CatchUps.first(vertx, this)) {
+      catchUp();
+    }
+  }
+
+  /** Reads the feed from the cursor and handles what is new, in order, until it is drained. */
   private void catchUp() {
     if (catchingUp || stopped) {
       return;
     }
     catchingUp = true;
-    pool.preparedQuery(READ_CURSOR).execute(Tuple.of(consumer, source))
-        .map(rows -> rows.size() == 0 ? 0L : rows.iterator().next().getLong(0))
-        .compose(this::readFrom)
-        .onFailure(err -> log.debug("{} catch-up from {} postponed: {}", consumer, source, err.getMessage()))
+    Future<Long> from = cursor != null ? Future.succeededFuture(cursor)
+        : pool.preparedQuery(READ_CURSOR).execute(Tuple.of(consumer, source))
+            .map(rows -> rows.size() == 0 ? 0L : rows.iterator().next().getLong(0));
+    from.compose(this::readFrom)
+        .onFailure(err -> {
+          cursor = null;
+          log.debug("{} catch-up from {} postponed: {}", consumer, source, err.getMessage());
+        })
         .onComplete(ar -> {
           catchingUp = false;
           if (idle != null) {
@@ -120,20 +160,38 @@ public final class NexusSubscription {
   }
 
   private Future<Void> readFrom(long after) {
+    cursor = after;
     JsonObject request = new JsonObject().put("after", after).put("limit", 200);
     return vertx.eventBus().<JsonObject>request(Nexus.feedAddress(source), request,
             new DeliveryOptions().setSendTimeout(5000))
         .compose(reply -> {
           JsonArray events = reply.body().getJsonArray("events");
           long next = reply.body().getLong("next");
+          log.debug("{} read {} event(s) of {} after position {}", consumer, events.size(), source, after);
           if (events.isEmpty()) {
             return Future.succeededFuture();
           }
-          return parking.waiting()
-              .compose(waiting -> handleInOrder(events, 0, after, waiting))
-              .compose(reached -> pool.preparedQuery(WRITE_CURSOR).execute(Tuple.of(consumer, source, reached))
-                  .compose(v -> reached == next ? readFrom(next) : Future.<Void>succeededFuture()));
+          // Most were delivered live: one query finds those, so only the rest cost a transaction each.
+          return Future.all(parking.waiting(), handledAlready(events))
+              .compose(both -> handleInOrder(events, 0, after, both.resultAt(0), both.resultAt(1)))
+              .compose(reached -> reached == after ? Future.<Void>succeededFuture()
+                  : pool.preparedQuery(WRITE_CURSOR).execute(Tuple.of(consumer, source, reached)).compose(v -> {
+                    cursor = reached;
+                    return reached == next ? readFrom(next) : Future.<Void>succeededFuture();
+                  }));
         });
+  }
+
+  private Future<Set<UUID>> handledAlready(JsonArray events) {
+    UUID[] ids = new UUID[events.size()];
+    for (int i = 0; i < ids.length; i++) {
+      ids[i] = canonicalId(DomainEvent.fromJson(events.getJsonObject(i).getJsonObject("envelope")));
+    }
+    return pool.preparedQuery(HANDLED).execute(Tuple.tuple().addString(consumer).addArrayOfUUID(ids)).map(rows -> {
+      Set<UUID> handled = new java.util.HashSet<>();
+      rows.forEach(r -> handled.add(r.getUUID(0)));
+      return handled;
+    });
   }
 
   /**
@@ -141,7 +199,8 @@ public final class NexusSubscription {
    * handled, handled before, or parked. It stops before an event that failed now (or still waits out its
    * back-off), which the next catch-up tries again.
    */
-  private Future<Long> handleInOrder(JsonArray events, int index, long reached, Map<UUID, OffsetDateTime> waiting) {
+  private Future<Long> handleInOrder(JsonArray events, int index, long reached, Map<UUID, OffsetDateTime> waiting,
+                                     Set<UUID> handled) {
     if (index == events.size()) {
       return Future.succeededFuture(reached);
     }
@@ -150,14 +209,17 @@ public final class NexusSubscription {
     DomainEvent event = DomainEvent.fromJson(entry.getJsonObject("envelope"));
     UUID id = canonicalId(event);
     OffsetDateTime retryAt = waiting.get(id);
-    if (retryAt != null && retryAt.isAfter(OffsetDateTime.now())) {
+    if (handled.contains(id) && retryAt == null) {
+      return handleInOrder(events, index + 1, position, waiting, handled);
+    }
+    if (retryAt != null && retryAt.isAfter(OffsetDateTime.now()) && !handled.contains(id)) {
       return Future.succeededFuture(reached);
     }
     return handle(event)
         // Handled now (or before, live): its failed attempts are history.
         .compose(v -> retryAt == null ? Future.succeededFuture(true) : parking.recovered(id).map(true))
         .recover(err -> parking.failed(event, err))
-        .compose(done -> done ? handleInOrder(events, index + 1, position, waiting) : Future.succeededFuture(reached));
+        .compose(done -> done ? handleInOrder(events, index + 1, position, waiting, handled) : Future.succeededFuture(reached));
   }
 
   private static UUID canonicalId(DomainEvent event) {
@@ -165,6 +227,45 @@ public final class NexusSubscription {
       return UUID.fromString(event.id());
     } catch (RuntimeException e) {
       return new UUID(0, 0);
+    }
+  }
+
+  /** The members of each group on each node, in joining order: the first of them runs the group's catch-up there. */
+  private static final class CatchUps {
+    private static final Map<Vertx, Map<String, List<NexusSubscription>>> MEMBERS = new java.util.HashMap<>();
+
+    private CatchUps() {
+    }
+
+    static void join(Vertx vertx, NexusSubscription member) {
+      synchronized (MEMBERS) {
+        MEMBERS.computeIfAbsent(vertx, v -> new java.util.HashMap<>())
+            .computeIfAbsent(member.consumer + " " + member.source, k -> new ArrayList<>()).add(member);
+      }
+    }
+
+    static void leave(Vertx vertx, NexusSubscription member) {
+      synchronized (MEMBERS) {
+        Map<String, List<NexusSubscription>> groups = MEMBERS.get(vertx);
+        if (groups == null) {
+          return;
+        }
+        String key = member.consumer + " " + member.source;
+        List<NexusSubscription> members = groups.get(key);
+        if (members != null && members.remove(member) && members.isEmpty()) {
+          groups.remove(key);
+          if (groups.isEmpty()) {
+            MEMBERS.remove(vertx);
+          }
+        }
+      }
+    }
+
+    static boolean first(Vertx vertx, NexusSubscription member) {
+      synchronized (MEMBERS) {
+        List<NexusSubscription> members = MEMBERS.getOrDefault(vertx, Map.of()).get(member.consumer + " " + member.source);
+        return members != null && !members.isEmpty() && members.get(0) == member;
+      }
     }
   }
 }

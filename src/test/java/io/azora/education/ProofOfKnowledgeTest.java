@@ -43,36 +43,14 @@ class ProofOfKnowledgeTest {
     admin = Courses.admin(node.api());
   }
 
-  static String course(HttpApi api, String token, String level, String price) {
-    return api.post("/api/courses", token, new JsonObject().put("title", "Course").put("price", price)
-        .put("level", level).put("category", "integrity")).expect(201).json().getString("id");
-  }
-
-  static String assessment(HttpApi api, String token, String course, int passingScore, int questions) {
-    return api.post("/api/courses/" + course + "/assessments", token, new JsonObject().put("title", "Quiz")
-        .put("passingScore", passingScore).put("difficulty", "expert").put("questions", Courses.questions(questions)))
-        .expect(201).json().getString("id");
-  }
-
-  static String lesson(HttpApi api, String token, String course) {
-    String module = api.post("/api/courses/" + course + "/modules", token, new JsonObject().put("title", "M"))
-        .expect(201).json().getString("id");
-    return api.post("/api/courses/" + course + "/modules/" + module + "/lessons", token,
-        new JsonObject().put("title", "L").put("content", "text")).expect(201).json().getString("id");
-  }
-
-  static JsonObject pass(HttpApi api, String token, String assessment, int questions) {
-    return api.post("/api/assessments/" + assessment + "/attempts", token, Courses.answers(questions, 0)).expect(201).json();
-  }
-
   @Test
   void theMintingExploitEarnsNothing(HttpApi api) {
     String minedBefore = api.get("/api/mining/stats", null).expect(200).json().getString("mined");
     JsonObject miner = EnrollmentTest.user(api, "instructor");
     String m = miner.getString("token");
-    String course = course(api, m, "expert", "0");
-    String quiz = assessment(api, m, course, 0, 1);
-    lesson(api, m, course);
+    String course = Courses.course(api, m, "expert", "0");
+    String quiz = Courses.assessment(api, m, course, 0, 1);
+    Courses.lesson(api, m, course);
 
     // Enrolling in one's own unpublished course is refused; others do not even see it.
     api.post("/api/courses/" + course + "/enroll", m, null).expectProblem(409, "not_published");
@@ -84,23 +62,23 @@ class ProofOfKnowledgeTest {
     api.post("/api/courses/" + course + "/publish", m, null).expect(200);
     assertTrue(Courses.verify(api, admin, course, "expert").getBoolean("rewardsVerified"));
     api.post("/api/courses/" + course + "/enroll", m, null).expect(201);
-    JsonObject own = pass(api, m, quiz, 1);
+    JsonObject own = Courses.pass(api, m, quiz, 1);
     assertTrue(own.getBoolean("passed") && own.getBoolean("firstPass"));
     assertEquals("0", own.getString("reward"));
 
     // ...nor a sock puppet's pass of a quiz below the minimums (passing score 0, one question).
     api.post("/api/courses/" + course + "/enroll", p, null).expect(201);
-    JsonObject puppetPass = pass(api, p, quiz, 1);
+    JsonObject puppetPass = Courses.pass(api, p, quiz, 1);
     assertTrue(puppetPass.getBoolean("firstPass"));
     assertEquals("0", puppetPass.getString("reward"));
 
     // A proper quiz in an unverified course earns nothing either.
-    String other = course(api, m, "expert", "0");
-    String proper = assessment(api, m, other, 80, 3);
-    lesson(api, m, other);
+    String other = Courses.course(api, m, "expert", "0");
+    String proper = Courses.assessment(api, m, other, 80, 3);
+    Courses.lesson(api, m, other);
     api.post("/api/courses/" + other + "/publish", m, null).expect(200);
     api.post("/api/courses/" + other + "/enroll", p, null).expect(201);
-    assertEquals("0", pass(api, p, proper, 3).getString("reward"));
+    assertEquals("0", Courses.pass(api, p, proper, 3).getString("reward"));
 
     assertEquals("0", EnrollmentTest.balance(api, miner));
     assertEquals("0", EnrollmentTest.balance(api, puppet));
@@ -116,9 +94,9 @@ class ProofOfKnowledgeTest {
     String t = teacher.getString("token");
     String s = learner.getString("token");
     // The instructor calls it expert; the admin reviews it as intermediate: rewards follow the review.
-    String course = course(api, t, "expert", "0");
-    String quiz = assessment(api, t, course, 70, 4);
-    String lesson = lesson(api, t, course);
+    String course = Courses.course(api, t, "expert", "0");
+    String quiz = Courses.assessment(api, t, course, 70, 4);
+    String lesson = Courses.lesson(api, t, course);
     api.post("/api/courses/" + course + "/publish", t, null).expect(200);
     JsonObject verified = Courses.verify(api, admin, course, "intermediate");
     assertEquals("intermediate", verified.getString("rewardLevel"));
@@ -130,7 +108,7 @@ class ProofOfKnowledgeTest {
 
     api.post("/api/courses/" + course + "/enroll", s, null).expect(201);
     // Full marks at intermediate: 25 × 0.5 × 1.5 × 2 = 37.5 AZR.
-    assertEquals("37.5", pass(api, s, quiz, 4).getString("reward"));
+    assertEquals("37.5", Courses.pass(api, s, quiz, 4).getString("reward"));
     // Completion at intermediate: 100 × 1 × 1.5 = 150 AZR more.
     api.post("/api/lessons/" + lesson + "/complete", s, null).expect(200);
     long deadline = System.currentTimeMillis() + 10_000;
@@ -145,23 +123,23 @@ class ProofOfKnowledgeTest {
     JsonObject teacher = EnrollmentTest.user(api, "instructor");
     JsonObject learner = EnrollmentTest.user(api, "student");
     String t = teacher.getString("token");
-    String course = course(api, t, "beginner", "0");
-    String quiz = assessment(api, t, course, 60, 3);
-    lesson(api, t, course);
+    String course = Courses.course(api, t, "beginner", "0");
+    String quiz = Courses.assessment(api, t, course, 60, 3);
+    Courses.lesson(api, t, course);
     api.post("/api/courses/" + course + "/publish", t, null).expect(200);
     Courses.verify(api, admin, course, "advanced");
 
     // A new assessment (what the admin reviewed has changed): no rewards until reviewed again, and a review
     // of the version before it cannot verify it.
     int reviewed = api.get("/api/courses/" + course, null).expect(200).json().getInteger("assessmentsVersion");
-    assessment(api, t, course, 0, 1);
+    Courses.assessment(api, t, course, 0, 1);
     api.post("/api/admin/courses/" + course + "/verify", admin, new JsonObject().put("level", "advanced")
         .put("assessmentsVersion", reviewed)).expectProblem(409, "course_changed");
     JsonObject page = api.get("/api/courses/" + course, null).expect(200).json();
     assertFalse(page.getBoolean("rewardsVerified"));
     assertNull(page.getValue("rewardLevel"));
     api.post("/api/courses/" + course + "/enroll", learner.getString("token"), null).expect(201);
-    assertEquals("0", pass(api, learner.getString("token"), quiz, 3).getString("reward"));
+    assertEquals("0", Courses.pass(api, learner.getString("token"), quiz, 3).getString("reward"));
     assertEquals("0", EnrollmentTest.balance(api, learner));
   }
 
@@ -171,9 +149,9 @@ class ProofOfKnowledgeTest {
     JsonObject learner = EnrollmentTest.user(api, "student");
     String t = teacher.getString("token");
     String s = learner.getString("token");
-    String course = course(api, t, "beginner", "0");
-    String quiz = assessment(api, t, course, 60, 3);
-    String other = assessment(api, t, course, 60, 3);
+    String course = Courses.course(api, t, "beginner", "0");
+    String quiz = Courses.assessment(api, t, course, 60, 3);
+    String other = Courses.assessment(api, t, course, 60, 3);
     api.post("/api/courses/" + course + "/publish", t, null).expect(200);
     api.post("/api/courses/" + course + "/enroll", s, null).expect(201);
 
@@ -198,7 +176,7 @@ class ProofOfKnowledgeTest {
     // Another assessment has its own quota; once the window has passed, this one is open again.
     api.post("/api/assessments/" + other + "/attempts", s, Courses.answers(3, 0)).expect(201);
     Thread.sleep(3_100);
-    assertTrue(pass(api, s, quiz, 3).getBoolean("passed"));
+    assertTrue(Courses.pass(api, s, quiz, 3).getBoolean("passed"));
   }
 
   @Test
@@ -207,8 +185,8 @@ class ProofOfKnowledgeTest {
     JsonObject learner = EnrollmentTest.user(api, "student");
     String t = teacher.getString("token");
     String s = learner.getString("token");
-    String course = course(api, t, "beginner", "10");
-    lesson(api, t, course);
+    String course = Courses.course(api, t, "beginner", "10");
+    Courses.lesson(api, t, course);
     api.post("/api/courses/" + course + "/publish", t, null).expect(200);
     api.post("/api/admin/wallets/" + learner.getString("id") + "/grants", admin,
         new JsonObject().put("amount", "20").put("reason", "scholarship")).expect(201);
@@ -234,14 +212,14 @@ class ProofOfKnowledgeTest {
     JsonObject teacher = EnrollmentTest.user(api, "instructor");
     JsonObject learner = EnrollmentTest.user(api, "student");
     String t = teacher.getString("token");
-    String course = course(api, t, "beginner", "0");
-    String quiz = assessment(api, t, course, 60, 3);
-    lesson(api, t, course);
+    String course = Courses.course(api, t, "beginner", "0");
+    String quiz = Courses.assessment(api, t, course, 60, 3);
+    Courses.lesson(api, t, course);
     api.post("/api/courses/" + course + "/publish", t, null).expect(200);
     Courses.verify(api, admin, course, "beginner");
     api.post("/api/courses/" + course + "/enroll", learner.getString("token"), null).expect(201);
 
-    List<JsonObject> passes = io.azora.support.AtOnce.run(2, i -> pass(api, learner.getString("token"), quiz, 3));
+    List<JsonObject> passes = io.azora.support.AtOnce.run(2, i -> Courses.pass(api, learner.getString("token"), quiz, 3));
     assertEquals(1, passes.stream().filter(p -> p.getBoolean("firstPass")).count(), passes::toString);
     // Beginner, full marks: 25 × 0.5 × 1 × 2 = 25 AZR, once.
     assertEquals("25", passes.stream().filter(p -> p.getBoolean("firstPass")).findFirst().orElseThrow().getString("reward"));
@@ -256,7 +234,7 @@ class ProofOfKnowledgeTest {
     JsonObject learner = EnrollmentTest.user(api, "student");
     String t = teacher.getString("token");
     String s = learner.getString("token");
-    String course = course(api, t, "beginner", "0");
+    String course = Courses.course(api, t, "beginner", "0");
     String module = api.post("/api/courses/" + course + "/modules", t, new JsonObject().put("title", "M"))
         .expect(201).json().getString("id");
     List<String> lessons = new java.util.ArrayList<>();

@@ -4,7 +4,6 @@ import io.azora.platform.AzoraConfig;
 import io.azora.platform.Databases;
 import io.azora.platform.DomainEvent;
 import io.azora.platform.Nexus;
-import io.azora.platform.OutboxRelay;
 import io.azora.support.FakeStripe;
 import io.azora.support.HttpApi;
 import io.azora.support.NodeExtension;

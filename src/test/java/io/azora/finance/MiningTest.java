@@ -4,7 +4,6 @@ import io.azora.platform.AzoraConfig;
 import io.azora.platform.Databases;
 import io.azora.platform.DomainEvent;
 import io.azora.platform.Nexus;
-import io.azora.platform.OutboxRelay;
 import io.azora.support.HttpApi;
 import io.azora.support.NodeExtension;
 import io.azora.support.StandInEducation;
@@ -97,7 +96,8 @@ class MiningTest {
     // An expert assessment passed with 100: 25 × 0.5 × 3 × 2 = 75 AZR. Delivered three times over: the
     // event again on the bus, and the activity again in a new event.
     DomainEvent event = emit("assessment.passed", passed(ada.getString("id"), assessment, "expert", 100));
-    node.node().vertx().eventBus().publish(DomainEvent.address("assessment.passed"), event.toJson());
+    node.node().vertx().eventBus().request(Nexus.groupAddress("assessment.passed", "finance"), event.toJson())
+        .await(10, TimeUnit.SECONDS);
     emit("assessment.passed", passed(ada.getString("id"), assessment, "expert", 100));
     awaitWallet(api, ada, w -> !"0".equals(w.getString("balance")));
     // A sentinel behind the duplicates (finance reads the feed in order): once it is handled, so are they.

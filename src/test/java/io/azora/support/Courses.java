@@ -46,4 +46,30 @@ public final class Courses {
     return api.post("/api/admin/courses/" + courseId + "/verify", adminToken, new JsonObject().put("level", level))
         .expect(200).json();
   }
+
+  /** A course at {@code level} (its instructor's claim; rewards follow an admin's review). */
+  public static String course(HttpApi api, String token, String level, String price) {
+    return api.post("/api/courses", token, new JsonObject().put("title", "Course").put("price", price)
+        .put("level", level).put("category", "integrity")).expect(201).json().getString("id");
+  }
+
+  /** An expert assessment of {@code questions} single-choice questions, option 0 right. */
+  public static String assessment(HttpApi api, String token, String course, int passingScore, int questions) {
+    return api.post("/api/courses/" + course + "/assessments", token, new JsonObject().put("title", "Quiz")
+        .put("passingScore", passingScore).put("difficulty", "expert").put("questions", questions(questions)))
+        .expect(201).json().getString("id");
+  }
+
+  /** A module with one lesson: the lesson id. */
+  public static String lesson(HttpApi api, String token, String course) {
+    String module = api.post("/api/courses/" + course + "/modules", token, new JsonObject().put("title", "M"))
+        .expect(201).json().getString("id");
+    return api.post("/api/courses/" + course + "/modules/" + module + "/lessons", token,
+        new JsonObject().put("title", "L").put("content", "text")).expect(201).json().getString("id");
+  }
+
+  /** Full marks on an assessment made by {@link #assessment}: the attempt as the API answers it. */
+  public static JsonObject pass(HttpApi api, String token, String assessment, int questions) {
+    return api.post("/api/assessments/" + assessment + "/attempts", token, answers(questions, 0)).expect(201).json();
+  }
 }

@@ -4,7 +4,6 @@ import io.azora.platform.AzoraConfig;
 import io.azora.platform.Databases;
 import io.azora.platform.DomainEvent;
 import io.azora.platform.Nexus;
-import io.azora.platform.OutboxRelay;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 
@@ -17,9 +16,9 @@ import java.util.concurrent.TimeUnit;
 public final class StandInEducation implements AutoCloseable {
 
   private final Pool outbox;
-  private final OutboxRelay relay;
+  private final Nexus.Relay relay;
 
-  private StandInEducation(Pool outbox, OutboxRelay relay) {
+  private StandInEducation(Pool outbox, Nexus.Relay relay) {
     this.outbox = outbox;
     this.relay = relay;
   }
@@ -27,7 +26,8 @@ public final class StandInEducation implements AutoCloseable {
   public static StandInEducation start(TestNode node) throws Exception {
     AzoraConfig config = AzoraConfig.from(node.config);
     Pool outbox = Databases.open(node.vertx(), config.database(), node.prefix + "fakeedu", null).await(30, TimeUnit.SECONDS);
-    return new StandInEducation(outbox, Nexus.relay(node.vertx(), outbox, "education").await(10, TimeUnit.SECONDS));
+    return new StandInEducation(outbox, Nexus.relay(node.vertx(), config, node.prefix + "fakeedu", "education")
+        .await(10, TimeUnit.SECONDS));
   }
 
   /** Writes an event of {@code type} into the outbox (the relay publishes it at once). */
@@ -37,7 +37,7 @@ public final class StandInEducation implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
-    relay.stop().await(5, TimeUnit.SECONDS);
+    relay.release().await(5, TimeUnit.SECONDS);
     outbox.close().await(5, TimeUnit.SECONDS);
   }
 }
