@@ -9,17 +9,16 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /**
- * The auth domain's contract on the event bus. Bodies are the JSON of API.md (already schema-checked by
- * the gateway); {@code client} is {@code {ip, userAgent}} of the caller. Failures are
- * {@link io.vertx.serviceproxy.ServiceException}s whose code is the HTTP status.
+ * What the gateway asks of auth on the event bus: accounts, sign-in, sessions, MFA, recovery, roles. Bodies
+ * are the JSON of API.md (already schema-checked by the gateway); {@code client} is {@code {ip, userAgent}}
+ * of the caller. Failures are {@link io.vertx.serviceproxy.ServiceException}s whose code is the HTTP status.
+ * What other domains ask of auth is {@link IdentityService}.
  */
 @ProxyGen
 @VertxGen
 public interface AuthService {
 
   String ADDRESS = "azora.auth";
-  /** Published (kid) when the signing key changes. */
-  String KEYS_CHANGED = "azora.auth.keys-changed";
 
   static AuthService createProxy(Vertx vertx, DeliveryOptions options) {
     return new AuthServiceVertxEBProxy(vertx, ADDRESS, options);
@@ -43,7 +42,6 @@ public interface AuthService {
 
   Future<Void> logout(String userId, String sessionId);
 
-  Future<JsonObject> profile(String userId);
 
   /** A page of the caller's active sessions: {items, nextCursor}. */
   Future<JsonObject> sessions(String userId, String currentSessionId, int limit, String cursor);
@@ -91,17 +89,4 @@ public interface AuthService {
 
   /** Starts signing with a new key now (admin); the old one stays published until its tokens expire. */
   Future<JsonObject> rotateSigningKey();
-
-  /** The public keys that verify access tokens and credentials. */
-  Future<JsonObject> jwks();
-
-  /** The public keys that may have signed a live access token (gateways accept tokens only from these). */
-  Future<JsonObject> accessTokenKeys();
-
-  /**
-   * Signs a verifiable credential (W3C VC data model, JWT form) for {@code subject} with the platform's
-   * key: {@code vc} is the credential object; the answer is the compact JWT, checkable with the JWKS.
-   * It has no audience, so it can never pass as an access token.
-   */
-  Future<String> signCredential(String subject, JsonObject vc);
 }

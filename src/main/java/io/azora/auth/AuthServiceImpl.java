@@ -9,7 +9,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.auth.JWTOptions;
 import io.vertx.pgclient.PgException;
 import io.vertx.serviceproxy.ServiceException;
 import io.vertx.sqlclient.Pool;
@@ -31,7 +30,6 @@ final class AuthServiceImpl implements AuthService {
 
   private static final Logger log = LoggerFactory.getLogger(AuthServiceImpl.class);
 
-  static final String SOURCE = "auth";
   private static final Set<String> SELF_SERVICE_ROLES = Set.of("student", "instructor", "employer");
   private static final Set<String> ROLES = Set.of("student", "instructor", "employer", "admin");
   /** How much more lenient the count shared by all untrusted clients of an account is than each one's own. */
@@ -97,7 +95,7 @@ final class AuthServiceImpl implements AuthService {
             ? Problems.conflict("An account with this email already exists") : err))
         .onSuccess(tokens -> {
           log.info("Registered user {} as {}", tokens.getJsonObject("user").getString("id"), role);
-          OutboxRelay.nudge(vertx, SOURCE);
+          OutboxRelay.nudge(vertx, AuthEvents.SOURCE);
           recovery.mailVerification(email, verification[0]);
         });
   }
@@ -106,7 +104,7 @@ final class AuthServiceImpl implements AuthService {
   Future<User> createUser(SqlClient tx, String email, String name, String passwordHash, String googleSub,
                           List<String> roles, boolean emailVerified) {
     return repo.insertUser(tx, UUID.randomUUID(), email, name, passwordHash, googleSub, roles, emailVerified)
-        .compose(user -> Nexus.emit(tx, SOURCE, "user.registered", new JsonObject()
+        .compose(user -> Nexus.emit(tx, AuthEvents.USER_REGISTERED, new JsonObject()
                 .put("userId", user.id().toString()).put("email", user.email()).put("name", user.name())
                 .put("roles", new JsonArray(user.roles())))
             .map(user));
@@ -257,14 +255,6 @@ final class AuthServiceImpl implements AuthService {
   // Profile and roles
 
   @Override
-  public Future<JsonObject> profile(String userId) {
-    UUID id = uuid(userId);
-    return (id == null ? Future.succeededFuture((User) null) : repo.byId(pool, id))
-        .compose(user -> user == null ? Problems.fail(Problems.notFound("No such user"))
-            : Future.succeededFuture(user.toJson()));
-  }
-
-  @Override
   public Future<JsonObject> setRoles(String userId, JsonArray roles) {
     Set<String> wanted = new LinkedHashSet<>();
     for (Object r : roles) {
@@ -293,7 +283,7 @@ final class AuthServiceImpl implements AuthService {
   public Future<JsonObject> googleCallback(String code, String state, String browser, JsonObject client) {
     return google.verifiedIdentity(code, state, browser)
         .compose(identity -> pool.withTransaction(tx -> userForGoogle(tx, identity)))
-        .onSuccess(v -> OutboxRelay.nudge(vertx, SOURCE))
+        .onSuccess(v -> OutboxRelay.nudge(vertx, AuthEvents.SOURCE))
         .compose(user -> signIn(user, client));  // Google is the first factor; TOTP still applies
   }
 
@@ -334,19 +324,9 @@ final class AuthServiceImpl implements AuthService {
   public Future<JsonObject> rotateSigningKey() {
     return keys.rotate().map(kid -> {
       // Gateways reload the JWKS at once instead of waiting for a token with an unknown kid.
-      vertx.eventBus().publish(AuthService.KEYS_CHANGED, kid);
+      vertx.eventBus().publish(IdentityService.KEYS_CHANGED, kid);
       return new JsonObject().put("kid", kid);
     });
-  }
-
-  @Override
-  public Future<JsonObject> jwks() {
-    return keys.jwks();
-  }
-
-  @Override
-  public Future<JsonObject> accessTokenKeys() {
-    return keys.accessTokenKeys();
   }
 
   /** The configured first admin (see {@link FirstAdmin}). */
@@ -383,13 +363,5 @@ final class AuthServiceImpl implements AuthService {
     } catch (IllegalArgumentException e) {
       return null;
     }
-  }
-
-
-  @Override
-  public Future<String> signCredential(String subject, JsonObject vc) {
-    JsonObject claims = new JsonObject().put("vc", vc).put("jti", "urn:uuid:" + UUID.randomUUID())
-        .put("nbf", System.currentTimeMillis() / 1000);
-    return keys.signCredential(claims, new JWTOptions().setSubject(subject).setIssuer(config.issuer()));
   }
 }

@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.function.Supplier;
 
 /** Wires auth: its database and migrations, signing keys, first admin, the service on the bus, its outbox relay. */
 public class AuthVerticle extends VerticleBase {
@@ -49,7 +50,7 @@ public class AuthVerticle extends VerticleBase {
           every(Duration.ofHours(1), service::purge, "Purge of old auth rows failed");
           every(Duration.ofSeconds(3), revocations::sweep, "Deny-list sweep postponed");
           // A rotation by any auth instance, on any node, is picked up by all at once.
-          running.add(vertx.eventBus().consumer(AuthService.KEYS_CHANGED, msg -> keys.refresh()
+          running.add(vertx.eventBus().consumer(IdentityService.KEYS_CHANGED, msg -> keys.refresh()
               .onFailure(err -> log.warn("Signing key refresh failed", err))), MessageConsumer::unregister);
           // In the background: a large user table must not hold up the start.
           secrets.resealOld(pool)
@@ -61,17 +62,20 @@ public class AuthVerticle extends VerticleBase {
               .onFailure(err -> log.warn("Re-encryption of TOTP secrets postponed to the next start: {}", err.getMessage()));
           return keys.refresh()
               .compose(v -> service.ensureAdmin())
-              .compose(v -> Nexus.relay(vertx, config, AuthServiceImpl.SOURCE))
+              .compose(v -> Nexus.relay(vertx, config, AuthEvents.SOURCE))
               .compose(relay -> {
                 running.add(relay, Nexus.Relay::release);
+                IdentityService identity = new IdentityServiceImpl(pool, new AuthRepository(), keys, config.auth());
+                running.add(Services.bind(vertx, IdentityService.ADDRESS, IdentityService.class, identity),
+                    MessageConsumer::unregister);
                 return Services.serve(vertx, running, AuthService.ADDRESS, AuthService.class, service,
-                    AuthServiceImpl.SOURCE, pool);
+                    AuthEvents.SOURCE, pool);
               });
         });
   }
 
   /** Runs {@code task} periodically, logging (not throwing) its failures. */
-  private void every(Duration period, java.util.function.Supplier<Future<?>> task, String failure) {
+  private void every(Duration period, Supplier<Future<?>> task, String failure) {
     timers.add(vertx.setPeriodic(period.toMillis(), id -> task.get()
         .onFailure(err -> log.warn("{}: {}", failure, err.getMessage()))));
   }

@@ -1,5 +1,6 @@
 package io.azora.auth;
 
+import io.azora.platform.SharedRedis;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -26,7 +27,7 @@ final class Revocations {
 
   private final Pool pool;
   private final Redis redis;
-  private final String denyPrefix;
+  private final String keyPrefix;
   private final String marker;
   private final int entrySeconds;
   private final AuthRepository repo = new AuthRepository();
@@ -34,8 +35,8 @@ final class Revocations {
   Revocations(Pool pool, Redis redis, String keyPrefix, int accessTokenTtlSeconds) {
     this.pool = pool;
     this.redis = redis;
-    this.denyPrefix = keyPrefix + "deny:";
-    this.marker = keyPrefix + "deny-marker";
+    this.keyPrefix = keyPrefix;
+    this.marker = SharedRedis.DenyList.marker(keyPrefix);
     this.entrySeconds = accessTokenTtlSeconds + 60;
   }
 
@@ -57,7 +58,8 @@ final class Revocations {
   private Future<Void> write(List<UUID> sessionIds) {
     List<Request> sets = new ArrayList<>(sessionIds.size());
     for (UUID id : sessionIds) {
-      sets.add(Request.cmd(Command.SET).arg(denyPrefix + id).arg("1").arg("EX").arg(entrySeconds));
+      sets.add(Request.cmd(Command.SET).arg(SharedRedis.DenyList.key(keyPrefix, id.toString())).arg("1").arg("EX")
+          .arg(entrySeconds));
     }
     return redis.batch(sets).compose(v -> repo.denyApplied(pool, sessionIds));
   }

@@ -1,15 +1,11 @@
 package io.azora.education;
 
-import io.azora.platform.Deadline;
-import io.azora.platform.DomainEvent;
-import io.azora.platform.Money;
+import io.azora.platform.Caller;
 import io.azora.platform.Nexus;
 import io.azora.platform.OutboxRelay;
 import io.azora.platform.Problems;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.serviceproxy.ServiceException;
@@ -18,15 +14,15 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Attempts at assessments: graded here (answers never leave the database), stored, and the first pass
  * of each learner emits assessment.passed, which finance turns into a Proof-of-Knowledge reward and
- * reports back with tokens.mined. The attempt's answer waits briefly for that reward.
+ * reports back with tokens.mined. The attempt's answer waits briefly for that reward ({@link RewardWait}).
  */
 final class Assessments {
 
@@ -54,40 +50,22 @@ final class Assessments {
       SELECT greatest(1, ceil(extract(epoch FROM min(t) + make_interval(secs => $3) - now())))::bigint
       FROM attempt_quota q, unnest(q.recent) t
       WHERE q.student_id = $1 AND q.assessment_id = $2 AND t > now() - make_interval(secs => $3)""";
-  private static final String REWARD = "SELECT reward FROM passes WHERE student_id = $1 AND assessment_id = $2";
-  /** Published (cluster-wide) when a pass's reward is known, to whichever node's attempt waits for it. */
-  static final String REWARD_KNOWN = "education.reward-known";
-  /** A check of the database in case a notice went astray (a node that left, a wait that began late). */
-  private static final long RECHECK_MS = 500;
 
   private final Vertx vertx;
   private final Pool pool;
   private final Completion completion;
   private final EducationConfig config;
-  private final Map<String, Promise<String>> waiting = new ConcurrentHashMap<>();
-  private MessageConsumer<JsonObject> notices;
+  private final RewardWait rewards;
 
-  Assessments(Vertx vertx, Pool pool, Completion completion, EducationConfig config) {
+  Assessments(Vertx vertx, Pool pool, Completion completion, EducationConfig config, RewardWait rewards) {
     this.vertx = vertx;
     this.pool = pool;
     this.completion = completion;
     this.config = config;
+    this.rewards = rewards;
   }
 
-  /** Listens for rewards becoming known, so a waiting attempt answers at once instead of polling. */
-  Future<Void> start() {
-    notices = vertx.eventBus().consumer(REWARD_KNOWN, msg -> {
-      Promise<String> waiter = waiting.remove(msg.body().getString("key"));
-      if (waiter != null) {
-        waiter.tryComplete(msg.body().getString("reward"));
-      }
-    });
-    return notices.completion();
-  }
 
-  Future<Void> stop() {
-    return notices == null ? Future.succeededFuture() : notices.unregister();
-  }
 
   /** A graded attempt, ready to store: what the answer says and whether its pass could earn AZR. */
   private record Graded(UUID id, Row assessment, UUID student, JsonArray answers, int score, boolean passed,
@@ -98,11 +76,11 @@ final class Assessments {
     }
   }
 
-  Future<JsonObject> attempt(Who who, String assessmentId, JsonObject request) {
+  Future<JsonObject> attempt(Caller who, String assessmentId, JsonObject request) {
     if (who.anonymous()) {
       return Problems.fail(Problems.unauthorized("Sign in first"));
     }
-    return pool.preparedQuery(LOAD).execute(Tuple.of(Catalog.uuid(assessmentId), who.userId())).compose(rows -> {
+    return pool.preparedQuery(LOAD).execute(Tuple.of(CatalogQueries.uuid(assessmentId), who.userUuid())).compose(rows -> {
       if (rows.size() == 0) {
         return Problems.fail(Problems.notFound("No such assessment"));
       }
@@ -112,7 +90,7 @@ final class Assessments {
       }
       Graded graded;
       try {
-        graded = grade(who.userId(), a, request.getJsonArray("answers", new JsonArray()));
+        graded = grade(who.userUuid(), a, request.getJsonArray("answers", new JsonArray()));
       } catch (ServiceException e) {
         return Future.failedFuture(e);
       }
@@ -170,7 +148,7 @@ final class Assessments {
         .compose(rows -> {
           Long wait = rows.size() == 0 ? null : rows.iterator().next().getLong(0);
           ServiceException e = Problems.of(429, "attempt_limit", "At most " + config.attemptsPerWindow()
-              + " attempts at this assessment in " + java.time.Duration.ofSeconds(config.attemptWindowSeconds())
+              + " attempts at this assessment in " + Duration.ofSeconds(config.attemptWindowSeconds())
                   .toString().substring(2).toLowerCase() + "; try again later");
           e.getDebugInfo().put("retryAfter", wait == null ? 1L : wait);
           return Future.failedFuture(e);
@@ -183,12 +161,12 @@ final class Assessments {
     UUID assessment = g.assessment().getUUID("id");
     UUID course = g.assessment().getUUID("course_id");
     if (outcome[0]) {
-      OutboxRelay.nudge(vertx, EducationServiceImpl.SOURCE);
+      OutboxRelay.nudge(vertx, EducationEvents.SOURCE);
     }
     if (outcome[1]) {
       completion.issue(student, course);
     }
-    Future<String> reward = outcome[0] && g.rewardable() ? awaitReward(student, assessment) : Future.succeededFuture("0");
+    Future<String> reward = outcome[0] && g.rewardable() ? rewards.await(student, assessment) : Future.succeededFuture("0");
     return reward.map(r -> new JsonObject().put("id", g.id().toString()).put("assessmentId", assessment.toString())
         .put("score", g.score()).put("passed", g.passed()).put("passingScore", g.assessment().getInteger("passing_score"))
         .put("firstPass", outcome[0]).put("reward", r).put("courseCompleted", outcome[1]));
@@ -206,7 +184,7 @@ final class Assessments {
             ON CONFLICT DO NOTHING RETURNING assessment_id""")
         .execute(Tuple.of(g.student(), assessment, a.getUUID("course_id"), g.id(), g.score(), g.rewardable() ? null : 0L))
         .compose(rows -> rows.size() == 0 ? Future.succeededFuture(false)
-            : Nexus.emit(tx, EducationServiceImpl.SOURCE, "assessment.passed", new JsonObject()
+            : Nexus.emit(tx, EducationEvents.ASSESSMENT_PASSED, new JsonObject()
                 .put("userId", g.student().toString()).put("assessmentId", assessment.toString())
                 .put("courseId", a.getUUID("course_id").toString()).put("score", g.score())
                 .put("rewardable", g.rewardable())
@@ -215,61 +193,6 @@ final class Assessments {
             .map(true));
   }
 
-  /**
-   * The reward finance reports for this pass, waited for a moment (told by {@link #REWARD_KNOWN}, checked
-   * in the database now and then); null if it has not arrived by then.
-   */
-  private Future<String> awaitReward(UUID student, UUID assessment) {
-    String key = student + ":" + assessment;
-    Promise<String> result = Promise.promise();
-    waiting.put(key, result);
-    // Never past the request's deadline (less the margin its answer needs): a pass that committed must not
-    // reach its learner as a 503.
-    long wait = Math.max(1, Math.min(config.rewardWaitMs(), Deadline.remainingMs(config.rewardWaitMs()) - Deadline.HOP_MARGIN_MS));
-    long timer = vertx.setTimer(wait, t -> result.tryComplete(null));
-    check(student, assessment, result);
-    return result.future().onComplete(ar -> {
-      waiting.remove(key, result);
-      vertx.cancelTimer(timer);
-    });
-  }
 
-  private void check(UUID student, UUID assessment, Promise<String> result) {
-    pool.preparedQuery(REWARD).execute(Tuple.of(student, assessment)).onComplete(ar -> {
-      Long reward = ar.succeeded() && ar.result().size() > 0 ? ar.result().iterator().next().getLong(0) : null;
-      if (reward != null) {
-        result.tryComplete(Money.format(reward));
-      } else if (!result.future().isComplete()) {
-        vertx.setTimer(RECHECK_MS, t -> {
-          if (!result.future().isComplete()) {
-            check(student, assessment, result);
-          }
-        });
-      }
-    });
-  }
 
-  /** Nexus: finance mined the reward of a pass (tokens.mined); remembered, and told to the waiting attempt. */
-  Future<Void> onMined(SqlClient tx, DomainEvent event) {
-    JsonObject data = event.data();
-    if (!"assessment_passed".equals(data.getString("activityType"))) {
-      return Future.succeededFuture();
-    }
-    UUID student;
-    UUID assessment;
-    long reward;
-    try {
-      student = UUID.fromString(data.getString("userId"));
-      assessment = UUID.fromString(data.getString("activityId"));
-      reward = Money.parse(data.getString("tokens"), "tokens");
-    } catch (RuntimeException e) {
-      return Future.succeededFuture();  // not one of ours
-    }
-    return tx.preparedQuery("UPDATE passes SET reward = $3 WHERE student_id = $1 AND assessment_id = $2")
-        .execute(Tuple.of(student, assessment, reward))
-        // Finance has minted it, so the figure is final even before this transaction commits.
-        .onSuccess(v -> vertx.eventBus().publish(REWARD_KNOWN, new JsonObject()
-            .put("key", student + ":" + assessment).put("reward", Money.format(reward))))
-        .mapEmpty();
-  }
 }

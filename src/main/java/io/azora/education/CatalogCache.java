@@ -1,5 +1,6 @@
 package io.azora.education;
 
+import io.azora.platform.SharedRedis;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Redis;
@@ -7,7 +8,6 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
-import java.util.TreeSet;
 
 /**
  * Catalogue reads cached in Redis, shared by every node. Entries live under a catalogue version; any
@@ -16,7 +16,7 @@ import java.util.TreeSet;
  * The gateway answers hits itself; misses go to education, which reads the database and fills the entry
  * under the version it saw before reading (a change meanwhile leaves it unreachable, never stale).
  */
-public final class CatalogCache {
+final class CatalogCache {
 
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(CatalogCache.class);
 
@@ -39,14 +39,9 @@ public final class CatalogCache {
   private final String versionKey;
   private final String entryPrefix;
 
-  /** education.catalogCacheSeconds of the whole configuration: how long entries live; 0 turns the cache off. */
-  public static int ttlSeconds(JsonObject config) {
-    return config.getJsonObject("education", new JsonObject()).getInteger("catalogCacheSeconds", 60);
-  }
-
-  public CatalogCache(String keyPrefix) {
-    this.versionKey = keyPrefix + "catalog:version";
-    this.entryPrefix = keyPrefix + "catalog:";
+  CatalogCache(String keyPrefix) {
+    this.versionKey = SharedRedis.Catalog.versionKey(keyPrefix);
+    this.entryPrefix = SharedRedis.Catalog.entryPrefix(keyPrefix);
   }
 
   /** The key holding the current catalogue version. */
@@ -57,23 +52,6 @@ public final class CatalogCache {
   /** The prefix of entry keys: an entry is {@code <prefix><version>:<entry name>}. */
   public String entryPrefix() {
     return entryPrefix;
-  }
-
-  /**
-   * The entry name of a course list query: its parameters in name order, each value length-prefixed so
-   * that no two different queries share a name (whatever their values contain).
-   */
-  public static String listEntry(JsonObject query) {
-    StringBuilder entry = new StringBuilder("list:");
-    for (String name : new TreeSet<>(query.fieldNames())) {
-      String value = String.valueOf(query.getValue(name));
-      entry.append(name).append(':').append(value.length()).append(':').append(value).append(';');
-    }
-    return entry.toString();
-  }
-
-  public static String courseEntry(String courseId) {
-    return "course:" + courseId;
   }
 
   /** One round trip: the current version and the entry cached under it (if any). */

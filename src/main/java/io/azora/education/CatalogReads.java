@@ -1,5 +1,7 @@
 package io.azora.education;
 
+import io.azora.platform.SharedRedis;
+import io.azora.platform.Caller;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Redis;
@@ -7,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * Catalogue reads through the Redis cache ({@link CatalogCache}): the course list per query and each
@@ -20,30 +23,35 @@ final class CatalogReads {
   private final CatalogCache cache;
   private final int ttlSeconds;
   private final CourseSearch search;
-  private final Catalog catalog;
+  private final CatalogQueries queries;
 
-  CatalogReads(Redis redis, CatalogCache cache, int ttlSeconds, CourseSearch search, Catalog catalog) {
+  CatalogReads(Redis redis, CatalogCache cache, int ttlSeconds, CourseSearch search, CatalogQueries queries) {
     this.redis = redis;
     this.cache = cache;
     this.ttlSeconds = ttlSeconds;
     this.search = search;
-    this.catalog = catalog;
+    this.queries = queries;
   }
 
   Future<JsonObject> list(JsonObject query) {
-    return cached(CatalogCache.listEntry(query), () -> search.list(query));
+    return cached(SharedRedis.Catalog.listEntry(query), () -> search.list(query));
   }
 
   /** The course page: from the cache for everyone but its instructor and admins (who may see it unpublished). */
-  Future<JsonObject> course(Who who, String courseId) {
-    UUID id = Catalog.uuid(courseId);
-    if (who.mayTeach()) {
-      return catalog.details(who, id);
+  Future<JsonObject> course(Caller who, String courseId) {
+    UUID id = CatalogQueries.uuid(courseId);
+    if (Teaching.mayTeach(who)) {
+      return queries.details(who, id);
     }
-    return cached(CatalogCache.courseEntry(id.toString()), () -> catalog.details(who, id));
+    return cached(SharedRedis.Catalog.courseEntry(id.toString()), () -> queries.details(who, id));
   }
 
-  private Future<JsonObject> cached(String entry, java.util.function.Supplier<Future<JsonObject>> load) {
+  /** A lesson's content: never cached (who may read it depends on the reader's enrolment). */
+  Future<JsonObject> lesson(Caller who, String lessonId) {
+    return queries.lesson(who, lessonId);
+  }
+
+  private Future<JsonObject> cached(String entry, Supplier<Future<JsonObject>> load) {
     if (ttlSeconds <= 0) {
       return load.get();  // caching turned off (education.catalogCacheSeconds: 0)
     }

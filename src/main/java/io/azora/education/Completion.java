@@ -1,6 +1,6 @@
 package io.azora.education;
 
-import io.azora.auth.AuthService;
+import io.azora.auth.IdentityService;
 import io.azora.platform.Nexus;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * A course is complete when every lesson is done and every assessment passed. Completing emits
@@ -35,9 +36,9 @@ final class Completion {
       WHERE e.student_id = $1 AND e.course_id = $2 FOR UPDATE OF e""";
 
   private final Pool pool;
-  private final java.util.function.Supplier<AuthService> auth;
+  private final Supplier<IdentityService> auth;
 
-  Completion(Pool pool, java.util.function.Supplier<AuthService> auth) {
+  Completion(Pool pool, Supplier<IdentityService> auth) {
     this.pool = pool;
     this.auth = auth;
   }
@@ -65,7 +66,7 @@ final class Completion {
           .put("completedAt", Instant.now().toString());
       return tx.preparedQuery("UPDATE enrollments SET status = 'completed', completed_at = now() WHERE id = $1")
           .execute(Tuple.of(e.getUUID("id")))
-          .compose(v -> Nexus.emit(tx, EducationServiceImpl.SOURCE, "course.completed", data))
+          .compose(v -> Nexus.emit(tx, EducationEvents.COURSE_COMPLETED, data))
           .map(true);
     });
   }

@@ -11,6 +11,8 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -27,90 +29,101 @@ final class CourseSearch {
   }
 
   Future<JsonObject> list(JsonObject query) {
-    String q = blankToNull(query.getString("q"));
     int limit = Integer.parseInt(query.getString("limit", "20"));
     int page = Integer.parseInt(query.getString("page", "1"));
     String cursor = blankToNull(query.getString("cursor"));
-    Tuple params = Tuple.tuple();
-    StringBuilder where = new StringBuilder("c.published");
-    String rank = "0::real";
-    if (query.getString("category") != null) {
-      params.addString(query.getString("category"));
-      where.append(" AND c.category = $").append(params.size());
-    }
-    if (query.getString("level") != null) {
-      params.addString(query.getString("level"));
-      where.append(" AND c.level = $").append(params.size());
-    }
-    if (query.getString("skill") != null) {
-      params.addString(query.getString("skill").strip().toLowerCase());
-      where.append(" AND c.skills @> ARRAY[$").append(params.size()).append("::text]");
-    }
-    if (q != null) {
-      params.addString(q);
-      String tsquery = "websearch_to_tsquery('english', $" + params.size() + ")";
-      where.append(" AND c.search @@ ").append(tsquery);
-      rank = "ts_rank_cd(c.search, " + tsquery + ")";
-    }
-    Tuple countParams = copy(params);
-    String filter = where.toString();
-    String order = q != null ? "rank DESC, c.id DESC" : "c.published_at DESC, c.id DESC";
-    StringBuilder keyset = new StringBuilder();
+    Filter filter = Filter.of(query);
+    Tuple params = Tuple.from(filter.values());
+    String keyset;
     try {
-      if (cursor != null) {
-        String[] position = Catalog.uncursor(cursor, 2);
-        if (q != null) {
-          params.addFloat(Float.parseFloat(position[0])).addUUID(UUID.fromString(position[1]));
-          keyset.append(" AND (").append(rank).append(" < $").append(params.size() - 1).append(" OR (").append(rank)
-              .append(" = $").append(params.size() - 1).append(" AND c.id < $").append(params.size()).append("))");
-        } else {
-          params.addOffsetDateTime(OffsetDateTime.parse(position[0])).addUUID(UUID.fromString(position[1]));
-          keyset.append(" AND (c.published_at, c.id) < ($").append(params.size() - 1).append(", $").append(params.size()).append(")");
-        }
-      }
+      keyset = cursor == null ? "" : filter.after(Cursors.decode(cursor, 2), params);
     } catch (ServiceException e) {
       return Future.failedFuture(e);
     } catch (RuntimeException e) {
       return Problems.fail(Problems.invalid("cursor", "is not a cursor this server gave"));
     }
     params.addInteger(limit);
-    String sql = "SELECT " + Catalog.COURSE_COLUMNS + ", " + rank + " AS rank FROM courses c WHERE " + filter + keyset
-        + " ORDER BY " + order
-        + " LIMIT $" + params.size();
+    String sql = "SELECT " + CatalogQueries.COURSE_COLUMNS + ", " + filter.rank() + " AS rank FROM courses c WHERE "
+        + filter.where() + keyset + " ORDER BY " + filter.order() + " LIMIT $" + params.size();
     if (cursor == null) {
       params.addInteger((page - 1) * limit);
       sql += " OFFSET $" + params.size();
     }
-    boolean byCursor = cursor != null;
     return Future.all(pool.preparedQuery(sql).execute(params),
-            pool.preparedQuery("SELECT count(*) FROM courses c WHERE " + filter).execute(countParams))
+            pool.preparedQuery("SELECT count(*) FROM courses c WHERE " + filter.where()).execute(Tuple.from(filter.values())))
         .map(all -> {
           RowSet<Row> rows = all.resultAt(0);
           long total = all.<RowSet<Row>>resultAt(1).iterator().next().getLong(0);
-          JsonArray items = new JsonArray();
-          Row last = null;
-          for (Row row : rows) {
-            items.add(Catalog.courseJson(row));
-            last = row;
-          }
-          String next = null;
-          boolean more = byCursor ? rows.size() == limit : (long) page * limit < total;
-          if (more && last != null) {
-            next = q != null ? Catalog.cursor(Float.toString(last.getFloat("rank")), last.getUUID("id").toString())
-                : Catalog.cursor(last.getOffsetDateTime("published_at").toString(), last.getUUID("id").toString());
-          }
-          JsonObject result = new JsonObject().put("items", items).put("courses", items).put("total", total)
-              .put("pages", (total + limit - 1) / limit).put("limit", limit).put("nextCursor", next);
-          return byCursor ? result.putNull("page") : result.put("page", page);
+          boolean more = cursor != null ? rows.size() == limit : (long) page * limit < total;
+          return answer(rows, filter, more, total, limit, cursor != null ? null : page);
         });
   }
 
-  private static Tuple copy(Tuple params) {
-    Tuple copy = Tuple.tuple();
-    for (int i = 0; i < params.size(); i++) {
-      copy.addValue(params.getValue(i));
+  /** One page of courses; {@code page} null when paged by cursor. */
+  private static JsonObject answer(RowSet<Row> rows, Filter filter, boolean more, long total, int limit, Integer page) {
+    JsonArray items = new JsonArray();
+    Row last = null;
+    for (Row row : rows) {
+      items.add(CatalogQueries.courseJson(row));
+      last = row;
     }
-    return copy;
+    String next = more && last != null ? filter.cursorAfter(last) : null;
+    return new JsonObject().put("items", items).put("courses", items).put("total", total)
+        .put("pages", (total + limit - 1) / limit).put("limit", limit).put("nextCursor", next).put("page", page);
+  }
+
+  /**
+   * The query's filters as SQL: the WHERE clause over published courses with its parameter values, and the
+   * order (by rank when searching, else newest first) that keyset cursors continue.
+   */
+  private record Filter(String where, List<Object> values, String rank, boolean searching) {
+
+    static Filter of(JsonObject query) {
+      List<Object> values = new ArrayList<>();
+      StringBuilder where = new StringBuilder("c.published");
+      if (query.getString("category") != null) {
+        values.add(query.getString("category"));
+        where.append(" AND c.category = $").append(values.size());
+      }
+      if (query.getString("level") != null) {
+        values.add(query.getString("level"));
+        where.append(" AND c.level = $").append(values.size());
+      }
+      if (query.getString("skill") != null) {
+        values.add(query.getString("skill").strip().toLowerCase());
+        where.append(" AND c.skills @> ARRAY[$").append(values.size()).append("::text]");
+      }
+      String q = blankToNull(query.getString("q"));
+      if (q == null) {
+        return new Filter(where.toString(), values, "0::real", false);
+      }
+      values.add(q);
+      String tsquery = "websearch_to_tsquery('english', $" + values.size() + ")";
+      where.append(" AND c.search @@ ").append(tsquery);
+      return new Filter(where.toString(), values, "ts_rank_cd(c.search, " + tsquery + ")", true);
+    }
+
+    String order() {
+      return searching ? "rank DESC, c.id DESC" : "c.published_at DESC, c.id DESC";
+    }
+
+    /** The condition for rows after a cursor's {@code position}, whose values it adds to {@code params}. */
+    String after(String[] position, Tuple params) {
+      UUID id = UUID.fromString(position[1]);
+      if (searching) {
+        params.addFloat(Float.parseFloat(position[0])).addUUID(id);
+        int r = params.size() - 1;
+        return " AND (" + rank + " < $" + r + " OR (" + rank + " = $" + r + " AND c.id < $" + (r + 1) + "))";
+      }
+      params.addOffsetDateTime(OffsetDateTime.parse(position[0])).addUUID(id);
+      return " AND (c.published_at, c.id) < ($" + (params.size() - 1) + ", $" + params.size() + ")";
+    }
+
+    /** The cursor of the rows after {@code last}. */
+    String cursorAfter(Row last) {
+      String position = searching ? Float.toString(last.getFloat("rank")) : last.getOffsetDateTime("published_at").toString();
+      return Cursors.encode(position, last.getUUID("id").toString());
+    }
   }
 
   private static String blankToNull(String s) {

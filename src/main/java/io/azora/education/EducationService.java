@@ -1,5 +1,6 @@
 package io.azora.education;
 
+import io.azora.platform.Caller;
 import io.vertx.codegen.annotations.ProxyGen;
 import io.vertx.codegen.annotations.VertxGen;
 import io.vertx.core.Future;
@@ -26,43 +27,43 @@ public interface EducationService {
   /** Published courses: {@code query} holds category, level, skill, q, page, limit, cursor (strings). */
   Future<JsonObject> listCourses(JsonObject query);
 
-  Future<JsonObject> createCourse(JsonObject caller, JsonObject request);
+  Future<JsonObject> createCourse(Caller caller, JsonObject request);
 
   /** A course with its modules, lessons (no content) and assessments; unpublished ones for their instructor only. */
-  Future<JsonObject> course(JsonObject caller, String courseId);
+  Future<JsonObject> course(Caller caller, String courseId);
 
-  Future<JsonObject> updateCourse(JsonObject caller, String courseId, JsonObject changes);
+  Future<JsonObject> updateCourse(Caller caller, String courseId, JsonObject changes);
 
-  Future<JsonObject> publishCourse(JsonObject caller, String courseId);
+  Future<JsonObject> publishCourse(Caller caller, String courseId);
 
-  Future<JsonObject> addModule(JsonObject caller, String courseId, JsonObject request);
+  Future<JsonObject> addModule(Caller caller, String courseId, JsonObject request);
 
-  Future<JsonObject> addLesson(JsonObject caller, String courseId, String moduleId, JsonObject request);
+  Future<JsonObject> addLesson(Caller caller, String courseId, String moduleId, JsonObject request);
 
   /** A lesson with its content: for enrolled learners, the course's instructor and admins. */
-  Future<JsonObject> lesson(JsonObject caller, String lessonId);
+  Future<JsonObject> lesson(Caller caller, String lessonId);
 
-  Future<JsonObject> addAssessment(JsonObject caller, String courseId, JsonObject request);
+  Future<JsonObject> addAssessment(Caller caller, String courseId, JsonObject request);
 
   /**
    * Enrolls the caller in a published course: 201 {id, studentId, courseId, status, progress, enrolledAt};
    * {@code request} may name the {@code expectedPrice} (409 price_changed when it differs); 402 if a paid
    * course is unaffordable; 409 when already enrolled.
    */
-  Future<JsonObject> enroll(JsonObject caller, String courseId, JsonObject request);
+  Future<JsonObject> enroll(Caller caller, String courseId, JsonObject request);
 
   /** An admin verifies a course for Proof-of-Knowledge rewards at the reviewed {@code level}: the course. */
-  Future<JsonObject> verifyCourse(JsonObject caller, String courseId, JsonObject request);
+  Future<JsonObject> verifyCourse(Caller caller, String courseId, JsonObject request);
 
   /** {courseId, progress, completedLessons, totalLessons} after marking the lesson done (enrolled learners). */
-  Future<JsonObject> completeLesson(JsonObject caller, String lessonId);
+  Future<JsonObject> completeLesson(Caller caller, String lessonId);
 
   /** {studentId, enrollments: [...]}: the learner themself or an admin. */
-  Future<JsonObject> progress(JsonObject caller, String studentId);
+  Future<JsonObject> progress(Caller caller, String studentId);
 
   /** Grades {answers: [{questionIndex, value}]}: {id, score, passed, reward, ...} (enrolled learners). */
-  Future<JsonObject> attempt(JsonObject caller, String assessmentId, JsonObject request);
+  Future<JsonObject> attempt(Caller caller, String assessmentId, JsonObject request);
 
   /** The caller's credentials: [{courseId, courseTitle, skills, issuedAt, credential}]. */
-  Future<JsonArray> credentials(JsonObject caller);
+  Future<JsonArray> credentials(Caller caller);
 }

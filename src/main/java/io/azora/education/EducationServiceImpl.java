@@ -1,5 +1,7 @@
 package io.azora.education;
 
+import io.azora.platform.Caller;
+import io.azora.platform.Problems;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -7,15 +9,13 @@ import io.vertx.core.json.JsonObject;
 /** EducationService on the bus: each call handed to the part of education that owns it. */
 final class EducationServiceImpl implements EducationService {
 
-  static final String SOURCE = "education";
-
-  private final Catalog catalog;
+  private final CatalogCommands catalog;
   private final CatalogReads reads;
   private final Enrollments enrollments;
   private final Assessments assessments;
   private final Completion completion;
 
-  EducationServiceImpl(Catalog catalog, CatalogReads reads, Enrollments enrollments, Assessments assessments,
+  EducationServiceImpl(CatalogCommands catalog, CatalogReads reads, Enrollments enrollments, Assessments assessments,
                        Completion completion) {
     this.assessments = assessments;
     this.completion = completion;
@@ -30,74 +30,78 @@ final class EducationServiceImpl implements EducationService {
   }
 
   @Override
-  public Future<JsonObject> createCourse(JsonObject caller, JsonObject request) {
-    return catalog.create(Who.of(caller), request);
+  public Future<JsonObject> createCourse(Caller caller, JsonObject request) {
+    return catalog.create(who(caller), request);
   }
 
   @Override
-  public Future<JsonObject> course(JsonObject caller, String courseId) {
-    return reads.course(Who.of(caller), courseId);
+  public Future<JsonObject> course(Caller caller, String courseId) {
+    return reads.course(who(caller), courseId);
   }
 
   @Override
-  public Future<JsonObject> updateCourse(JsonObject caller, String courseId, JsonObject changes) {
-    return catalog.update(Who.of(caller), courseId, changes);
+  public Future<JsonObject> updateCourse(Caller caller, String courseId, JsonObject changes) {
+    return catalog.update(who(caller), courseId, changes);
   }
 
   @Override
-  public Future<JsonObject> publishCourse(JsonObject caller, String courseId) {
-    return catalog.publish(Who.of(caller), courseId);
+  public Future<JsonObject> publishCourse(Caller caller, String courseId) {
+    return catalog.publish(who(caller), courseId);
   }
 
   @Override
-  public Future<JsonObject> addModule(JsonObject caller, String courseId, JsonObject request) {
-    return catalog.addModule(Who.of(caller), courseId, request);
+  public Future<JsonObject> addModule(Caller caller, String courseId, JsonObject request) {
+    return catalog.addModule(who(caller), courseId, request);
   }
 
   @Override
-  public Future<JsonObject> addLesson(JsonObject caller, String courseId, String moduleId, JsonObject request) {
-    return catalog.addLesson(Who.of(caller), courseId, moduleId, request);
+  public Future<JsonObject> addLesson(Caller caller, String courseId, String moduleId, JsonObject request) {
+    return catalog.addLesson(who(caller), courseId, moduleId, request);
   }
 
   @Override
-  public Future<JsonObject> lesson(JsonObject caller, String lessonId) {
-    return catalog.lesson(Who.of(caller), lessonId);
+  public Future<JsonObject> lesson(Caller caller, String lessonId) {
+    return reads.lesson(who(caller), lessonId);
   }
 
   @Override
-  public Future<JsonObject> addAssessment(JsonObject caller, String courseId, JsonObject request) {
-    return catalog.addAssessment(Who.of(caller), courseId, request);
+  public Future<JsonObject> addAssessment(Caller caller, String courseId, JsonObject request) {
+    return catalog.addAssessment(who(caller), courseId, request);
   }
 
   @Override
-  public Future<JsonObject> enroll(JsonObject caller, String courseId, JsonObject request) {
-    return enrollments.enroll(Who.of(caller), courseId, request);
+  public Future<JsonObject> enroll(Caller caller, String courseId, JsonObject request) {
+    return enrollments.enroll(who(caller), courseId, request);
   }
 
   @Override
-  public Future<JsonObject> verifyCourse(JsonObject caller, String courseId, JsonObject request) {
-    return catalog.verify(Who.of(caller), courseId, request);
+  public Future<JsonObject> verifyCourse(Caller caller, String courseId, JsonObject request) {
+    return catalog.verify(who(caller), courseId, request);
   }
 
   @Override
-  public Future<JsonObject> completeLesson(JsonObject caller, String lessonId) {
-    return enrollments.completeLesson(Who.of(caller), lessonId);
+  public Future<JsonObject> completeLesson(Caller caller, String lessonId) {
+    return enrollments.completeLesson(who(caller), lessonId);
   }
 
   @Override
-  public Future<JsonObject> progress(JsonObject caller, String studentId) {
-    return enrollments.progress(Who.of(caller), studentId);
+  public Future<JsonObject> progress(Caller caller, String studentId) {
+    return enrollments.progress(who(caller), studentId);
   }
 
   @Override
-  public Future<JsonObject> attempt(JsonObject caller, String assessmentId, JsonObject request) {
-    return assessments.attempt(Who.of(caller), assessmentId, request);
+  public Future<JsonObject> attempt(Caller caller, String assessmentId, JsonObject request) {
+    return assessments.attempt(who(caller), assessmentId, request);
   }
 
   @Override
-  public Future<JsonArray> credentials(JsonObject caller) {
-    Who who = Who.of(caller);
-    return who.anonymous() ? io.azora.platform.Problems.fail(io.azora.platform.Problems.unauthorized("Sign in first"))
-        : completion.credentials(who.userId());
+  public Future<JsonArray> credentials(Caller caller) {
+    Caller who = who(caller);
+    return who.anonymous() ? Problems.fail(Problems.unauthorized("Sign in first")) : completion.credentials(who.userUuid());
+  }
+
+  /** The caller as the gateway sent it; nobody if it sent none. */
+  private static Caller who(Caller caller) {
+    return caller == null ? Caller.ANONYMOUS : caller;
   }
 }

@@ -1,6 +1,7 @@
 package io.azora.education;
 
-import io.azora.auth.AuthService;
+import io.azora.auth.IdentityService;
+import io.azora.finance.FinanceEvents;
 import io.azora.finance.FinanceService;
 import io.azora.platform.AzoraConfig;
 import io.azora.platform.Databases;
@@ -21,6 +22,7 @@ import io.vertx.sqlclient.Pool;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /** Wires education: its database (azora_education) and migrations, the service on the bus, its outbox relay. */
 public class EducationVerticle extends VerticleBase {
@@ -37,42 +39,44 @@ public class EducationVerticle extends VerticleBase {
       pool = p;
       long timeout = config.http().serviceTimeoutMs();
       // Proxies made per call: each call waits no longer than the request being served has left.
-      java.util.function.Supplier<FinanceService> finance = () -> FinanceService.createProxy(vertx, Deadline.delivery(timeout));
-      java.util.function.Supplier<AuthService> auth = () -> AuthService.createProxy(vertx, Deadline.delivery(timeout));
+      Supplier<FinanceService> finance = () -> FinanceService.createProxy(vertx, Deadline.delivery(timeout));
+      Supplier<IdentityService> auth = () -> IdentityService.createProxy(vertx, Deadline.delivery(timeout));
       Completion completion = new Completion(pool, auth);
       EducationConfig education = EducationConfig.from(config());
       redis = Services.redis(vertx, config.redis());
       CatalogCache cache = new CatalogCache(config.redis().keyPrefix());
       // After a committed change: its event goes out at once, and the cache is invalidated.
-      Catalog catalog = new Catalog(pool, education, eventId -> {
-        OutboxRelay.nudge(vertx, EducationServiceImpl.SOURCE);
+      CatalogQueries queries = new CatalogQueries(pool);
+      CatalogCommands catalog = new CatalogCommands(pool, education, queries, eventId -> {
+        OutboxRelay.nudge(vertx, EducationEvents.SOURCE);
         return cache.invalidate(redis, eventId);
       });
       CatalogReads reads = new CatalogReads(redis, cache, education.catalogCacheSeconds(),
-          new CourseSearch(pool), catalog);
-      Assessments assessments = new Assessments(vertx, pool, completion, education);
+          new CourseSearch(pool), queries);
+      RewardWait rewards = new RewardWait(vertx, pool, education.rewardWaitMs());
+      Assessments assessments = new Assessments(vertx, pool, completion, education, rewards);
       EducationServiceImpl service = new EducationServiceImpl(catalog, reads,
           new Enrollments(vertx, pool, finance, completion), assessments, completion);
-      return running.add(assessments, Assessments::stop).start()
-          .compose(v -> Nexus.relay(vertx, config, EducationServiceImpl.SOURCE))
+      return running.add(rewards, RewardWait::stop).start()
+          .compose(v -> Nexus.relay(vertx, config, EducationEvents.SOURCE))
           .compose(relay -> {
             running.add(relay, Nexus.Relay::release);
             // Finance reports the reward of each pass; the attempt's answer shows it.
-            return Nexus.subscribe(vertx, pool, "education", "finance", Set.of("tokens.mined"), assessments::onMined);
+            return Nexus.subscribe(vertx, pool, "education", Set.of(FinanceEvents.TOKENS_MINED), rewards::onMined);
           })
-          .compose(rewards -> {
-            running.add(rewards, NexusSubscription::stop);
-            subscriptions.add(rewards);
+          .compose(rewardNotices -> {
+            running.add(rewardNotices, NexusSubscription::stop);
+            subscriptions.add(rewardNotices);
             // Catalogue changes invalidate the cache again from their own events (durably; see CatalogCache).
-            return Nexus.subscribe(vertx, pool, "education.catalog-cache", EducationServiceImpl.SOURCE,
-                Set.of("course.published", "course.updated"), (tx, event) -> cache.onChanged(redis, event.id()));
+            return Nexus.subscribe(vertx, pool, "education.catalog-cache",
+                Set.of(EducationEvents.COURSE_PUBLISHED, EducationEvents.COURSE_UPDATED), (tx, event) -> cache.onChanged(redis, event.id()));
           })
           .compose(cacheEvents -> {
             running.add(cacheEvents, NexusSubscription::stop);
             subscriptions.add(cacheEvents);
-            running.add(Nexus.parkedEvents(vertx, pool, EducationServiceImpl.SOURCE, subscriptions), MessageConsumer::unregister);
+            running.add(Nexus.parkedEvents(vertx, pool, EducationEvents.SOURCE, subscriptions), MessageConsumer::unregister);
             return Services.serve(vertx, running, EducationService.ADDRESS, EducationService.class, service,
-                EducationServiceImpl.SOURCE, pool);
+                EducationEvents.SOURCE, pool);
           });
     });
   }

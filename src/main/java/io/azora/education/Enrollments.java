@@ -1,6 +1,8 @@
 package io.azora.education;
 
+import io.azora.platform.Caller;
 import io.azora.finance.FinanceService;
+import io.azora.finance.TransferRequest;
 import io.azora.platform.Money;
 import io.azora.platform.Nexus;
 import io.azora.platform.OutboxRelay;
@@ -17,6 +19,7 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * Enrolment and progress. A paid course moves its price from the learner's wallet to the instructor's
@@ -36,10 +39,10 @@ final class Enrollments {
   private final Vertx vertx;
   private final Pool pool;
   /** Finance, called within what the request has left (see {@link io.azora.platform.Deadline}). */
-  private final java.util.function.Supplier<FinanceService> finance;
+  private final Supplier<FinanceService> finance;
   private final Completion completion;
 
-  Enrollments(Vertx vertx, Pool pool, java.util.function.Supplier<FinanceService> finance, Completion completion) {
+  Enrollments(Vertx vertx, Pool pool, Supplier<FinanceService> finance, Completion completion) {
     this.completion = completion;
     this.vertx = vertx;
     this.pool = pool;
@@ -50,21 +53,21 @@ final class Enrollments {
    * Enrolls the caller in a published course; {@code expectedPrice} (optional) is the price the learner
    * agreed to: if the course costs anything else now, 409 price_changed and nothing is charged.
    */
-  Future<JsonObject> enroll(Who who, String courseId, JsonObject request) {
+  Future<JsonObject> enroll(Caller who, String courseId, JsonObject request) {
     if (who.anonymous()) {
       return Problems.fail(Problems.unauthorized("Sign in to enroll"));
     }
-    UUID student = who.userId();
+    UUID student = who.userUuid();
     Long expected;
     try {
       expected = request.getValue("expectedPrice") == null ? null : Money.parse(request.getValue("expectedPrice"), "expectedPrice");
     } catch (ServiceException e) {
       return Future.failedFuture(e);
     }
-    return Catalog.load(pool, Catalog.uuid(courseId)).compose(course -> {
+    return CatalogQueries.load(pool, CatalogQueries.uuid(courseId)).compose(course -> {
       UUID id = course.getUUID("id");
       if (!course.getBoolean("published")) {
-        return who.owns(course.getUUID("instructor_id"))
+        return Teaching.owns(who, course.getUUID("instructor_id"))
             ? Problems.fail(Problems.of(409, "not_published", "Publish the course before anyone enrolls in it"))
             : Problems.fail(Problems.notFound("No such course"));
       }
@@ -84,7 +87,7 @@ final class Enrollments {
                 .compose(rows -> rows.size() == 0
                     ? Problems.<Row>fail(Problems.conflict("Already enrolled in this course"))
                     : emitEnrolled(tx, rows.iterator().next(), course)))
-            .onSuccess(v -> OutboxRelay.nudge(vertx, EducationServiceImpl.SOURCE))
+            .onSuccess(v -> OutboxRelay.nudge(vertx, EducationEvents.SOURCE))
             .map(Enrollments::json));
       });
     });
@@ -97,8 +100,7 @@ final class Enrollments {
     if (price == 0 || instructor.equals(student.toString())) {
       return Future.succeededFuture();
     }
-    JsonObject transfer = new JsonObject().put("toUserId", instructor).put("amount", Money.format(price))
-        .put("memo", "Course: " + course.getString("title"));
+    TransferRequest transfer = new TransferRequest(instructor, Money.format(price), "Course: " + course.getString("title"));
     return finance.get().transfer(student.toString(), transfer, "enroll:" + course.getUUID("id"))
         .map(paid -> paid.getString("id"))
         .recover(err -> err instanceof ServiceException se && se.failureCode() == 409
@@ -111,7 +113,7 @@ final class Enrollments {
         .put("studentId", enrollment.getUUID("student_id").toString()).put("courseId", course.getUUID("id").toString())
         .put("instructorId", course.getUUID("instructor_id").toString())
         .put("price", Money.format(enrollment.getLong("paid")));
-    return Nexus.emit(tx, EducationServiceImpl.SOURCE, "course.enrolled", data).map(enrollment);
+    return Nexus.emit(tx, EducationEvents.COURSE_ENROLLED, data).map(enrollment);
   }
 
   static JsonObject json(Row e) {
@@ -122,15 +124,15 @@ final class Enrollments {
   }
 
   /** Marks a lesson done for an enrolled learner (once; again answers the same) and reports the course's progress. */
-  Future<JsonObject> completeLesson(Who who, String lessonId) {
+  Future<JsonObject> completeLesson(Caller who, String lessonId) {
     if (who.anonymous()) {
       return Problems.fail(Problems.unauthorized("Sign in first"));
     }
-    UUID student = who.userId();
+    UUID student = who.userUuid();
     return pool.withTransaction(tx -> tx.preparedQuery("""
             SELECT l.id, l.course_id, e.id AS enrollment FROM lessons l
             LEFT JOIN enrollments e ON e.course_id = l.course_id AND e.student_id = $2 WHERE l.id = $1""")
-        .execute(Tuple.of(Catalog.uuid(lessonId), student))
+        .execute(Tuple.of(CatalogQueries.uuid(lessonId), student))
         .compose(rows -> {
           if (rows.size() == 0) {
             return Problems.<JsonObject>fail(Problems.notFound("No such lesson"));
@@ -144,7 +146,7 @@ final class Enrollments {
                   INSERT INTO lesson_completions (student_id, lesson_id, course_id) VALUES ($1, $2, $3)
                   ON CONFLICT DO NOTHING RETURNING lesson_id""").execute(Tuple.of(student, lesson.getUUID("id"), course))
               .compose(inserted -> inserted.size() == 0 ? Future.succeededFuture()
-                  : Nexus.emit(tx, EducationServiceImpl.SOURCE, "lesson.completed", new JsonObject()
+                  : Nexus.emit(tx, EducationEvents.LESSON_COMPLETED, new JsonObject()
                       .put("studentId", student.toString()).put("lessonId", lessonId).put("courseId", course.toString())))
               .compose(v -> Completion.check(tx, student, course))
               .compose(completed -> tx.preparedQuery(PROGRESS).execute(Tuple.of(student, course)).map(progress -> {
@@ -161,7 +163,7 @@ final class Enrollments {
                     .put("completedLessons", done).put("totalLessons", total);
               });
         }))
-        .onSuccess(v -> OutboxRelay.nudge(vertx, EducationServiceImpl.SOURCE));
+        .onSuccess(v -> OutboxRelay.nudge(vertx, EducationEvents.SOURCE));
   }
 
   /** Whole percent done, rounded down (100 only when everything is done). */
@@ -170,12 +172,12 @@ final class Enrollments {
   }
 
   /** A learner's enrolments with progress: the learner themself or an admin. */
-  Future<JsonObject> progress(Who who, String studentId) {
-    UUID student = Catalog.uuid(studentId);
+  Future<JsonObject> progress(Caller who, String studentId) {
+    UUID student = CatalogQueries.uuid(studentId);
     if (who.anonymous()) {
       return Problems.fail(Problems.unauthorized("Sign in first"));
     }
-    if (!who.admin() && !student.equals(who.userId())) {
+    if (!who.isAdmin() && !student.equals(who.userUuid())) {
       return Problems.fail(Problems.forbidden("Only the learner and admins see this progress"));
     }
     return pool.preparedQuery("""

@@ -6,19 +6,16 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.text.Normalizer;
-import java.util.HashSet;
-import java.util.Set;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * Assessment questions: checked when an instructor writes them, stripped of their answers for learners,
- * and graded. Types: single (one option index), multiple (a set of indexes; all-or-nothing unless
- * {@code partialCredit}), numeric (within ± tolerance, compared exactly as decimals) and text (any of
- * the accepted answers, compared after Unicode NFC, case folding and whitespace collapsing).
+ * and graded. What each type asks and how it is graded is its {@link QuestionType}'s.
  */
 final class Questions {
-
-  static final Set<String> TYPES = Set.of("single", "multiple", "numeric", "text");
 
   private Questions() {
   }
@@ -36,8 +33,9 @@ final class Questions {
       }
       String type = q.getString("type");
       String prompt = q.getString("prompt");
-      if (!TYPES.contains(type)) {
-        throw Problems.invalid(field + ".type", "must be one of " + TYPES);
+      QuestionType kind = QuestionType.named(type);
+      if (kind == null) {
+        throw Problems.invalid(field + ".type", "must be one of " + QuestionType.NAMES);
       }
       if (prompt == null || prompt.isBlank()) {
         throw Problems.invalid(field + ".prompt", "is required");
@@ -47,63 +45,10 @@ final class Questions {
         throw Problems.invalid(field + ".points", "must be at least 1");
       }
       JsonObject out = new JsonObject().put("type", type).put("prompt", prompt).put("points", points);
-      Object answer = q.getValue("answer");
-      switch (type) {
-        case "single" -> {
-          JsonArray options = options(q, field);
-          if (!(answer instanceof Integer index) || index < 0 || index >= options.size()) {
-            throw Problems.invalid(field + ".answer", "must be the index of the correct option");
-          }
-          out.put("options", options).put("answer", index);
-        }
-        case "multiple" -> {
-          JsonArray options = options(q, field);
-          if (!(answer instanceof JsonArray indexes) || indexes.isEmpty()) {
-            throw Problems.invalid(field + ".answer", "must be the indexes of the correct options");
-          }
-          Set<Integer> seen = new HashSet<>();
-          for (Object index : indexes) {
-            if (!(index instanceof Integer n) || n < 0 || n >= options.size() || !seen.add(n)) {
-              throw Problems.invalid(field + ".answer", "must be distinct indexes of options");
-            }
-          }
-          out.put("options", options).put("answer", new JsonArray(seen.stream().sorted().toList()))
-              .put("partialCredit", q.getBoolean("partialCredit", false));
-        }
-        case "numeric" -> {
-          BigDecimal value = decimal(answer);
-          BigDecimal tolerance = q.containsKey("tolerance") ? decimal(q.getValue("tolerance")) : BigDecimal.ZERO;
-          if (value == null) {
-            throw Problems.invalid(field + ".answer", "must be a number");
-          }
-          if (tolerance == null || tolerance.signum() < 0) {
-            throw Problems.invalid(field + ".tolerance", "must be a number of at least 0");
-          }
-          out.put("answer", value.toPlainString()).put("tolerance", tolerance.toPlainString());
-        }
-        default -> {
-          JsonArray accepted = answer instanceof String s ? new JsonArray().add(s)
-              : answer instanceof JsonArray a ? a : null;
-          if (accepted == null || accepted.isEmpty()
-              || accepted.stream().anyMatch(a -> !(a instanceof String s) || normalise(s).isEmpty())) {
-            throw Problems.invalid(field + ".answer", "must be one or more accepted answers");
-          }
-          JsonArray normalised = new JsonArray();
-          accepted.forEach(a -> normalised.add(normalise((String) a)));
-          out.put("answer", normalised);
-        }
-      }
+      kind.store(q, field, out);
       stored.add(out);
     }
     return stored;
-  }
-
-  private static JsonArray options(JsonObject q, String field) {
-    JsonArray options = q.getJsonArray("options");
-    if (options == null || options.size() < 2 || options.stream().anyMatch(o -> !(o instanceof String s) || s.isBlank())) {
-      throw Problems.invalid(field + ".options", "at least two non-empty options");
-    }
-    return options;
   }
 
   /** What learners see: no answers, no tolerances. */
@@ -120,7 +65,7 @@ final class Questions {
 
   /** Case-folded, whitespace-collapsed, Unicode NFC. */
   static String normalise(String text) {
-    return Normalizer.normalize(text, Normalizer.Form.NFC).strip().replaceAll("\\s+", " ").toLowerCase(java.util.Locale.ROOT);
+    return Normalizer.normalize(text, Normalizer.Form.NFC).strip().replaceAll("\\s+", " ").toLowerCase(Locale.ROOT);
   }
 
   /**
@@ -149,7 +94,7 @@ final class Questions {
    * only multiple-choice questions with partialCredit earn fractions: (right picks − wrong picks) / right
    * options, never below 0.
    */
-  static int score(JsonArray questions, java.util.Map<Integer, Object> answers) {
+  static int score(JsonArray questions, Map<Integer, Object> answers) {
     BigDecimal earned = BigDecimal.ZERO;
     long possible = 0;
     for (int i = 0; i < questions.size(); i++) {
@@ -159,42 +104,10 @@ final class Questions {
       earned = earned.add(credit(q, answers.get(i)).multiply(BigDecimal.valueOf(points)));
     }
     return possible == 0 ? 0 : earned.multiply(BigDecimal.valueOf(100))
-        .divide(BigDecimal.valueOf(possible), 0, java.math.RoundingMode.HALF_UP).intValue();
+        .divide(BigDecimal.valueOf(possible), 0, RoundingMode.HALF_UP).intValue();
   }
 
   static BigDecimal credit(JsonObject q, Object value) {
-    if (value == null) {
-      return BigDecimal.ZERO;
-    }
-    switch (q.getString("type")) {
-      case "single" -> {
-        return value instanceof Integer i && i.equals(q.getInteger("answer")) ? BigDecimal.ONE : BigDecimal.ZERO;
-      }
-      case "multiple" -> {
-        if (!(value instanceof JsonArray picks)) {
-          return BigDecimal.ZERO;
-        }
-        Set<Object> right = new HashSet<>(q.getJsonArray("answer").getList());
-        Set<Object> chosen = new HashSet<>(picks.getList());
-        if (!q.getBoolean("partialCredit", false)) {
-          return right.equals(chosen) ? BigDecimal.ONE : BigDecimal.ZERO;
-        }
-        long good = chosen.stream().filter(right::contains).count();
-        long bad = chosen.size() - good;
-        return BigDecimal.valueOf(Math.max(0, good - bad)).divide(BigDecimal.valueOf(right.size()), 6, java.math.RoundingMode.DOWN);
-      }
-      case "numeric" -> {
-        BigDecimal given = decimal(value);
-        if (given == null) {
-          return BigDecimal.ZERO;
-        }
-        BigDecimal distance = given.subtract(new BigDecimal(q.getString("answer"))).abs();
-        return distance.compareTo(new BigDecimal(q.getString("tolerance", "0"))) <= 0 ? BigDecimal.ONE : BigDecimal.ZERO;
-      }
-      default -> {
-        return value instanceof String text && q.getJsonArray("answer").contains(normalise(text))
-            ? BigDecimal.ONE : BigDecimal.ZERO;
-      }
-    }
+    return value == null ? BigDecimal.ZERO : QuestionType.named(q.getString("type")).credit(q, value);
   }
 }

@@ -4,8 +4,6 @@ import io.azora.platform.Ids;
 import io.azora.platform.Money;
 import io.azora.platform.Problems;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.serviceproxy.ServiceException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -20,14 +18,14 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Escrow for the marketplace (on the bus only). Funding holds each milestone's amount in the employer's
- * wallet for the contract's escrow account (two-phase: the money stays the employer's, unavailable);
- * a release posts the hold and pays the freelancer, who pays the platform fee; a refund voids the hold;
- * a dispute's split posts the freelancer's share of each open hold and returns the rest. Every transfer
- * id follows from the contract and milestone, so any call can be retried: a repeat answers the first
- * outcome, and a milestone settles one way only.
+ * Escrow for the marketplace ({@link EscrowService}, on the bus only). Funding holds each milestone's amount
+ * in the employer's wallet for the contract's escrow account (two-phase: the money stays the employer's,
+ * unavailable); a release posts the hold and pays the freelancer, who pays the platform fee; a refund voids
+ * the hold; a dispute's split posts the freelancer's share of each open hold and returns the rest. Every
+ * transfer id follows from the contract and milestone, so any call can be retried: a repeat answers the
+ * first outcome, and a milestone settles one way only.
  */
-final class Escrow {
+final class Escrow implements EscrowService {
 
   private static final String RECORD = """
       INSERT INTO escrow_holds (hold_id, contract_id, milestone_id, employer_id, amount) VALUES ($1, $2, $3, $4, $5)
@@ -58,30 +56,28 @@ final class Escrow {
     return BigDecimal.valueOf(amount).multiply(feeRate).setScale(0, RoundingMode.DOWN).longValueExact();
   }
 
-  /** {contractId, employerId, milestones: [{id, amount}]}: holds them all, or none (402). */
-  Future<JsonObject> fund(JsonObject request) {
+  @Override
+  public Future<EscrowState> fund(EscrowFunding funding) {
     UUID contract;
     String employer;
     List<Posting> holds = new ArrayList<>();
     List<Tuple> records = new ArrayList<>();
     try {
-      contract = uuid(request, "contractId");
-      employer = uuid(request, "employerId").toString();
-      JsonArray milestones = request.getJsonArray("milestones");
-      if (milestones == null || milestones.isEmpty()) {
+      contract = uuid(funding.contractId(), "contractId");
+      employer = uuid(funding.employerId(), "employerId").toString();
+      if (funding.milestones().isEmpty()) {
         throw Problems.invalid("milestones", "at least one milestone");
       }
-      for (int i = 0; i < milestones.size(); i++) {
-        JsonObject m = milestones.getJsonObject(i);
-        String milestone = m.getString("id");
-        if (milestone == null || milestone.isBlank()) {
+      for (int i = 0; i < funding.milestones().size(); i++) {
+        EscrowFunding.Milestone m = funding.milestones().get(i);
+        if (m.id() == null || m.id().isBlank()) {
           throw Problems.invalid("milestones[" + i + "].id", "is required");
         }
-        long amount = Money.parsePositive(m.getValue("amount"), "milestones[" + i + "].amount");
-        UUID hold = holdId(contract, milestone);
+        long amount = Money.parsePositive(m.amount(), "milestones[" + i + "].amount");
+        UUID hold = holdId(contract, m.id());
         holds.add(Posting.pending(hold, "escrow", Accounts.wallet(employer), Accounts.escrow(contract.toString()), amount,
-            "escrow for milestone " + milestone));
-        records.add(Tuple.of(hold, contract, milestone, UUID.fromString(employer), amount));
+            "escrow for milestone " + m.id()));
+        records.add(Tuple.of(hold, contract, m.id(), UUID.fromString(employer), amount));
       }
     } catch (ServiceException e) {
       return Future.failedFuture(e);
@@ -94,10 +90,10 @@ final class Escrow {
         .compose(v -> state(contract.toString()));
   }
 
-  /** {contractId, milestoneId, freelancerId}: the hold posted to escrow and paid on, minus the platform fee. */
-  Future<JsonObject> release(JsonObject request) {
+  @Override
+  public Future<MilestoneOutcome> release(MilestoneRequest request) {
     return withHold(request, (tx, hold) -> {
-      String freelancer = uuid(request, "freelancerId").toString();
+      String freelancer = uuid(request.freelancerId(), "freelancerId").toString();
       UUID id = hold.getUUID("hold_id");
       long amount = hold.getLong("amount");
       long fee = fee(amount);
@@ -109,36 +105,38 @@ final class Escrow {
         batch.add(Posting.posted(derived("fee", id), "fee", Accounts.wallet(freelancer), Accounts.FEES, fee, "platform fee"));
       }
       return Ledger.openWallet(tx, freelancer).compose(v -> Ledger.post(tx, batch, null, null))
-          .map(v -> new JsonObject().put("amount", Money.format(amount)).put("fee", Money.format(fee))
-              .put("net", Money.format(amount - fee)).put("status", "released"));
+          .map(v -> outcome(hold, Money.format(fee), Money.format(amount - fee), "released"));
     });
   }
 
-  /** {contractId, milestoneId}: the hold voided, the money free in the employer's wallet again. */
-  Future<JsonObject> refund(JsonObject request) {
+  @Override
+  public Future<MilestoneOutcome> refund(MilestoneRequest request) {
     return withHold(request, (tx, hold) -> Ledger.post(tx, List.of(Posting.voidPending(derived("void", hold.getUUID("hold_id")),
             "escrow", hold.getUUID("hold_id"), "milestone refunded")), null, null)
-        .map(v -> new JsonObject().put("amount", Money.format(hold.getLong("amount"))).put("status", "refunded")));
+        .map(v -> outcome(hold, null, null, "refunded")));
   }
 
-  /**
-   * {contractId, freelancerId, freelancerShare: 0..100}: of every hold still open, the share (rounded
-   * down) goes to the freelancer (minus the fee) and the rest back to the employer.
-   */
-  Future<JsonObject> split(JsonObject request) {
+  private static MilestoneOutcome outcome(Row hold, String fee, String net, String status) {
+    return new MilestoneOutcome(hold.getUUID("contract_id").toString(), hold.getString("milestone_id"),
+        Money.format(hold.getLong("amount")), fee, net, status);
+  }
+
+  /** Of every hold still open, the share (rounded down) goes to the freelancer (minus the fee), the rest back. */
+  @Override
+  public Future<SplitOutcome> split(EscrowSplit request) {
     UUID contract;
     String freelancer;
     int share;
     try {
-      contract = uuid(request, "contractId");
-      freelancer = uuid(request, "freelancerId").toString();
-      Integer s = request.getInteger("freelancerShare");
+      contract = uuid(request.contractId(), "contractId");
+      freelancer = uuid(request.freelancerId(), "freelancerId").toString();
+      Integer s = request.freelancerShare();
       if (s == null || s < 0 || s > 100) {
         throw Problems.invalid("freelancerShare", "must be 0 to 100");
       }
       share = s;
-    } catch (ServiceException | ClassCastException e) {
-      return Future.failedFuture(e instanceof ServiceException se ? se : Problems.invalid("freelancerShare", "must be 0 to 100"));
+    } catch (ServiceException e) {
+      return Future.failedFuture(e);
     }
     return pool.withTransaction(tx -> tx.preparedQuery(STATE).execute(Tuple.of(contract)).compose(rows -> {
           List<Posting> batch = new ArrayList<>();
@@ -160,7 +158,7 @@ final class Escrow {
                 : Posting.voidPending(derived("split-void", id), "escrow", id, "dispute settled"));
           }
           if (batch.isEmpty()) {
-            return Problems.<JsonObject>fail(Problems.conflict("Nothing is held for this contract"));
+            return Problems.<SplitOutcome>fail(Problems.conflict("Nothing is held for this contract"));
           }
           long fee = fee(toFreelancer);
           UUID settlement = Ids.derive("escrow-split", contract.toString());
@@ -172,27 +170,26 @@ final class Escrow {
             batch.add(Posting.posted(derived("split-fee", settlement), "fee", Accounts.wallet(freelancer), Accounts.FEES, fee,
                 "platform fee"));
           }
-          JsonObject result = new JsonObject().put("contractId", contract.toString())
-              .put("toFreelancer", Money.format(toFreelancer - fee)).put("fee", Money.format(fee))
-              .put("toEmployer", Money.format(held - toFreelancer)).put("status", "split");
+          SplitOutcome result = new SplitOutcome(contract.toString(), Money.format(toFreelancer - fee), Money.format(fee),
+              Money.format(held - toFreelancer), "split");
           return Ledger.openWallet(tx, freelancer).compose(v -> Ledger.post(tx, batch, null, null)).map(result);
         }))
         .recover(err -> Future.failedFuture(Ledger.problem(err)));
   }
 
-  /** {contractId, accountId, held, milestones: [{milestoneId, amount, status: held|released|refunded|split}]}. */
-  Future<JsonObject> state(String contractId) {
+  @Override
+  public Future<EscrowState> state(String contractId) {
     UUID contract;
     try {
-      contract = UUID.fromString(contractId);
-    } catch (IllegalArgumentException e) {
-      return Problems.fail(Problems.invalid("contractId", "must be a contract id"));
+      contract = uuid(contractId, "contractId");
+    } catch (ServiceException e) {
+      return Future.failedFuture(e);
     }
     return pool.preparedQuery(STATE).execute(Tuple.of(contract)).map(rows -> stateOf(contract, rows));
   }
 
-  private static JsonObject stateOf(UUID contract, RowSet<Row> rows) {
-    JsonArray milestones = new JsonArray();
+  private static EscrowState stateOf(UUID contract, RowSet<Row> rows) {
+    List<EscrowState.Milestone> milestones = new ArrayList<>();
     long held = 0;
     for (Row row : rows) {
       UUID id = row.getUUID("hold_id");
@@ -208,24 +205,22 @@ final class Escrow {
       } else {
         status = "split";
       }
-      milestones.add(new JsonObject().put("milestoneId", row.getString("milestone_id"))
-          .put("amount", Money.format(row.getLong("amount"))).put("status", status));
+      milestones.add(new EscrowState.Milestone(row.getString("milestone_id"), Money.format(row.getLong("amount")), status));
     }
-    return new JsonObject().put("contractId", contract.toString())
-        .put("accountId", Accounts.escrow(contract.toString()).toString()).put("held", Money.format(held))
-        .put("milestones", milestones);
+    return new EscrowState(contract.toString(), Accounts.escrow(contract.toString()).toString(), Money.format(held),
+        milestones);
   }
 
   private interface HoldStep {
-    Future<JsonObject> apply(SqlClient tx, Row hold);
+    Future<MilestoneOutcome> apply(SqlClient tx, Row hold);
   }
 
   /** Runs {@code step} on the milestone's hold in one transaction; 404 if it was never funded. */
-  private Future<JsonObject> withHold(JsonObject request, HoldStep step) {
+  private Future<MilestoneOutcome> withHold(MilestoneRequest request, HoldStep step) {
     UUID contract;
-    String milestone = request.getString("milestoneId");
+    String milestone = request.milestoneId();
     try {
-      contract = uuid(request, "contractId");
+      contract = uuid(request.contractId(), "contractId");
       if (milestone == null) {
         throw Problems.invalid("milestoneId", "is required");
       }
@@ -234,7 +229,7 @@ final class Escrow {
     }
     return pool.withTransaction(tx -> tx.preparedQuery(HOLD).execute(Tuple.of(contract, milestone)).compose(rows -> {
           if (rows.size() == 0) {
-            return Problems.<JsonObject>fail(Problems.notFound("Milestone " + milestone + " was never funded"));
+            return Problems.<MilestoneOutcome>fail(Problems.notFound("Milestone " + milestone + " was never funded"));
           }
           try {
             return step.apply(tx, rows.iterator().next());
@@ -242,14 +237,13 @@ final class Escrow {
             return Future.failedFuture(e);
           }
         }))
-        .recover(err -> Future.failedFuture(err instanceof Ledger.Refusal r && r.code == 410
-            ? Problems.conflict("Milestone " + milestone + " is already settled") : Ledger.problem(err)))
-        .map(result -> result.put("contractId", contract.toString()).put("milestoneId", milestone));
+        .recover(err -> Future.failedFuture(err instanceof Ledger.Refusal r && r.reason == LedgerRefusal.ALREADY_RESOLVED
+            ? Problems.conflict("Milestone " + milestone + " is already settled") : Ledger.problem(err)));
   }
 
-  private static UUID uuid(JsonObject request, String field) {
+  private static UUID uuid(String value, String field) {
     try {
-      return UUID.fromString(request.getString(field));
+      return UUID.fromString(value);
     } catch (RuntimeException e) {
       throw Problems.invalid(field, "must be an id");
     }

@@ -8,7 +8,8 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 
 /**
- * The finance domain's contract on the event bus: wallets, the ledger, and (for other domains) escrow.
+ * What the gateway (and education, for course fees) asks of finance on the event bus: wallets, transfers,
+ * mining, staking, payments, the ledger. Escrow, for the marketplace, is {@link EscrowService}.
  * Amounts are decimal strings of AZR. Failures are {@link io.vertx.serviceproxy.ServiceException}s whose
  * code is the HTTP status (402 insufficient_funds, 409 idempotency_conflict...).
  */
@@ -32,7 +33,7 @@ public interface FinanceService {
    * Moves {toUserId, amount, memo?} from the user's wallet; {@code idempotencyKey} (may be null) names the
    * transfer, so a retry with the same key never moves money twice.
    */
-  Future<JsonObject> transfer(String userId, JsonObject request, String idempotencyKey);
+  Future<JsonObject> transfer(String userId, TransferRequest request, String idempotencyKey);
 
   /** Locks {amount, days: 30|90|365} from the wallet: {id, amount, days, rewardRate, status, startDate, unlockDate}. */
   Future<JsonObject> stake(String userId, JsonObject request, String idempotencyKey);
@@ -57,23 +58,6 @@ public interface FinanceService {
 
   /** A Stripe webhook delivery: the raw payload and its Stripe-Signature header. */
   Future<JsonObject> stripeWebhook(String payload, String signature);
-
-  // Escrow, for the marketplace. Transfer ids follow from contract and milestone: every call can be retried.
-
-  /** {contractId, employerId, milestones: [{id, amount}]}: holds every milestone in escrow, or none (402). */
-  Future<JsonObject> fundEscrow(JsonObject request);
-
-  /** {contractId, milestoneId, freelancerId}: pays the milestone to the freelancer minus the platform fee. */
-  Future<JsonObject> releaseMilestone(JsonObject request);
-
-  /** {contractId, milestoneId}: returns the milestone's hold to the employer. */
-  Future<JsonObject> refundMilestone(JsonObject request);
-
-  /** {contractId, freelancerId, freelancerShare: 0..100}: settles a dispute over everything still held. */
-  Future<JsonObject> splitEscrow(JsonObject request);
-
-  /** {contractId, accountId, held, milestones: [{milestoneId, amount, status}]}. */
-  Future<JsonObject> escrow(String contractId);
 
   /** An admin's grant of {amount, reason} from the treasury to {@code userId}, keyed like a transfer. */
   Future<JsonObject> grant(String adminId, String userId, JsonObject request, String idempotencyKey);

@@ -6,19 +6,14 @@ import io.vertx.core.json.JsonObject;
 /** FinanceService on the bus: each call handed to the part of finance that owns it. */
 final class FinanceServiceImpl implements FinanceService {
 
-  static final String SOURCE = "finance";
-
   private final Wallets wallets;
   private final LedgerVerifier verifier;
   private final Mining mining;
   private final Staking staking;
   private final Payments payments;
-  private final Escrow escrow;
 
-  FinanceServiceImpl(Wallets wallets, LedgerVerifier verifier, Mining mining, Staking staking, Payments payments,
-                     Escrow escrow) {
+  FinanceServiceImpl(Wallets wallets, LedgerVerifier verifier, Mining mining, Staking staking, Payments payments) {
     this.payments = payments;
-    this.escrow = escrow;
     this.wallets = wallets;
     this.verifier = verifier;
     this.mining = mining;
@@ -36,7 +31,7 @@ final class FinanceServiceImpl implements FinanceService {
   }
 
   @Override
-  public Future<JsonObject> transfer(String userId, JsonObject request, String idempotencyKey) {
+  public Future<JsonObject> transfer(String userId, TransferRequest request, String idempotencyKey) {
     return wallets.transfer(userId, request, idempotencyKey);
   }
 
@@ -75,30 +70,10 @@ final class FinanceServiceImpl implements FinanceService {
     return payments.webhook(payload, signature);
   }
 
-  @Override
-  public Future<JsonObject> fundEscrow(JsonObject request) {
-    return escrow.fund(request);
-  }
 
-  @Override
-  public Future<JsonObject> releaseMilestone(JsonObject request) {
-    return escrow.release(request);
-  }
 
-  @Override
-  public Future<JsonObject> refundMilestone(JsonObject request) {
-    return escrow.refund(request);
-  }
 
-  @Override
-  public Future<JsonObject> splitEscrow(JsonObject request) {
-    return escrow.split(request);
-  }
 
-  @Override
-  public Future<JsonObject> escrow(String contractId) {
-    return escrow.state(contractId);
-  }
 
   @Override
   public Future<JsonObject> grant(String adminId, String userId, JsonObject request, String idempotencyKey) {

@@ -1,6 +1,8 @@
 package io.azora.finance;
 
-import io.azora.auth.AuthService;
+import io.azora.auth.AuthEvents;
+import io.azora.auth.IdentityService;
+import io.azora.education.EducationEvents;
 import io.azora.platform.AzoraConfig;
 import io.azora.platform.Databases;
 import io.azora.platform.Deadline;
@@ -17,6 +19,7 @@ import io.vertx.sqlclient.Pool;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Wires finance: its database (azora_mint) and migrations, the system accounts and genesis, wallets
@@ -33,34 +36,35 @@ public class FinanceVerticle extends VerticleBase {
     AzoraConfig config = AzoraConfig.from(config());
     FinanceConfig finance = FinanceConfig.from(config());
     long timeout = config.http().serviceTimeoutMs();
-    java.util.function.Supplier<AuthService> auth = () -> AuthService.createProxy(vertx, Deadline.delivery(timeout));
+    Supplier<IdentityService> auth = () -> IdentityService.createProxy(vertx, Deadline.delivery(timeout));
     return Databases.open(vertx, config.database(), "finance").compose(p -> {
       pool = p;
       Mining mining = new Mining(vertx, pool, finance);
       FinanceServiceImpl service = new FinanceServiceImpl(new Wallets(vertx, pool, auth, new LedgerBatcher(pool, 256, 2)), new LedgerVerifier(pool),
           mining, new Staking(pool, finance),
-          new Payments(vertx, pool, finance.stripe(), new StripeGateway(vertx, finance.stripe())),
-          new Escrow(pool, finance));
+          new Payments(vertx, pool, finance.stripe(), new StripeGateway(vertx, finance.stripe())));
       return Genesis.run(pool, finance)
-          .compose(v -> Nexus.relay(vertx, config, FinanceServiceImpl.SOURCE))
+          .compose(v -> Nexus.relay(vertx, config, FinanceEvents.SOURCE))
           .compose(relay -> {
             running.add(relay, Nexus.Relay::release);
-            return Nexus.subscribe(vertx, pool, "finance", "auth", Set.of("user.registered"),
+            return Nexus.subscribe(vertx, pool, "finance", Set.of(AuthEvents.USER_REGISTERED),
                 (tx, event) -> Ledger.openWallet(tx, event.data().getString("userId")));
           })
           .compose(registrations -> {
             running.add(registrations, NexusSubscription::stop);
             subscriptions.add(registrations);
             // Proof-of-Knowledge: what education verifies, finance rewards, exactly once per activity.
-            return Nexus.subscribe(vertx, pool, "finance", "education", Set.of("assessment.passed", "course.completed"),
+            return Nexus.subscribe(vertx, pool, "finance", Set.of(EducationEvents.ASSESSMENT_PASSED, EducationEvents.COURSE_COMPLETED),
                 mining::onVerified);
           })
           .compose(verifiedActivities -> {
             running.add(verifiedActivities, NexusSubscription::stop);
             subscriptions.add(verifiedActivities);
-            running.add(Nexus.parkedEvents(vertx, pool, FinanceServiceImpl.SOURCE, subscriptions), MessageConsumer::unregister);
+            running.add(Nexus.parkedEvents(vertx, pool, FinanceEvents.SOURCE, subscriptions), MessageConsumer::unregister);
+            running.add(Services.bind(vertx, EscrowService.ADDRESS, EscrowService.class, new Escrow(pool, finance)),
+                MessageConsumer::unregister);
             return Services.serve(vertx, running, FinanceService.ADDRESS, FinanceService.class, service,
-                FinanceServiceImpl.SOURCE, pool);
+                FinanceEvents.SOURCE, pool);
           });
     });
   }

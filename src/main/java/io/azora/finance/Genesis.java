@@ -35,7 +35,7 @@ final class Genesis {
         .compose(v -> Ledger.post(pool, List.of(Posting.posted(Ids.derive("genesis"), "genesis", Accounts.ISSUANCE,
                 Accounts.TREASURY, config.initialSupply(), "initial supply")), null, null)
             .recover(err -> {
-              if (err instanceof Ledger.Refusal r && r.code == 409) {
+              if (err instanceof Ledger.Refusal r && r.reason == LedgerRefusal.IDS_REUSED) {
                 log.warn("finance.initialSupply differs from the supply minted at first start; keeping the first");
                 return Future.succeededFuture();
               }

@@ -7,7 +7,6 @@ import io.azora.platform.RequestContext;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.pgclient.PgException;
-import io.vertx.serviceproxy.ServiceException;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
@@ -15,6 +14,7 @@ import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.UUID;
 
 /**
@@ -32,18 +32,18 @@ final class Ledger {
       INSERT INTO accounts (id, kind, code, owner_id, min_balance) VALUES ($1, $2, $3, $4, $5)
       ON CONFLICT DO NOTHING""";
 
-  /** What post_transfers said about one transfer: new, or the earlier one with the same id. */
+  /** What post_transfer_groups said about one transfer: new, or the earlier one with the same id. */
   record Posted(UUID id, boolean created, OffsetDateTime createdAt) {
   }
 
-  /** A refusal by the ledger (SQLSTATE AZxxx): {@code code} 402, 404, 409, 410 or 422, {@code subject} the id concerned. */
+  /** A refusal by the ledger: its {@code reason}, and {@code subject}, the id concerned (or null). */
   static final class Refusal extends RuntimeException {
-    final int code;
+    final LedgerRefusal reason;
     final String subject;
 
-    Refusal(int code, String subject, String message) {
+    Refusal(LedgerRefusal reason, String subject, String message) {
       super(message, null, false, false);
-      this.code = code;
+      this.reason = reason;
       this.subject = subject;
     }
 
@@ -145,7 +145,7 @@ final class Ledger {
       if ("created".equals(outcome) || "exists".equals(outcome)) {
         posted.get(g).add(new Posted(row.getUUID("transfer_id"), "created".equals(outcome), row.getOffsetDateTime("created_at")));
       } else {
-        refusals[g] = new Refusal(Integer.parseInt(outcome.substring(2)), row.getString("detail"), row.getString("message"));
+        refusals[g] = new Refusal(Objects.requireNonNullElse(LedgerRefusal.of(outcome), LedgerRefusal.INVALID), row.getString("detail"), row.getString("message"));
       }
     }
     List<Future<List<Posted>>> out = new ArrayList<>(groups.size());
@@ -173,12 +173,13 @@ final class Ledger {
         // The accounts stayed busy until the caller's deadline: nothing moved; the caller may try again.
         return Problems.of(503, "busy", "The accounts involved are busy; nothing was moved, try again");
       }
-      if (state != null && state.startsWith("AZ") && !"AZ500".equals(state)) {
-        return new Refusal(Integer.parseInt(state.substring(2)), pg.getDetail(), pg.getErrorMessage());
+      LedgerRefusal reason = LedgerRefusal.of(state);
+      if (reason != null) {
+        return new Refusal(reason, pg.getDetail(), pg.getErrorMessage());
       }
       if ("23505".equals(state) && "transfers_pkey".equals(pg.getConstraint())) {
         // A twin batch with the same ids but other accounts committed first.
-        return new Refusal(409, null, "transfer ids already used for different transfers");
+        return new Refusal(LedgerRefusal.IDS_REUSED, null, "transfer ids already used for different transfers");
       }
     }
     return err;
@@ -186,16 +187,6 @@ final class Ledger {
 
   /** The contract's problem for a ledger refusal; other failures pass through (a 5xx at the gateway). */
   static Throwable problem(Throwable err) {
-    if (!(err instanceof Refusal r)) {
-      return err;
-    }
-    ServiceException problem = switch (r.code) {
-      case 402 -> Problems.of(402, "insufficient_funds", "Not enough available AZR for this");
-      case 404 -> Problems.notFound("No such account or hold");
-      case 409 -> Problems.of(409, "idempotency_conflict", "This idempotency key was used for a different request");
-      case 410 -> Problems.conflict("This hold has already been settled");
-      default -> Problems.of(422, "unprocessable", r.getMessage());
-    };
-    return problem;
+    return err instanceof Refusal r ? r.reason.problem(r.getMessage()) : err;
   }
 }

@@ -210,7 +210,7 @@ final class LedgerVerifier {
     }
   }
 
-  /** The same text post_transfer_groups() hashes (db/finance/V5__ledger_batches.sql). */
+  /** The same text post_transfer_groups() hashes (db/finance/R__ledger_functions.sql). */
   static byte[] hash(UUID account, long seq, Row t, byte[] previous) {
     UUID pending = t.getUUID("pending_id");
     String text = account + "|" + seq + "|" + t.getUUID("id") + "|" + t.getString("type") + "|" + t.getString("phase")

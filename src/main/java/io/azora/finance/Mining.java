@@ -1,5 +1,6 @@
 package io.azora.finance;
 
+import io.azora.education.EducationEvents;
 import io.azora.platform.DomainEvent;
 import io.azora.platform.Ids;
 import io.azora.platform.Money;
@@ -89,7 +90,7 @@ final class Mining {
       // Education says what earns (a verified course, not its instructor, an assessment above the minimums).
       return Future.succeededFuture();
     }
-    boolean course = "course.completed".equals(event.type());
+    boolean course = EducationEvents.COURSE_COMPLETED.name().equals(event.type());
     String type = course ? "course_completion" : "assessment_passed";
     String learner = Ids.canonical(data.getString("userId"));
     String activityId = Ids.canonicalIfUuid(data.getString(course ? "courseId" : "assessmentId"));
@@ -126,7 +127,7 @@ final class Mining {
               Row row = rows.iterator().next();
               return mine(tx, userId, type, activityId, row.getString("difficulty"), row.getBigDecimal("score"));
             }))
-        .onSuccess(r -> OutboxRelay.nudge(vertx, FinanceServiceImpl.SOURCE));
+        .onSuccess(r -> OutboxRelay.nudge(vertx, FinanceEvents.SOURCE));
   }
 
   /**
@@ -157,13 +158,13 @@ final class Mining {
     UUID id = Ids.derive("reward", userId, type, activityId);
     JsonObject data = new JsonObject().put("userId", userId).put("activityType", type).put("activityId", activityId)
         .put("rewardId", id.toString()).put("tokens", Money.format(tokens)).put("epoch", epoch);
-    DomainEvent event = DomainEvent.create(FinanceServiceImpl.SOURCE, "tokens.mined", data);
+    DomainEvent event = DomainEvent.create(FinanceEvents.TOKENS_MINED, data);
     return tx.preparedQuery(INSERT_REWARD)
         .execute(Tuple.of(id, UUID.fromString(userId), type, activityId, tokens, epoch, tokens > 0 ? 1 : 0))
         .compose(rows -> {
           String minedAt = rows.iterator().next().getOffsetDateTime(0).toInstant().toString();
           Future<?> moved = tokens == 0
-              ? Nexus.emit(tx, FinanceServiceImpl.SOURCE, event.type(), data)
+              ? Nexus.emit(tx, event)
               : Ledger.post(tx, List.of(Posting.posted(id, "reward", Accounts.ISSUANCE, Accounts.wallet(userId), tokens,
                   "Proof-of-Knowledge: " + type.replace('_', ' '))), null, List.of(event));
           return moved.map(v -> result(id, userId, type, activityId, tokens, minedAt, true));

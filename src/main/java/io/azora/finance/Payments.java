@@ -159,7 +159,7 @@ final class Payments {
         }))
         .onSuccess(moved -> {
           if (moved) {
-            OutboxRelay.nudge(vertx, FinanceServiceImpl.SOURCE);
+            OutboxRelay.nudge(vertx, FinanceEvents.SOURCE);
           }
         })
         .map(moved -> new JsonObject().put("received", true));
@@ -188,7 +188,7 @@ final class Payments {
       String userId = row.getUUID("user_id").toString();
       long azr = row.getLong("azr");
       UUID transferId = Ids.derive("purchase", intentId);
-      DomainEvent completed = DomainEvent.create(FinanceServiceImpl.SOURCE, "payment.completed", new JsonObject()
+      DomainEvent completed = DomainEvent.create(FinanceEvents.PAYMENT_COMPLETED, new JsonObject()
           .put("paymentIntentId", intentId).put("userId", userId).put("azrAmount", Money.format(azr))
           .put("amountCents", row.getLong("amount_cents")).put("currency", row.getString("currency"))
           .put("transferId", transferId.toString()));

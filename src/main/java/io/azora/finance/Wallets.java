@@ -1,6 +1,6 @@
 package io.azora.finance;
 
-import io.azora.auth.AuthService;
+import io.azora.auth.IdentityService;
 import io.azora.platform.DomainEvent;
 import io.azora.platform.Ids;
 import io.azora.platform.Money;
@@ -20,6 +20,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /** Users' wallets: balances, history, and transfers between users. */
 final class Wallets {
@@ -46,10 +47,10 @@ final class Wallets {
   private final Vertx vertx;
   private final Pool pool;
   /** Auth, called within what the request has left (see {@link io.azora.platform.Deadline}). */
-  private final java.util.function.Supplier<AuthService> auth;
+  private final Supplier<IdentityService> auth;
   private final LedgerBatcher batcher;
 
-  Wallets(Vertx vertx, Pool pool, java.util.function.Supplier<AuthService> auth, LedgerBatcher batcher) {
+  Wallets(Vertx vertx, Pool pool, Supplier<IdentityService> auth, LedgerBatcher batcher) {
     this.vertx = vertx;
     this.pool = pool;
     this.auth = auth;
@@ -123,36 +124,36 @@ final class Wallets {
    * Moves AZR between two users' wallets. With an idempotency key the transfer's id follows from
    * (sender, key): a retry finds the first transfer instead of making a second.
    */
-  Future<JsonObject> transfer(String userId, JsonObject request, String idempotencyKey) {
-    String to = Ids.canonicalIfUuid(request.getString("toUserId"));
+  Future<JsonObject> transfer(String userId, TransferRequest request, String idempotencyKey) {
+    String to = Ids.canonicalIfUuid(request.toUserId());
     if (userId.equals(to)) {
       return Problems.fail(Problems.invalid("toUserId", "cannot transfer to yourself"));
     }
-    return send(userId, Accounts.wallet(userId), to, request, "transfer", idempotencyKey);
+    return send(userId, Accounts.wallet(userId), to, request.amount(), request.memo(), "transfer", idempotencyKey);
   }
 
   /** An operator's grant from the treasury to a user (support credit, airdrop), keyed like a transfer. */
   Future<JsonObject> grant(String adminId, String userId, JsonObject request, String idempotencyKey) {
-    return send(adminId, Accounts.TREASURY, userId, request, "grant", idempotencyKey);
+    return send(adminId, Accounts.TREASURY, userId, request.getValue("amount"), request.getString("reason"), "grant",
+        idempotencyKey);
   }
 
-  private Future<JsonObject> send(String initiator, UUID from, String recipient, JsonObject request, String kind,
-                                  String idempotencyKey) {
+  private Future<JsonObject> send(String initiator, UUID from, String recipient, Object amountValue, String reason,
+                                  String kind, String idempotencyKey) {
     long amount;
     // Canonical, or a recipient written in capitals would be paid into a wallet of its own, seen by nobody.
     String to = Ids.canonical(recipient);
     try {
-      amount = Money.parsePositive(request.getValue("amount"), "amount");
+      amount = Money.parsePositive(amountValue, "amount");
     } catch (ServiceException e) {
       return Future.failedFuture(e);
     }
     if (to == null) {
       return Problems.fail(Problems.invalid("toUserId", "must be a user id"));
     }
-    String reason = request.getString(request.containsKey("memo") ? "memo" : "reason");
     UUID id = idempotencyKey == null ? UUID.randomUUID() : Ids.derive(kind, initiator, idempotencyKey);
     Posting posting = Posting.posted(id, "transfer", from, Accounts.wallet(to), amount, reason);
-    DomainEvent event = DomainEvent.create(FinanceServiceImpl.SOURCE, "transfer.completed", new JsonObject()
+    DomainEvent event = DomainEvent.create(FinanceEvents.TRANSFER_COMPLETED, new JsonObject()
         .put("transferId", id.toString()).put("fromUserId", from.equals(Accounts.TREASURY) ? null : initiator)
         .put("toUserId", to).put("amount", Money.format(amount)).put("reason", reason));
     return post(initiator, to, posting, event, true)
@@ -167,12 +168,12 @@ final class Wallets {
     return batcher.post(List.of(posting), initiator, List.of(event))
         .map(posted -> {
           if (posted.get(0).created()) {
-            OutboxRelay.nudge(vertx, FinanceServiceImpl.SOURCE);
+            OutboxRelay.nudge(vertx, FinanceEvents.SOURCE);
           }
           return posted.get(0);
         })
         .recover(err -> {
-          if (retry && err instanceof Ledger.Refusal r && r.code == 404) {
+          if (retry && err instanceof Ledger.Refusal r && r.reason == LedgerRefusal.UNKNOWN_ACCOUNT_OR_HOLD) {
             if (r.concerns(Accounts.wallet(to))) {
               return ensureUser(to).compose(v -> Ledger.openWallet(pool, to))
                   .compose(v -> post(initiator, to, posting, event, false));

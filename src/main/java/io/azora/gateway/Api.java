@@ -1,5 +1,6 @@
 package io.azora.gateway;
 
+import io.azora.platform.Caller;
 import io.azora.platform.AzoraConfig;
 import io.azora.platform.RequestContext;
 import io.vertx.circuitbreaker.CircuitBreaker;
@@ -42,6 +43,7 @@ final class Api {
 
   private final Vertx vertx;
   private final AzoraConfig config;
+  private final JsonObject rawConfig;
   private final TokenVerifier tokens;
   private final RateLimiter limiter;
   private final ApiValidator validator;
@@ -49,12 +51,13 @@ final class Api {
   private final Idempotency idempotency;
   private final RedisLink redis;
 
-  Api(Vertx vertx, AzoraConfig config, TokenVerifier tokens, RateLimiter limiter, ApiValidator validator,
+  Api(Vertx vertx, JsonObject rawConfig, TokenVerifier tokens, RateLimiter limiter, ApiValidator validator,
       Idempotency idempotency, RedisLink redis) {
+    this.rawConfig = rawConfig;
+    this.config = AzoraConfig.from(rawConfig);
     this.idempotency = idempotency;
     this.redis = redis;
     this.vertx = vertx;
-    this.config = config;
     this.tokens = tokens;
     this.limiter = limiter;
     this.validator = validator;
@@ -71,6 +74,11 @@ final class Api {
 
   AzoraConfig config() {
     return config;
+  }
+
+  /** The whole configuration, for the keys of a domain's own section a route needs. */
+  JsonObject rawConfig() {
+    return rawConfig;
   }
 
   /** This verticle's pipelined Redis connection. */

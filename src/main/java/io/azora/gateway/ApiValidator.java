@@ -1,5 +1,6 @@
 package io.azora.gateway;
 
+import io.azora.platform.OpenApiRequests;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -23,8 +24,6 @@ import io.vertx.openapi.validation.RequestValidator;
 import io.vertx.openapi.validation.SchemaValidationException;
 import io.vertx.openapi.validation.ValidatorErrorType;
 import io.vertx.openapi.validation.ValidatorException;
-import io.vertx.openapi.validation.impl.RequestParameterImpl;
-import io.vertx.openapi.validation.impl.ValidatableRequestImpl;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -79,13 +78,11 @@ final class ApiValidator {
       return;
     }
     Buffer body = ctx.body().buffer();
-    Map<String, RequestParameter> path = new HashMap<>();
-    ctx.pathParams().forEach((k, v) -> path.put(k, new RequestParameterImpl(v)));
-    Map<String, RequestParameter> query = new HashMap<>();
-    ctx.queryParams().forEach((k, v) -> query.put(k, new RequestParameterImpl(v)));
-    RequestParameter bodyParam = new RequestParameterImpl(body == null || body.length() == 0 ? null : body);
-    var request = new ValidatableRequestImpl(Map.of(), Map.of(), path, query, bodyParam,
-        body == null || body.length() == 0 ? null : "application/json");
+    Map<String, String> path = new HashMap<>();
+    ctx.pathParams().forEach(path::put);
+    Map<String, String> query = new HashMap<>();
+    ctx.queryParams().forEach(query::put);
+    var request = OpenApiRequests.of(path, query, body);
     Future<?> result;
     try {
       result = validator.validate(request, operationId);

@@ -1,6 +1,7 @@
 package io.azora.gateway;
 
 import io.azora.auth.AuthService;
+import io.azora.auth.IdentityService;
 import io.azora.gateway.Api.Access;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -21,7 +22,7 @@ import static io.azora.gateway.Api.caller;
  * trusted-device cookie (login back-off per device) and Google sign-in's flow cookie (the flow belongs to
  * the browser that started it) are read and set here.
  */
-final class AuthRoutes {
+final class AuthRoutes implements DomainRoutes {
 
   static final String DEVICE_COOKIE = "azora_device";
   static final String OAUTH_COOKIE = "azora_oauth";
@@ -32,12 +33,14 @@ final class AuthRoutes {
   /** The code exchange and key fetch with Google may take up to 20 s: a longer timeout than other calls. */
   private static final long GOOGLE_MS = 25_000;
   private final AuthService slowAuth;
+  private final IdentityService identity;
   private final boolean secureCookies;
 
   AuthRoutes(Api api) {
     this.api = api;
     this.auth = AuthService.createProxy(api.vertx(), api.delivery());
     this.slowAuth = AuthService.createProxy(api.vertx(), api.delivery().setSendTimeout(GOOGLE_MS));
+    this.identity = IdentityService.createProxy(api.vertx(), api.delivery());
     this.secureCookies = api.config().http().publicBaseUrl().startsWith("https:");
   }
 
@@ -79,7 +82,8 @@ final class AuthRoutes {
     return Api.client(ctx).put("device", device == null ? null : device.getValue());
   }
 
-  void mount(Router r) {
+  @Override
+  public void mount(Router r) {
     // No Idempotency-Key here: the stored answer would hold live tokens, and its fingerprint the password.
     r.post("/api/auth/register").handler(api.guard(Access.PUBLIC)).handler(api.validate("register"))
         .handler(signIn(201, ctx -> auth.register(body(ctx), client(ctx))));
@@ -92,7 +96,7 @@ final class AuthRoutes {
     r.post("/api/auth/logout").handler(api.guard(Access.USER))
         .handler(call(204, ctx -> auth.logout(caller(ctx).userId(), caller(ctx).sessionId())));
     r.get("/api/auth/profile").handler(api.guard(Access.USER))
-        .handler(call(200, ctx -> auth.profile(caller(ctx).userId())));
+        .handler(call(200, ctx -> identity.profile(caller(ctx).userId())));
     r.get("/api/auth/sessions").handler(api.guard(Access.USER)).handler(api.validate("sessions"))
         .handler(call(200, ctx -> auth.sessions(caller(ctx).userId(), caller(ctx).sessionId(),
             Api.limit(ctx), ctx.queryParams().get("cursor"))));
@@ -128,7 +132,7 @@ final class AuthRoutes {
         .handler(call(200, ctx -> auth.setRoles(ctx.pathParam("id"), body(ctx).getJsonArray("roles"))));
     r.post("/api/admin/signing-keys/rotate").handler(api.guard(Access.ADMIN))
         .handler(call(200, ctx -> auth.rotateSigningKey()));
-    r.get("/.well-known/jwks.json").handler(api.guard(Access.PUBLIC)).handler(ctx -> auth.jwks()
+    r.get("/.well-known/jwks.json").handler(api.guard(Access.PUBLIC)).handler(ctx -> identity.jwks()
         .onSuccess(jwks -> ctx.response().putHeader("Cache-Control", "public, max-age=300")
             .putHeader("Content-Type", "application/json").end(jwks.toBuffer()))
         .onFailure(err -> ProblemJson.fail(ctx, err)));

@@ -1,6 +1,7 @@
 package io.azora.gateway;
 
-import io.azora.education.CatalogCache;
+import io.azora.platform.SharedRedis;
+import io.azora.platform.Caller;
 import io.azora.education.EducationService;
 import io.azora.gateway.Api.Access;
 import io.vertx.core.Future;
@@ -17,25 +18,28 @@ import java.util.function.Function;
 import static io.azora.gateway.Api.body;
 
 /** API.md's Education section: HTTP in, EducationService calls on the bus, HTTP out. No domain logic here. */
-final class EducationRoutes {
+final class EducationRoutes implements DomainRoutes {
 
   private static final long NEAR_CACHE_BYTES = 16L << 20;
   private static final List<String> LIST_PARAMS = List.of("category", "level", "skill", "q", "page", "limit", "cursor");
 
   private final Api api;
   private final EducationService education;
-  private final CatalogCache cache;
+  private final String cacheVersionKey;
+  private final String cacheEntryPrefix;
   private final boolean cacheOn;
   /** This verticle's copies of catalogue pages (see {@link NearCache}). */
   private final NearCache near;
 
-  /** {@code cacheSeconds}: how long education caches catalogue reads (education.catalogCacheSeconds; 0 = off). */
-  EducationRoutes(Api api, int cacheSeconds) {
+  EducationRoutes(Api api) {
     this.api = api;
+    // How long education caches catalogue reads (education.catalogCacheSeconds; 0 = off).
+    int cacheSeconds = SharedRedis.Catalog.ttlSeconds(api.rawConfig());
     this.cacheOn = cacheSeconds > 0;
     this.near = new NearCache(NEAR_CACHE_BYTES, Duration.ofSeconds(Math.max(1, cacheSeconds)));
     this.education = EducationService.createProxy(api.vertx(), api.delivery());
-    this.cache = new CatalogCache(api.config().redis().keyPrefix());
+    this.cacheVersionKey = SharedRedis.Catalog.versionKey(api.config().redis().keyPrefix());
+    this.cacheEntryPrefix = SharedRedis.Catalog.entryPrefix(api.config().redis().keyPrefix());
   }
 
   /**
@@ -50,7 +54,7 @@ final class EducationRoutes {
       if (!cacheOn || !forTeachers && caller != null && (caller.has("instructor") || caller.has("admin"))) {
         return null;
       }
-      return near.probe(cache.versionKey(), cache.entryPrefix(), entry.apply(ctx));
+      return near.probe(cacheVersionKey, cacheEntryPrefix, entry.apply(ctx));
     };
   }
 
@@ -77,22 +81,22 @@ final class EducationRoutes {
     return api.respond(status, "education", call);
   }
 
-  /** The verified caller as {userId, roles}, or {} when anonymous. */
-  static JsonObject who(RoutingContext ctx) {
+  /** The verified caller, or nobody. */
+  static Caller who(RoutingContext ctx) {
     Caller caller = Api.caller(ctx);
-    return caller == null ? new JsonObject()
-        : new JsonObject().put("userId", caller.userId()).put("roles", new JsonArray(caller.roles()));
+    return caller == null ? Caller.ANONYMOUS : caller;
   }
 
-  void mount(Router r) {
+  @Override
+  public void mount(Router r) {
     r.get("/api/courses")
-        .handler(api.guard(Access.PUBLIC, cached(ctx -> CatalogCache.listEntry(listQuery(ctx)), true)))
+        .handler(api.guard(Access.PUBLIC, cached(ctx -> SharedRedis.Catalog.listEntry(listQuery(ctx)), true)))
         .handler(api.validate("listCourses"))
         .handler(cachedCall(ctx -> education.listCourses(listQuery(ctx))));
     r.post("/api/courses").handler(api.guard(Access.USER)).handler(api.validate("createCourse")).handler(api.idempotent())
         .handler(call(201, ctx -> education.createCourse(who(ctx), ExactAmounts.body(ctx, "price"))));
     r.get("/api/courses/:id")
-        .handler(api.guard(Access.PUBLIC, cached(ctx -> CatalogCache.courseEntry(ctx.pathParam("id")), false)))
+        .handler(api.guard(Access.PUBLIC, cached(ctx -> SharedRedis.Catalog.courseEntry(ctx.pathParam("id")), false)))
         .handler(api.validate("course"))
         .handler(cachedCall(ctx -> education.course(who(ctx), ctx.pathParam("id"))));
     r.patch("/api/courses/:id").handler(api.guard(Access.USER)).handler(api.validate("updateCourse"))

@@ -1,6 +1,7 @@
 package io.azora.gateway;
 
 import io.azora.finance.FinanceService;
+import io.azora.finance.TransferRequest;
 import io.azora.gateway.Api.Access;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -12,7 +13,7 @@ import java.util.function.Function;
 import static io.azora.gateway.Api.caller;
 
 /** API.md's Finance section: HTTP in, FinanceService calls on the bus, HTTP out. No domain logic here. */
-final class FinanceRoutes {
+final class FinanceRoutes implements DomainRoutes {
 
   private final Api api;
   private final FinanceService finance;
@@ -38,7 +39,8 @@ final class FinanceRoutes {
     return api.respond(status, "finance", timeoutMs, call);
   }
 
-  void mount(Router r) {
+  @Override
+  public void mount(Router r) {
     r.get("/api/wallet/balance").handler(api.guard(Access.USER))
         .handler(call(200, ctx -> finance.balance(caller(ctx).userId())));
     r.get("/api/transactions").handler(api.guard(Access.USER)).handler(api.validate("transactions"))
@@ -46,7 +48,7 @@ final class FinanceRoutes {
             Api.limit(ctx), ctx.queryParams().get("cursor"))));
     r.post("/api/wallet/transfers").handler(api.guard(Access.USER)).handler(api.validate("transfer"))
         .handler(api.idempotent())
-        .handler(call(201, ctx -> finance.transfer(caller(ctx).userId(), ExactAmounts.body(ctx, "amount"),
+        .handler(call(201, ctx -> finance.transfer(caller(ctx).userId(), new TransferRequest(ExactAmounts.body(ctx, "amount")),
             ctx.request().getHeader(Idempotency.HEADER))));
     r.post("/api/wallet/stake").handler(api.guard(Access.USER)).handler(api.validate("stake"))
         .handler(api.idempotent())

@@ -1,9 +1,9 @@
 package io.azora.gateway;
 
-import io.azora.education.CatalogCache;
 import io.azora.platform.AzoraConfig;
 import io.azora.platform.BoundedRedis;
 import io.azora.platform.NodeHealth;
+import io.azora.platform.OpenApiRequests;
 import io.azora.platform.Services;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -15,7 +15,6 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CorsHandler;
 import io.vertx.core.json.JsonObject;
 import io.vertx.openapi.contract.OpenAPIContract;
-import io.vertx.openapi.impl.Utils;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
@@ -38,13 +37,13 @@ public class GatewayVerticle extends VerticleBase {
     config = AzoraConfig.from(config());
     redis = Services.redis(vertx, config.redis());
     NodeHealth.of(vertx).register("redis", () -> redis.send(Request.cmd(Command.PING)));
-    return Future.all(vertx.fileSystem().readFile(OPENAPI), Utils.readYamlOrJson(vertx, OPENAPI)).compose(loaded -> {
+    return Future.all(vertx.fileSystem().readFile(OPENAPI), OpenApiRequests.readDocument(vertx, OPENAPI)).compose(loaded -> {
       JsonObject document = loaded.resultAt(1);
       // The validator reads requests only; the served document keeps the problem+json responses.
       return OpenAPIContract.from(vertx, ApiValidator.requestsOnly(document)).map(contract -> {
         // One pipelined Redis connection for every request's rate-limit and idempotency commands.
         RedisLink link = new RedisLink(redis);
-        Api api = new Api(vertx, config, new TokenVerifier(vertx, config.auth()),
+        Api api = new Api(vertx, config(), new TokenVerifier(vertx, config.auth()),
             new RateLimiter(link, config.redis().keyPrefix()), new ApiValidator(vertx, contract),
             new Idempotency(link, config.redis().keyPrefix()), link);
         return router(api, new OpenApiRoutes(loaded.resultAt(0), document));
@@ -70,11 +69,11 @@ public class GatewayVerticle extends VerticleBase {
     for (HttpMethod method : List.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH)) {
       router.route().method(method).handler(body);
     }
-    new HealthRoutes(vertx).mount(router);
+    new HealthRoutes(vertx, config.domains().stream().map(AzoraConfig.Domain::name).toList()).mount(router);
     openApi.mount(router);
-    new AuthRoutes(api).mount(router);
-    new FinanceRoutes(api).mount(router);
-    new EducationRoutes(api, CatalogCache.ttlSeconds(config())).mount(router);
+    for (AzoraConfig.Domain domain : config.domains()) {
+      routesOf(domain, api).mount(router);
+    }
     new OperationsRoutes(api).mount(router);
     router.route().last().handler(ctx -> ProblemJson.send(ctx, 404, "not_found", "No such endpoint"));
     router.route().failureHandler(ctx -> {
@@ -98,5 +97,15 @@ public class GatewayVerticle extends VerticleBase {
     Future<Void> shutdown = server == null ? Future.succeededFuture()
         : server.shutdown(config.node().shutdownGraceSeconds(), TimeUnit.SECONDS);
     return shutdown.eventually(() -> redis.close());
+  }
+
+  /** The routes class verticles.json names for {@code domain}, built with the gateway's {@link Api}. */
+  private static DomainRoutes routesOf(AzoraConfig.Domain domain, Api api) {
+    try {
+      return (DomainRoutes) Class.forName(domain.routes()).getDeclaredConstructor(Api.class).newInstance(api);
+    } catch (ReflectiveOperationException | ClassCastException | NullPointerException e) {
+      throw new IllegalStateException("verticles.json: domain " + domain.name() + " needs routes, a gateway class"
+          + " implementing DomainRoutes with a constructor taking the Api; " + domain.routes() + " is not", e);
+    }
   }
 }

@@ -18,11 +18,12 @@ import java.util.List;
  */
 final class HealthRoutes {
 
-  static final List<String> DOMAINS = List.of("auth", "education", "finance");
   private final Vertx vertx;
+  private final List<String> domains;
 
-  HealthRoutes(Vertx vertx) {
+  HealthRoutes(Vertx vertx, List<String> domains) {
     this.vertx = vertx;
+    this.domains = domains;
   }
 
   void mount(Router router) {
@@ -38,7 +39,7 @@ final class HealthRoutes {
       services.put("redis", "UP".equals(node.getString("redis")) ? "up" : "down");
       return null;
     }));
-    for (String domain : DOMAINS) {
+    for (String domain : domains) {
       checks.add(vertx.eventBus().request(Services.healthAddress(domain), null, new DeliveryOptions().setSendTimeout(2000))
           .map(reply -> "up").otherwise("down")
           .map(status -> {
@@ -48,8 +49,8 @@ final class HealthRoutes {
     }
     Future.join(checks).onComplete(ar -> {
       boolean redisUp = "up".equals(services.getString("redis"));
-      long domainsUp = DOMAINS.stream().filter(d -> "up".equals(services.getString(d))).count();
-      String status = redisUp && domainsUp == DOMAINS.size() ? "healthy"
+      long domainsUp = domains.stream().filter(d -> "up".equals(services.getString(d))).count();
+      String status = redisUp && domainsUp == domains.size() ? "healthy"
           : !redisUp || domainsUp == 0 ? "unhealthy" : "degraded";
       Api.send(ctx, "unhealthy".equals(status) ? 503 : 200, new JsonObject().put("status", status)
           .put("services", services).put("timestamp", Instant.now().toString()));

@@ -1,5 +1,6 @@
 package io.azora.gateway;
 
+import io.azora.platform.Caller;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;

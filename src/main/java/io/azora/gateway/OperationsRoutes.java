@@ -1,6 +1,7 @@
 package io.azora.gateway;
 
 import io.azora.gateway.Api.Access;
+import io.azora.platform.AzoraConfig;
 import io.azora.platform.Nexus;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -22,9 +23,11 @@ import java.util.List;
 final class OperationsRoutes {
 
   private final Api api;
+  private final List<String> domains;
 
   OperationsRoutes(Api api) {
     this.api = api;
+    this.domains = api.config().domains().stream().map(AzoraConfig.Domain::name).toList();
   }
 
   void mount(Router r) {
@@ -41,7 +44,7 @@ final class OperationsRoutes {
   private void list(RoutingContext ctx) {
     int limit = Api.limit(ctx);
     List<Future<JsonArray>> answers = new ArrayList<>();
-    for (String domain : HealthRoutes.DOMAINS) {
+    for (String domain : domains) {
       answers.add(api.vertx().eventBus().<JsonObject>request(Nexus.parkedAddress(domain),
               new JsonObject().put("action", "list").put("limit", limit), delivery())
           .map(reply -> reply.body().getJsonArray("items"))
@@ -61,11 +64,11 @@ final class OperationsRoutes {
   }
 
   private void retryFrom(RoutingContext ctx, int index) {
-    if (index == HealthRoutes.DOMAINS.size()) {
+    if (index == domains.size()) {
       ProblemJson.send(ctx, 404, "not_found", "No parked event with this id");
       return;
     }
-    api.vertx().eventBus().<JsonObject>request(Nexus.parkedAddress(HealthRoutes.DOMAINS.get(index)),
+    api.vertx().eventBus().<JsonObject>request(Nexus.parkedAddress(domains.get(index)),
             new JsonObject().put("action", "retry").put("id", ctx.pathParam("id")), delivery())
         .onSuccess(reply -> Api.send(ctx, 202, reply.body()))
         .onFailure(err -> {

@@ -1,5 +1,6 @@
 package io.azora.gateway;
 
+import io.azora.platform.SharedRedis;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.redis.client.Command;
@@ -73,7 +74,7 @@ final class RateLimiter {
    */
   Future<Decision> hit(String subject, String sessionId, int limit, int windowSeconds, CacheProbe probe) {
     String counter = prefix + "rl:" + subject;
-    String deny = prefix + "deny:" + (sessionId == null ? "-" : sessionId);
+    String deny = SharedRedis.DenyList.key(prefix, sessionId == null ? "-" : sessionId);
     return redis.send(script(Command.EVALSHA, SHA, counter, deny, limit, windowSeconds, probe))
         .recover(err -> err.getMessage() != null && err.getMessage().startsWith("NOSCRIPT")
             ? redis.send(script(Command.EVAL, SCRIPT, counter, deny, limit, windowSeconds, probe))

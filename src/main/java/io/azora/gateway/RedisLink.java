@@ -4,7 +4,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.ContextInternal;
 import io.azora.platform.BoundedRedis;
 import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
@@ -51,8 +50,14 @@ final class RedisLink {
     if (caller == null) {
       return result;
     }
-    Promise<Response> back = ((ContextInternal) caller).promise();
-    result.onComplete(back);
+    Promise<Response> back = Promise.promise();
+    result.onComplete(ar -> {
+      if (Vertx.currentContext() == caller) {
+        back.handle(ar);
+      } else {
+        caller.runOnContext(v -> back.handle(ar));
+      }
+    });
     return back.future();
   }
 }

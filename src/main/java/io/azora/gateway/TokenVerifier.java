@@ -1,6 +1,7 @@
 package io.azora.gateway;
 
-import io.azora.auth.AuthService;
+import io.azora.platform.Caller;
+import io.azora.auth.IdentityService;
 import io.azora.platform.AzoraConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -43,12 +44,16 @@ final class TokenVerifier {
   private volatile Map<String, Long> acceptUntil = Map.of();
   private volatile long loadedAt;
   private Future<Void> loading;
-  private final Map<String, Caller> verified = new ConcurrentHashMap<>();
+  private final Map<String, Verified> verified = new ConcurrentHashMap<>();
+
+  /** A token's caller and when the token expires (epoch seconds). */
+  private record Verified(Caller caller, long expiresAt) {
+  }
 
   TokenVerifier(Vertx vertx, AzoraConfig.Auth config) {
     this.vertx = vertx;
     this.config = config;
-    vertx.eventBus().consumer(AuthService.KEYS_CHANGED, msg -> {
+    vertx.eventBus().consumer(IdentityService.KEYS_CHANGED, msg -> {
       loadedAt = 0;
       reload();
     });
@@ -63,23 +68,24 @@ final class TokenVerifier {
   Future<Caller> verify(String token) {
     // A token's signature and claims never change: verify once, then only its expiry. (Revocation is the
     // deny-list's job, checked on every request.)
-    Caller cached = verified.get(token);
+    Verified cached = verified.get(token);
     if (cached != null) {
       if (cached.expiresAt() > System.currentTimeMillis() / 1000) {
-        return Future.succeededFuture(cached);
+        return Future.succeededFuture(cached.caller());
       }
       verified.remove(token);
       return Future.failedFuture("expired token");
     }
-    return verifySignature(token).onSuccess(caller -> {
+    return verifySignature(token).map(checked -> {
       if (verified.size() >= CACHE_SIZE) {
         verified.clear();
       }
-      verified.put(token, caller);
+      verified.put(token, checked);
+      return checked.caller();
     });
   }
 
-  private Future<Caller> verifySignature(String token) {
+  private Future<Verified> verifySignature(String token) {
     String kid = kidOf(token);
     if (kid == null) {
       return Future.failedFuture("malformed token");
@@ -101,7 +107,7 @@ final class TokenVerifier {
       claims.getJsonArray("roles", new JsonArray()).forEach(r -> roles.add(String.valueOf(r)));
       // vertx-auth moves exp into the user's attributes.
       long exp = claims.getLong("exp", user.attributes().getLong("exp", 0L));
-      return new Caller(claims.getString("sub"), claims.getString("sid"), List.copyOf(roles), exp);
+      return new Verified(new Caller(claims.getString("sub"), claims.getString("sid"), roles), exp);
     });
   }
 
@@ -113,7 +119,7 @@ final class TokenVerifier {
     if (jwt != null && System.currentTimeMillis() - loadedAt < RELOAD_MIN_INTERVAL_MS) {
       return Future.succeededFuture();
     }
-    loading = AuthService.createProxy(vertx, new DeliveryOptions().setSendTimeout(3000)).accessTokenKeys()
+    loading = IdentityService.createProxy(vertx, new DeliveryOptions().setSendTimeout(3000)).accessTokenKeys()
         .map(jwks -> {
           JWTAuthOptions options = new JWTAuthOptions().setJWTOptions(new JWTOptions()
               .setIssuer(config.issuer()).setAudience(List.of(config.audience())).setLeeway(5));

@@ -7,7 +7,14 @@ import java.util.List;
 
 /** The configuration, read once at start into typed records. Secrets never appear in toString(). */
 public record AzoraConfig(Node node, Http http, Database database, Redis redis, Auth auth, Google google,
-                          RateLimit rateLimit, int managementPort, Mail mail, Nexus nexus) {
+                          RateLimit rateLimit, int managementPort, Mail mail, Nexus nexus, List<Domain> domains) {
+
+  /**
+   * A domain as verticles.json declares it (every node knows them all, whichever it runs): its name (also
+   * its Nexus source, its health and parked-event addresses) and the gateway class of its HTTP routes.
+   */
+  public record Domain(String name, String routes) {
+  }
 
   /**
    * Poison events: attempts before an event is parked, and the first retry's delay (doubling after); how often
@@ -31,13 +38,10 @@ public record AzoraConfig(Node node, Http http, Database database, Redis redis, 
       return url.isBlank() && host.isBlank();
     }
 
-    /** The database a domain owns, e.g. {@code finance} → {@code azora_mint}. */
+    /** The database a domain owns, e.g. {@code finance} → {@code azora_mint}; {@code azora_<domain>} if not configured. */
     public String nameOf(String domain) {
       String name = names.getString(domain);
-      if (name == null || name.isBlank()) {
-        throw new IllegalArgumentException("No database configured for domain " + domain);
-      }
-      return name;
+      return name == null || name.isBlank() ? "azora_" + domain : name;
     }
 
     @Override
@@ -139,7 +143,9 @@ public record AzoraConfig(Node node, Http http, Database database, Redis redis, 
             rl.getInteger("authenticated", 1000), rl.getInteger("loginPerIp", 20)),
         c.getJsonObject("management", new JsonObject()).getInteger("port", 9090),
         mail(c.getJsonObject("mail", new JsonObject())),
-        nexus(c.getJsonObject("nexus", new JsonObject())));
+        nexus(c.getJsonObject("nexus", new JsonObject())),
+        c.getJsonArray("domains", new io.vertx.core.json.JsonArray()).stream().map(JsonObject.class::cast)
+            .map(d -> new Domain(d.getString("name"), d.getString("routes"))).toList());
   }
 
   private static Nexus nexus(JsonObject n) {

@@ -9,9 +9,10 @@ import java.util.UUID;
 public record DomainEvent(String id, String type, String occurredAt, String source, int version,
                           String requestId, JsonObject data) {
 
-  public static DomainEvent create(String source, String type, JsonObject data) {
-    return new DomainEvent(UUID.randomUUID().toString(), type, Instant.now().toString(), source, 1,
-        RequestContext.requestId(), data);
+  /** A new event of {@code type} (its source and version from the catalogue), in the current request. */
+  public static DomainEvent create(EventType type, JsonObject data) {
+    return new DomainEvent(UUID.randomUUID().toString(), type.name(), Instant.now().toString(), type.source(),
+        type.version(), RequestContext.requestId(), data);
   }
 
   public JsonObject toJson() {

@@ -11,6 +11,7 @@ import io.vertx.sqlclient.Tuple;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /**
  * Nexus, the bus of domain events. A producer writes events into its own outbox inside the transaction
@@ -26,9 +27,13 @@ public final class Nexus {
   private Nexus() {
   }
 
-  /** Writes {@code type} with {@code data} into the outbox, in the caller's transaction. */
-  public static Future<DomainEvent> emit(SqlClient tx, String source, String type, JsonObject data) {
-    DomainEvent event = DomainEvent.create(source, type, data);
+  /** Writes an event of {@code type} with {@code data} into the outbox, in the caller's transaction. */
+  public static Future<DomainEvent> emit(SqlClient tx, EventType type, JsonObject data) {
+    return emit(tx, DomainEvent.create(type, data));
+  }
+
+  /** Writes {@code event} into its source's outbox, in the caller's transaction. */
+  public static Future<DomainEvent> emit(SqlClient tx, DomainEvent event) {
     return tx.preparedQuery(INSERT_OUTBOX)
         .execute(Tuple.of(event.id(), event.type(), event.toJson()))
         .map(rows -> event);
@@ -54,14 +59,20 @@ public final class Nexus {
   }
 
   /**
-   * Handles the events {@code types} of {@code source} once each, as {@code consumer}, with the
+   * Handles the events {@code types} (all of one producer) once each, as consumer group {@code consumer}
+   * (named after the consuming domain: {@code finance}, or {@code education.catalog-cache}), with the
    * handler's writes and the inbox row in one transaction.
    */
-  public static Future<NexusSubscription> subscribe(Vertx vertx, Pool pool, String consumer, String source,
-                                                    Set<String> types, EventHandler handler) {
+  public static Future<NexusSubscription> subscribe(Vertx vertx, Pool pool, String consumer, Set<EventType> types,
+                                                    EventHandler handler) {
+    Set<String> sources = types.stream().map(EventType::source).collect(Collectors.toSet());
+    if (sources.size() != 1) {
+      throw new IllegalArgumentException("A subscription takes the events of one producer, not " + sources);
+    }
     AzoraConfig.Nexus config = AzoraConfig.from(Vertx.currentContext() == null ? new JsonObject()
         : Vertx.currentContext().config()).nexus();
-    NexusSubscription subscription = new NexusSubscription(vertx, pool, consumer, source, types, handler, config);
+    NexusSubscription subscription = new NexusSubscription(vertx, pool, consumer, sources.iterator().next(),
+        types.stream().map(EventType::name).collect(Collectors.toSet()), handler, config);
     return subscription.start().map(subscription);
   }
 

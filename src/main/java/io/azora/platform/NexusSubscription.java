@@ -161,7 +161,8 @@ public final class NexusSubscription {
 
   private Future<Void> readFrom(long after) {
     cursor = after;
-    JsonObject request = new JsonObject().put("after", after).put("limit", 200);
+    // Events relayed in the last moments are being handled live: reading them now would only race that.
+    JsonObject request = new JsonObject().put("after", after).put("limit", 200).put("settledMs", catchUpMs);
     return vertx.eventBus().<JsonObject>request(Nexus.feedAddress(source), request,
             new DeliveryOptions().setSendTimeout(5000))
         .compose(reply -> {
@@ -205,6 +206,9 @@ public final class NexusSubscription {
       return Future.succeededFuture(reached);
     }
     JsonObject entry = events.getJsonObject(index);
+    if (Boolean.FALSE.equals(entry.getBoolean("settled"))) {
+      return Future.succeededFuture(reached);  // the next catch-up takes it, if live delivery has not
+    }
     long position = entry.getLong("position");
     DomainEvent event = DomainEvent.fromJson(entry.getJsonObject("envelope"));
     UUID id = canonicalId(event);

@@ -62,7 +62,8 @@ public final class Node {
   }
 
   /** Starts Vert.x and deploys the selected verticles with {@code config} (the whole configuration). */
-  public static Future<Node> start(JsonObject config, JsonObject descriptor) {
+  public static Future<Node> start(JsonObject given, JsonObject descriptor) {
+    JsonObject config = withDomains(given, descriptor);
     AzoraConfig typed = AzoraConfig.from(config);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     String registryName = "azora-" + UUID.randomUUID();
@@ -136,6 +137,18 @@ public final class Node {
           }));
     }
     return chain;
+  }
+
+  /** The configuration with verticles.json's domains ({@code domains: [{name, routes}]}), for every verticle. */
+  static JsonObject withDomains(JsonObject config, JsonObject descriptor) {
+    JsonArray domains = new JsonArray();
+    for (Object o : descriptor.getJsonArray("verticles", new JsonArray())) {
+      JsonObject v = (JsonObject) o;
+      if (v.getBoolean("domain", false)) {
+        domains.add(new JsonObject().put("name", v.getString("name")).put("routes", v.getString("routes")));
+      }
+    }
+    return config.copy().put("domains", domains);
   }
 
   private static io.vertx.core.Deployable instantiate(String className) {

@@ -71,8 +71,10 @@ public final class OutboxRelay extends VerticleBase {
       UPDATE nexus_outbox o SET position = base.b + claimed.n, published_at = now()
       FROM claimed, base WHERE o.seq = claimed.seq
       RETURNING o.seq, o.position, o.envelope""";
+  // Settled: delivered live long enough ago that a catch-up taking it will not race its live handling.
   private static final String FEED = """
-      SELECT position, type, envelope FROM nexus_outbox WHERE position > $1 ORDER BY position LIMIT $2""";
+      SELECT position, type, envelope, published_at < now() - make_interval(secs => $3::double precision / 1000) AS settled
+      FROM nexus_outbox WHERE position > $1 ORDER BY position LIMIT $2""";
 
   private static final Map<Vertx, Map<String, Shared>> NODE_RELAYS = new HashMap<>();
 
@@ -379,7 +381,10 @@ public final class OutboxRelay extends VerticleBase {
     });
   }
 
-  /** Feed request {@code {after, limit}} → {@code {events: [{position, envelope}], next}}. */
+  /**
+   * Feed request {@code {after, limit, settledMs?}} → {@code {events: [{position, envelope, settled}], next}}:
+   * settled if relayed more than {@code settledMs} ago (default 0: all are).
+   */
   private void serveFeed(Message<JsonObject> msg) {
     long after = msg.body().getLong("after", 0L);
     int limit = Math.max(1, Math.min(msg.body().getInteger("limit", 100), 1000));
@@ -387,13 +392,15 @@ public final class OutboxRelay extends VerticleBase {
       msg.reply(new JsonObject().put("events", new JsonArray()).put("next", after));
       return;
     }
-    pool.preparedQuery(FEED).execute(Tuple.of(after, limit))
+    long settledMs = Math.max(0, msg.body().getLong("settledMs", 0L));
+    pool.preparedQuery(FEED).execute(Tuple.of(after, limit, settledMs))
         .onSuccess(rows -> {
           JsonArray events = new JsonArray();
           long next = after;
           for (Row row : rows) {
             next = row.getLong("position");
-            events.add(new JsonObject().put("position", next).put("envelope", envelopeOf(row)));
+            events.add(new JsonObject().put("position", next).put("envelope", envelopeOf(row))
+                .put("settled", row.getBoolean("settled")));
           }
           msg.reply(new JsonObject().put("events", events).put("next", next));
         })

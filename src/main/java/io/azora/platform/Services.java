@@ -16,10 +16,6 @@ public final class Services {
   }
 
   /**
-   * Binds {@code impl} at {@code address}. Each call restores the caller's request id and trace from the
-   * message headers first, so the domain's log lines and Nexus events carry them.
-   */
-  /**
    * A domain's service on the bus at {@code address} and its health probe (see {@link #healthEndpoint}),
    * both on {@code stops}; completes when both are registered.
    */
@@ -30,6 +26,11 @@ public final class Services {
     return Future.all(binding.completion(), health.completion()).mapEmpty();
   }
 
+  /**
+   * Binds {@code impl} at {@code address}. Each call restores the caller's request id and trace from the
+   * message headers first, so the domain's log lines and Nexus events carry them; a call whose deadline
+   * passed while it queued is refused (503) rather than done unseen.
+   */
   public static <T> MessageConsumer<JsonObject> bind(Vertx vertx, String address, Class<T> type, T impl) {
     return new ServiceBinder(vertx)
         .setAddress(address)

@@ -156,7 +156,7 @@ class CatalogCacheTest {
     // cache nobody invalidated.
     Pool db = node.node().database(vertx, "education");
     db.withTransaction(tx -> tx.query("UPDATE courses SET title = 'Changed' WHERE id = '" + id + "'").execute()
-            .compose(v -> Nexus.emit(tx, EducationServiceImpl.SOURCE, "course.updated",
+            .compose(v -> Nexus.emit(tx, EducationEvents.COURSE_UPDATED,
                 new JsonObject().put("courseId", id).put("change", "details"))))
         .await(5, TimeUnit.SECONDS);
     db.close();

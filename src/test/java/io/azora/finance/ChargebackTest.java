@@ -1,5 +1,6 @@
 package io.azora.finance;
 
+import io.azora.education.EducationEvents;
 import io.azora.platform.AzoraConfig;
 import io.azora.platform.Databases;
 import io.azora.platform.DomainEvent;
@@ -113,7 +114,7 @@ class ChargebackTest {
     // The 70 owed still circulate: of the 100 AZR of room, a 100 AZR completion mints only 30.
     JsonObject learner = WalletTest.newUser(api);
     String course = UUID.randomUUID().toString();
-    education.emit("course.completed", new JsonObject().put("userId", learner.getString("id")).put("courseId", course)
+    education.emit(EducationEvents.COURSE_COMPLETED, new JsonObject().put("userId", learner.getString("id")).put("courseId", course)
         .put("level", "beginner").put("rewardable", true));
     long deadline = System.currentTimeMillis() + 15_000;
     while (mined.stream().noneMatch(e -> course.equals(e.getJsonObject("data").getString("activityId")))) {

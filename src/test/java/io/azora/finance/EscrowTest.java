@@ -19,8 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Escrow as the marketplace will use it: FinanceService calls on the event bus, balances seen by the
- * users through the gateway.
+ * Escrow as the marketplace will use it: EscrowService calls on the event bus, balances seen by the users
+ * through the gateway.
  */
 class EscrowTest {
 
@@ -29,12 +29,33 @@ class EscrowTest {
       .put("adminEmail", WalletTest.ADMIN_EMAIL).put("adminPassword", WalletTest.ADMIN_PASSWORD)));
 
   static String admin;
-  static FinanceService finance;
+  static EscrowService escrow;
 
   @BeforeAll
   static void setUp() {
     admin = node.api().login(WalletTest.ADMIN_EMAIL, WalletTest.ADMIN_PASSWORD).getString("accessToken");
-    finance = FinanceService.createProxy(node.node().vertx(), new DeliveryOptions().setSendTimeout(10_000));
+    escrow = EscrowService.createProxy(node.node().vertx(), new DeliveryOptions().setSendTimeout(10_000));
+  }
+
+  // The marketplace's calls, answers as JSON for the assertions.
+  static Future<JsonObject> fundEscrow(JsonObject request) {
+    return escrow.fund(new EscrowFunding(request)).map(EscrowState::toJson);
+  }
+
+  static Future<JsonObject> releaseMilestone(JsonObject request) {
+    return escrow.release(new MilestoneRequest(request)).map(MilestoneOutcome::toJson);
+  }
+
+  static Future<JsonObject> refundMilestone(JsonObject request) {
+    return escrow.refund(new MilestoneRequest(request)).map(MilestoneOutcome::toJson);
+  }
+
+  static Future<JsonObject> splitEscrow(JsonObject request) {
+    return escrow.split(new EscrowSplit(request)).map(SplitOutcome::toJson);
+  }
+
+  static Future<JsonObject> escrowState(String contractId) {
+    return escrow.state(contractId).map(EscrowState::toJson);
   }
 
   static JsonObject await(Future<JsonObject> call) throws Exception {
@@ -65,7 +86,7 @@ class EscrowTest {
     WalletTest.grant(api, admin, employer.getString("id"), "1000");
     String contractId = UUID.randomUUID().toString();
 
-    JsonObject funded = await(finance.fundEscrow(contract(contractId, employer, "300", "200")));
+    JsonObject funded = await(fundEscrow(contract(contractId, employer, "300", "200")));
     assertEquals("500", funded.getString("held"));
     assertEquals(2, funded.getJsonArray("milestones").size());
     JsonObject wallet = WalletTest.balance(api, employer);
@@ -75,10 +96,10 @@ class EscrowTest {
     // Held money cannot be spent twice.
     WalletTest.transfer(api, employer, freelancer.getString("id"), "600", null).expectProblem(402, "insufficient_funds");
     // Funding again is the same funding.
-    assertEquals(funded, await(finance.fundEscrow(contract(contractId, employer, "300", "200"))));
+    assertEquals(funded, await(fundEscrow(contract(contractId, employer, "300", "200"))));
     assertEquals("500", WalletTest.balance(api, employer).getString("held"));
 
-    JsonObject released = await(finance.releaseMilestone(milestone(contractId, "m1", freelancer)));
+    JsonObject released = await(releaseMilestone(milestone(contractId, "m1", freelancer)));
     assertEquals("300", released.getString("amount"));
     assertEquals("30", released.getString("fee"));
     assertEquals("270", released.getString("net"));
@@ -87,18 +108,18 @@ class EscrowTest {
     assertEquals("700", wallet.getString("balance"));
     assertEquals("200", wallet.getString("held"));
     // A retried release changes nothing; a refund of a released milestone is refused.
-    assertEquals(released, await(finance.releaseMilestone(milestone(contractId, "m1", freelancer))));
-    assertEquals(409, refused(finance.refundMilestone(milestone(contractId, "m1", freelancer))).failureCode());
+    assertEquals(released, await(releaseMilestone(milestone(contractId, "m1", freelancer))));
+    assertEquals(409, refused(refundMilestone(milestone(contractId, "m1", freelancer))).failureCode());
     assertEquals("270", WalletTest.balance(api, freelancer).getString("balance"));
 
-    JsonObject refunded = await(finance.refundMilestone(milestone(contractId, "m2", freelancer)));
+    JsonObject refunded = await(refundMilestone(milestone(contractId, "m2", freelancer)));
     assertEquals("refunded", refunded.getString("status"));
     wallet = WalletTest.balance(api, employer);
     assertEquals("700", wallet.getString("balance"));
     assertEquals("0", wallet.getString("held"));
-    assertEquals(409, refused(finance.releaseMilestone(milestone(contractId, "m2", freelancer))).failureCode());
+    assertEquals(409, refused(releaseMilestone(milestone(contractId, "m2", freelancer))).failureCode());
 
-    JsonObject state = await(finance.escrow(contractId));
+    JsonObject state = await(escrowState(contractId));
     assertEquals("0", state.getString("held"));
     assertEquals("released", state.getJsonArray("milestones").getJsonObject(0).getString("status"));
     assertEquals("refunded", state.getJsonArray("milestones").getJsonObject(1).getString("status"));
@@ -115,16 +136,16 @@ class EscrowTest {
     JsonObject employer = WalletTest.newUser(api);
     WalletTest.grant(api, admin, employer.getString("id"), "100");
     String contractId = UUID.randomUUID().toString();
-    ServiceException short_ = refused(finance.fundEscrow(contract(contractId, employer, "60", "50")));
+    ServiceException short_ = refused(fundEscrow(contract(contractId, employer, "60", "50")));
     assertEquals(402, short_.failureCode());
     assertEquals("insufficient_funds", short_.getDebugInfo().getString("code"));
     assertEquals("0", WalletTest.balance(api, employer).getString("held"), "no milestone held");
-    assertEquals(400, refused(finance.fundEscrow(contract(contractId, employer, "0"))).failureCode());
-    assertEquals(400, refused(finance.fundEscrow(new JsonObject().put("contractId", "x"))).failureCode());
-    assertEquals(404, refused(finance.releaseMilestone(milestone(contractId, "m9", employer))).failureCode());
+    assertEquals(400, refused(fundEscrow(contract(contractId, employer, "0"))).failureCode());
+    assertEquals(400, refused(fundEscrow(new JsonObject().put("contractId", "x"))).failureCode());
+    assertEquals(404, refused(releaseMilestone(milestone(contractId, "m9", employer))).failureCode());
     // The same contract and milestone with another amount is not the same funding.
-    await(finance.fundEscrow(contract(contractId, employer, "60")));
-    assertEquals(409, refused(finance.fundEscrow(contract(contractId, employer, "61"))).failureCode());
+    await(fundEscrow(contract(contractId, employer, "60")));
+    assertEquals(409, refused(fundEscrow(contract(contractId, employer, "61"))).failureCode());
   }
 
   @Test
@@ -133,30 +154,30 @@ class EscrowTest {
     JsonObject freelancer = WalletTest.newUser(api);
     WalletTest.grant(api, admin, employer.getString("id"), "1000");
     String contractId = UUID.randomUUID().toString();
-    await(finance.fundEscrow(contract(contractId, employer, "100", "200", "300")));
-    await(finance.releaseMilestone(milestone(contractId, "m1", freelancer)));  // 90 to the freelancer
+    await(fundEscrow(contract(contractId, employer, "100", "200", "300")));
+    await(releaseMilestone(milestone(contractId, "m1", freelancer)));  // 90 to the freelancer
 
     JsonObject split = new JsonObject().put("contractId", contractId).put("freelancerId", freelancer.getString("id"))
         .put("freelancerShare", 30);
-    JsonObject settled = await(finance.splitEscrow(split));
+    JsonObject settled = await(splitEscrow(split));
     // Of the 500 still held, 30 % (150) to the freelancer minus 10 % fee (15); 350 back to the employer.
     assertEquals("135", settled.getString("toFreelancer"));
     assertEquals("15", settled.getString("fee"));
     assertEquals("350", settled.getString("toEmployer"));
-    assertEquals(settled, await(finance.splitEscrow(split)), "a retried split answers the same");
-    assertEquals(409, refused(finance.splitEscrow(split.copy().put("freelancerShare", 31))).failureCode());
+    assertEquals(settled, await(splitEscrow(split)), "a retried split answers the same");
+    assertEquals(409, refused(splitEscrow(split.copy().put("freelancerShare", 31))).failureCode());
     assertEquals("225", WalletTest.balance(api, freelancer).getString("balance"));
     JsonObject wallet = WalletTest.balance(api, employer);
     assertEquals("750", wallet.getString("balance"));
     assertEquals("0", wallet.getString("held"));
-    assertEquals(java.util.List.of("released", "split", "split"), await(finance.escrow(contractId)).getJsonArray("milestones")
+    assertEquals(java.util.List.of("released", "split", "split"), await(escrowState(contractId)).getJsonArray("milestones")
         .stream().map(m -> ((JsonObject) m).getString("status")).toList());
-    assertEquals(400, refused(finance.splitEscrow(split.copy().put("freelancerShare", 101))).failureCode());
+    assertEquals(400, refused(splitEscrow(split.copy().put("freelancerShare", 101))).failureCode());
 
     // All to the employer: nothing moves to the freelancer, no fee.
     String other = UUID.randomUUID().toString();
-    await(finance.fundEscrow(contract(other, employer, "50")));
-    JsonObject none = await(finance.splitEscrow(new JsonObject().put("contractId", other)
+    await(fundEscrow(contract(other, employer, "50")));
+    JsonObject none = await(splitEscrow(new JsonObject().put("contractId", other)
         .put("freelancerId", freelancer.getString("id")).put("freelancerShare", 0)));
     assertEquals("0", none.getString("toFreelancer"));
     assertEquals("50", none.getString("toEmployer"));
@@ -171,9 +192,9 @@ class EscrowTest {
       JsonObject freelancer = WalletTest.newUser(api);
       WalletTest.grant(api, admin, employer.getString("id"), "100");
       String contractId = UUID.randomUUID().toString();
-      await(finance.fundEscrow(contract(contractId, employer, "100")));
-      Future<JsonObject> release = finance.releaseMilestone(milestone(contractId, "m1", freelancer));
-      Future<JsonObject> refund = finance.refundMilestone(milestone(contractId, "m1", freelancer));
+      await(fundEscrow(contract(contractId, employer, "100")));
+      Future<JsonObject> release = releaseMilestone(milestone(contractId, "m1", freelancer));
+      Future<JsonObject> refund = refundMilestone(milestone(contractId, "m1", freelancer));
       Future.join(release, refund).otherwiseEmpty().await(15, TimeUnit.SECONDS);
       assertTrue(release.succeeded() ^ refund.succeeded(), "exactly one of them settles it");
       Future<JsonObject> loser = release.succeeded() ? refund : release;
@@ -183,11 +204,11 @@ class EscrowTest {
       if (release.succeeded()) {
         assertEquals("0", employerWallet.getString("balance"));
         assertEquals("90", WalletTest.balance(api, freelancer).getString("balance"));
-        assertEquals("released", await(finance.escrow(contractId)).getJsonArray("milestones").getJsonObject(0).getString("status"));
+        assertEquals("released", await(escrowState(contractId)).getJsonArray("milestones").getJsonObject(0).getString("status"));
       } else {
         assertEquals("100", employerWallet.getString("balance"));
         assertEquals("0", WalletTest.balance(api, freelancer).getString("balance"));
-        assertEquals("refunded", await(finance.escrow(contractId)).getJsonArray("milestones").getJsonObject(0).getString("status"));
+        assertEquals("refunded", await(escrowState(contractId)).getJsonArray("milestones").getJsonObject(0).getString("status"));
       }
     }
     assertVerified(api);

@@ -90,12 +90,12 @@ class LedgerBatchTest {
         List.of(pay(UUID.randomUUID(), aId, UUID.randomUUID().toString(), 1)),  // unknown account
         List.of(pay(again, aId, bId, 2_00000000L), pay(UUID.randomUUID(), bId, aId, 1_00000000L))));  // linked pair
     assertTrue(results.get(1).succeeded() && results.get(1).result().get(0).created());
-    assertEquals(402, refusal(results.get(2)).code);
+    assertEquals(LedgerRefusal.INSUFFICIENT_FUNDS, refusal(results.get(2)).reason);
     assertTrue(results.get(3).succeeded());
     assertFalse(results.get(3).result().get(0).created(), "a repeat answers the first result");
     assertEquals(results.get(1).result().get(0).createdAt(), results.get(3).result().get(0).createdAt());
-    assertEquals(409, refusal(results.get(4)).code);
-    assertEquals(404, refusal(results.get(5)).code);
+    assertEquals(LedgerRefusal.IDS_REUSED, refusal(results.get(4)).reason);
+    assertEquals(LedgerRefusal.UNKNOWN_ACCOUNT_OR_HOLD, refusal(results.get(5)).reason);
     assertTrue(results.get(6).succeeded());
     assertEquals(2, results.get(6).result().size());
     // 10 - 0.00000001 - 3 - 2 + 1
@@ -117,9 +117,9 @@ class LedgerBatchTest {
         List.of(pay(UUID.randomUUID(), a.getString("id"), a.getString("id"), 1)),  // invalid: same account twice
         List.of(Posting.voidPending(UUID.randomUUID(), "escrow", hold, "void")),
         List.of(Posting.post(UUID.randomUUID(), "escrow", hold, null, "post"))));
-    assertEquals(422, refusal(results.get(0)).code);
+    assertEquals(LedgerRefusal.INVALID, refusal(results.get(0)).reason);
     assertTrue(results.get(1).succeeded());
-    assertEquals(410, refusal(results.get(2)).code);
+    assertEquals(LedgerRefusal.ALREADY_RESOLVED, refusal(results.get(2)).reason);
     JsonObject wallet = WalletTest.balance(api, a);
     assertEquals("10", wallet.getString("balance"));
     assertEquals("0", wallet.getString("held"));

@@ -1,5 +1,7 @@
 package io.azora.finance;
 
+import io.azora.platform.EventType;
+import io.azora.education.EducationEvents;
 import io.azora.platform.AzoraConfig;
 import io.azora.platform.Databases;
 import io.azora.platform.DomainEvent;
@@ -62,7 +64,7 @@ class MiningTest {
     education.close();
   }
 
-  static DomainEvent emit(String type, JsonObject data) throws Exception {
+  static DomainEvent emit(EventType type, JsonObject data) throws Exception {
     return education.emit(type, data);
   }
 
@@ -95,13 +97,13 @@ class MiningTest {
 
     // An expert assessment passed with 100: 25 × 0.5 × 3 × 2 = 75 AZR. Delivered three times over: the
     // event again on the bus, and the activity again in a new event.
-    DomainEvent event = emit("assessment.passed", passed(ada.getString("id"), assessment, "expert", 100));
+    DomainEvent event = emit(EducationEvents.ASSESSMENT_PASSED, passed(ada.getString("id"), assessment, "expert", 100));
     node.node().vertx().eventBus().request(Nexus.groupAddress("assessment.passed", "finance"), event.toJson())
         .await(10, TimeUnit.SECONDS);
-    emit("assessment.passed", passed(ada.getString("id"), assessment, "expert", 100));
+    emit(EducationEvents.ASSESSMENT_PASSED, passed(ada.getString("id"), assessment, "expert", 100));
     awaitWallet(api, ada, w -> !"0".equals(w.getString("balance")));
     // A sentinel behind the duplicates (finance reads the feed in order): once it is handled, so are they.
-    DomainEvent sentinel = emit("assessment.passed", passed(ada.getString("id"), UUID.randomUUID().toString(), "beginner", 70)
+    DomainEvent sentinel = emit(EducationEvents.ASSESSMENT_PASSED, passed(ada.getString("id"), UUID.randomUUID().toString(), "beginner", 70)
         .put("rewardable", false));
     awaitHandled(sentinel);
     JsonObject wallet = WalletTest.balance(api, ada);
@@ -128,21 +130,21 @@ class MiningTest {
 
     // The daily cap (100): a 100 AZR course completion pays the 25 left today, the next activity nothing.
     String course = UUID.randomUUID().toString();
-    emit("course.completed", new JsonObject().put("userId", ada.getString("id")).put("courseId", course).put("level", "beginner").put("rewardable", true));
+    emit(EducationEvents.COURSE_COMPLETED, new JsonObject().put("userId", ada.getString("id")).put("courseId", course).put("level", "beginner").put("rewardable", true));
     awaitWallet(api, ada, w -> "100".equals(w.getString("balance")));
     assertEquals("25", start(api, ada, course, "course_completion", 200).getString("tokensEarned"));
     String capped = UUID.randomUUID().toString();
-    emit("assessment.passed", passed(ada.getString("id"), capped, "beginner", 90));
+    emit(EducationEvents.ASSESSMENT_PASSED, passed(ada.getString("id"), capped, "beginner", 90));
     awaitMined(capped);
     assertEquals("0", start(api, ada, capped, "assessment_passed", 200).getString("tokensEarned"));
 
     // The supply cap: 150 AZR of room, 100 used; Bea's 100 AZR course gets the last 50, then nothing more.
     String beaCourse = UUID.randomUUID().toString();
-    emit("course.completed", new JsonObject().put("userId", bea.getString("id")).put("courseId", beaCourse).put("level", "beginner").put("rewardable", true));
+    emit(EducationEvents.COURSE_COMPLETED, new JsonObject().put("userId", bea.getString("id")).put("courseId", beaCourse).put("level", "beginner").put("rewardable", true));
     awaitWallet(api, bea, w -> !"0".equals(w.getString("balance")));
     assertEquals("50", WalletTest.balance(api, bea).getString("balance"));
     String beaNext = UUID.randomUUID().toString();
-    emit("assessment.passed", passed(bea.getString("id"), beaNext, "expert", 95));
+    emit(EducationEvents.ASSESSMENT_PASSED, passed(bea.getString("id"), beaNext, "expert", 95));
     awaitMined(beaNext);
     assertEquals("0", start(api, bea, beaNext, "assessment_passed", 200).getString("tokensEarned"));
 
@@ -166,9 +168,9 @@ class MiningTest {
   @Order(2)
   void malformedEventsAreSkippedNotBlocking(HttpApi api) throws Exception {
     JsonObject cy = WalletTest.newUser(api);
-    emit("assessment.passed", new JsonObject().put("userId", "not-a-user").put("assessmentId", "x"));
+    emit(EducationEvents.ASSESSMENT_PASSED, new JsonObject().put("userId", "not-a-user").put("assessmentId", "x"));
     String after = UUID.randomUUID().toString();
-    emit("course.completed", new JsonObject().put("userId", cy.getString("id")).put("courseId", after).put("level", "beginner").put("rewardable", true));
+    emit(EducationEvents.COURSE_COMPLETED, new JsonObject().put("userId", cy.getString("id")).put("courseId", after).put("level", "beginner").put("rewardable", true));
     awaitMined(after);
     assertTrue(mined.stream().anyMatch(e -> after.equals(e.getJsonObject("data").getString("activityId"))));
   }

@@ -1,5 +1,6 @@
 package io.azora.platform;
 
+import io.azora.auth.AuthEvents;
 import io.azora.support.HttpApi;
 import io.azora.support.NodeExtension;
 import io.vertx.core.Future;
@@ -88,7 +89,7 @@ class NexusDeliveryTest {
     Vertx consumerVertx = node.node().vertx();
     Pool pool = consumerDatabase(consumerVertx);
     AtomicInteger failures = new AtomicInteger(2);
-    NexusSubscription first = Nexus.subscribe(consumerVertx, pool, "welcomer", "auth", Set.of("user.registered"),
+    NexusSubscription first = Nexus.subscribe(consumerVertx, pool, "welcomer", Set.of(AuthEvents.USER_REGISTERED),
         welcome(failures, b)).await(10, TimeUnit.SECONDS);
     Map<String, Integer> counts = awaitCounts(pool, Set.of(a, b));
     assertEquals(1, counts.get(a), counts::toString);
@@ -101,7 +102,7 @@ class NexusDeliveryTest {
     first.stop().await(10, TimeUnit.SECONDS);
     // A witness (another consumer, still running) proves d was published while the welcomer was down.
     Set<String> witnessed = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    NexusSubscription witness = Nexus.subscribe(consumerVertx, pool, "witness", "auth", Set.of("user.registered"),
+    NexusSubscription witness = Nexus.subscribe(consumerVertx, pool, "witness", Set.of(AuthEvents.USER_REGISTERED),
         (tx, event) -> {
           witnessed.add(event.data().getString("email"));
           return io.vertx.core.Future.succeededFuture();
@@ -117,7 +118,7 @@ class NexusDeliveryTest {
     assertTrue(!counts(pool).containsKey(d), "nobody is listening");
 
     // Back up: it catches up from its cursor.
-    NexusSubscription second = Nexus.subscribe(consumerVertx, pool, "welcomer", "auth", Set.of("user.registered"),
+    NexusSubscription second = Nexus.subscribe(consumerVertx, pool, "welcomer", Set.of(AuthEvents.USER_REGISTERED),
         welcome(new AtomicInteger(), null)).await(10, TimeUnit.SECONDS);
     counts = awaitCounts(pool, Set.of(d));
     for (String email : List.of(a, b, c, d)) {

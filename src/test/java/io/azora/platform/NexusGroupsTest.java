@@ -1,5 +1,6 @@
 package io.azora.platform;
 
+import io.azora.auth.AuthEvents;
 import io.azora.support.HttpApi;
 import io.azora.support.NodeExtension;
 import io.vertx.core.DeploymentOptions;
@@ -78,7 +79,7 @@ class NexusGroupsTest {
     @Override
     public Future<?> start() {
       pool = Databases.pool(vertx, AzoraConfig.from(config()).database(), database);
-      return Nexus.subscribe(vertx, pool, group, "auth", Set.of("user.registered"), (tx, event) -> {
+      return Nexus.subscribe(vertx, pool, group, Set.of(AuthEvents.USER_REGISTERED), (tx, event) -> {
         if (refusing) {
           refused.incrementAndGet();
           return Future.failedFuture("member " + index + " refuses");

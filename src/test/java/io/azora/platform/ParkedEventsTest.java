@@ -1,5 +1,6 @@
 package io.azora.platform;
 
+import io.azora.education.EducationEvents;
 import io.azora.support.HttpApi;
 import io.azora.support.NodeExtension;
 import io.azora.support.StandInEducation;
@@ -52,7 +53,7 @@ class ParkedEventsTest {
     finance.close().await(5, TimeUnit.SECONDS);
   }
 
-  static DomainEvent emit(String type, JsonObject data) throws Exception {
+  static DomainEvent emit(EventType type, JsonObject data) throws Exception {
     return education.emit(type, data);
   }
 
@@ -82,11 +83,11 @@ class ParkedEventsTest {
     // Minting is broken (its state row is gone, as after a bad manual fix): the completion cannot be handled.
     finance.query("DELETE FROM mining_state").execute().await(5, TimeUnit.SECONDS);
     String course = UUID.randomUUID().toString();
-    DomainEvent poison = emit("course.completed", new JsonObject().put("userId", learnerId).put("courseId", course)
+    DomainEvent poison = emit(EducationEvents.COURSE_COMPLETED, new JsonObject().put("userId", learnerId).put("courseId", course)
         .put("level", "beginner").put("rewardable", true));
-    DomainEvent malformed = emit("assessment.passed", new JsonObject().put("userId", "not-a-user").put("assessmentId", "x")
+    DomainEvent malformed = emit(EducationEvents.ASSESSMENT_PASSED, new JsonObject().put("userId", "not-a-user").put("assessmentId", "x")
         .put("rewardable", true));
-    DomainEvent after = emit("assessment.passed", new JsonObject().put("userId", learnerId)
+    DomainEvent after = emit(EducationEvents.ASSESSMENT_PASSED, new JsonObject().put("userId", learnerId)
         .put("assessmentId", UUID.randomUUID().toString()).put("rewardable", false));
 
     JsonObject parkedPoison = awaitParked(api, admin, i -> poison.id().equals(i.getString("eventId")));

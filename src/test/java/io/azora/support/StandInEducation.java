@@ -1,9 +1,12 @@
 package io.azora.support;
 
+import io.azora.platform.EventType;
 import io.azora.platform.AzoraConfig;
 import io.azora.platform.Databases;
 import io.azora.platform.DomainEvent;
 import io.azora.platform.Nexus;
+import io.azora.platform.OutboxRelay;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 
@@ -15,10 +18,12 @@ import java.util.concurrent.TimeUnit;
  */
 public final class StandInEducation implements AutoCloseable {
 
+  private final Vertx vertx;
   private final Pool outbox;
   private final Nexus.Relay relay;
 
-  private StandInEducation(Pool outbox, Nexus.Relay relay) {
+  private StandInEducation(Vertx vertx, Pool outbox, Nexus.Relay relay) {
+    this.vertx = vertx;
     this.outbox = outbox;
     this.relay = relay;
   }
@@ -26,13 +31,15 @@ public final class StandInEducation implements AutoCloseable {
   public static StandInEducation start(TestNode node) throws Exception {
     AzoraConfig config = AzoraConfig.from(node.config);
     Pool outbox = Databases.open(node.vertx(), config.database(), node.prefix + "fakeedu", null).await(30, TimeUnit.SECONDS);
-    return new StandInEducation(outbox, Nexus.relay(node.vertx(), config, node.prefix + "fakeedu", "education")
+    return new StandInEducation(node.vertx(), outbox, Nexus.relay(node.vertx(), config, node.prefix + "fakeedu", "education")
         .await(10, TimeUnit.SECONDS));
   }
 
-  /** Writes an event of {@code type} into the outbox (the relay publishes it at once). */
-  public DomainEvent emit(String type, JsonObject data) throws Exception {
-    return outbox.withTransaction(tx -> Nexus.emit(tx, "education", type, data)).await(10, TimeUnit.SECONDS);
+  /** Writes an event of {@code type} into the outbox and nudges the relay, as a producer does after its commit. */
+  public DomainEvent emit(EventType type, JsonObject data) throws Exception {
+    DomainEvent event = outbox.withTransaction(tx -> Nexus.emit(tx, type, data)).await(10, TimeUnit.SECONDS);
+    OutboxRelay.nudge(vertx, "education");
+    return event;
   }
 
   @Override

@@ -1,7 +1,10 @@
 package io.azora.education;
 
+import io.azora.platform.Caller;
 import io.azora.platform.DomainEvent;
+import io.azora.platform.EventType;
 import io.azora.platform.Money;
+import io.azora.platform.Nexus;
 import io.azora.platform.Problems;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -14,27 +17,19 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
- * The catalogue: instructors build courses (modules, lessons in Markdown, assessments) and publish them;
- * everyone lists and searches the published ones. Only a course's instructor (or an admin) changes it.
+ * The catalogue's commands: instructors build courses (modules, lessons in Markdown, assessments) and
+ * publish them; admins verify them for rewards. Only a course's instructor (or an admin) changes a course.
+ * Each change to a published course emits its event in its transaction and then invalidates the cache.
  */
-final class Catalog {
+final class CatalogCommands {
 
   static final Set<String> LEVELS = Set.of("beginner", "intermediate", "advanced", "expert");
   static final int MAX_LESSON_BYTES = 256 * 1024;
-  /** A course's columns as the service uses them: not its search vectors, which only PostgreSQL reads. */
-  static final String COURSE_COLUMNS = """
-      c.id, c.instructor_id, c.title, c.description, c.price, c.duration, c.level, c.category, c.skills, c.published,
-      c.published_at, c.created_at, c.updated_at, c.rewards_verified, c.reward_level, c.assessments_version""";
-  private static final String COURSE = "SELECT " + COURSE_COLUMNS + " FROM courses c WHERE c.id = $1";
   /**
    * The course's search vector: title (A) and description (B), then its lessons' vector (C), which is kept
    * apart and only ever extended ({@link #INDEX_LESSON}), so an edit never re-reads lesson text.
@@ -62,12 +57,14 @@ final class Catalog {
 
   private final Pool pool;
   private final EducationConfig config;
+  private final CatalogQueries queries;
   /** Invalidates the catalogue cache after a committed change, given the change's event id (or null). */
-  private final java.util.function.Function<String, Future<Void>> changed;
+  private final Function<String, Future<Void>> changed;
 
-  Catalog(Pool pool, EducationConfig config, java.util.function.Function<String, Future<Void>> changed) {
+  CatalogCommands(Pool pool, EducationConfig config, CatalogQueries queries, Function<String, Future<Void>> changed) {
     this.pool = pool;
     this.config = config;
+    this.queries = queries;
     this.changed = changed;
   }
 
@@ -80,8 +77,8 @@ final class Catalog {
    * The change's event, in the change's transaction (course.published, or course.updated with what changed:
    * details, module, lesson, assessment), for a published course; its id, or null when none is due.
    */
-  private static Future<String> emitChange(SqlClient tx, Row course, String type, String change) {
-    if (!course.getBoolean("published") && !"course.published".equals(type)) {
+  private static Future<String> emitChange(SqlClient tx, Row course, EventType type, String change) {
+    if (!course.getBoolean("published") && type != EducationEvents.COURSE_PUBLISHED) {
       return Future.succeededFuture();
     }
     JsonObject data = new JsonObject().put("courseId", course.getUUID("id").toString())
@@ -89,11 +86,11 @@ final class Catalog {
     if (change != null) {
       data.put("change", change);
     }
-    return io.azora.platform.Nexus.emit(tx, EducationServiceImpl.SOURCE, type, data).map(DomainEvent::id);
+    return Nexus.emit(tx, type, data).map(DomainEvent::id);
   }
 
-  Future<JsonObject> create(Who who, JsonObject request) {
-    if (!who.mayTeach()) {
+  Future<JsonObject> create(Caller who, JsonObject request) {
+    if (!Teaching.mayTeach(who)) {
       return Problems.fail(Problems.forbidden("Only instructors create courses"));
     }
     UUID id = UUID.randomUUID();
@@ -106,13 +103,13 @@ final class Catalog {
     return pool.withTransaction(tx -> tx.preparedQuery("""
             INSERT INTO courses (id, instructor_id, title, description, price, duration, level, category, skills)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)""")
-            .execute(Tuple.tuple().addUUID(id).addUUID(who.userId()).addString(request.getString("title").strip())
+            .execute(Tuple.tuple().addUUID(id).addUUID(who.userUuid()).addString(request.getString("title").strip())
                 .addString(request.getString("description", "")).addLong(price)
                 .addInteger(request.getInteger("duration", 0)).addString(request.getString("level"))
                 .addString(request.getString("category").strip()).addArrayOfString(skills(request.getJsonArray("skills"))))
             .compose(v -> tx.preparedQuery(REINDEX).execute(Tuple.of(id))))
-        .compose(v -> load(pool, id))
-        .map(Catalog::courseJson);
+        .compose(v -> CatalogQueries.load(pool, id))
+        .map(CatalogQueries::courseJson);
   }
 
   /** Skills as given, trimmed and lower-cased, without repeats. */
@@ -124,7 +121,7 @@ final class Catalog {
         .distinct().toArray(String[]::new);
   }
 
-  Future<JsonObject> update(Who who, String courseId, JsonObject changes) {
+  Future<JsonObject> update(Caller who, String courseId, JsonObject changes) {
     return owned(who, courseId).compose(course -> {
       UUID id = course.getUUID("id");
       long price;
@@ -146,23 +143,23 @@ final class Catalog {
               UPDATE courses SET title = $2, description = $3, price = $4, duration = $5, level = $6, category = $7,
                                  skills = $8, updated_at = now() WHERE id = $1""").execute(params)
               .compose(v -> tx.preparedQuery(REINDEX).execute(Tuple.of(id)))
-              .compose(v -> emitChange(tx, course, "course.updated", "details")))
+              .compose(v -> emitChange(tx, course, EducationEvents.COURSE_UPDATED, "details")))
           .compose(eventId -> afterChange(course, eventId, id))
-          .compose(changedCourse -> details(who, changedCourse));
+          .compose(changedCourse -> queries.details(who, changedCourse));
     });
   }
 
-  Future<JsonObject> publish(Who who, String courseId) {
+  Future<JsonObject> publish(Caller who, String courseId) {
     return owned(who, courseId).compose(course -> pool.withTransaction(tx -> tx.preparedQuery("""
                 UPDATE courses SET published = true, published_at = coalesce(published_at, now()), updated_at = now()
                 WHERE id = $1""").execute(Tuple.of(course.getUUID("id")))
             .compose(v -> course.getBoolean("published") ? Future.<String>succeededFuture()
-                : emitChange(tx, course, "course.published", null)))
+                : emitChange(tx, course, EducationEvents.COURSE_PUBLISHED, null)))
         .compose(changed::apply)
-        .compose(v -> details(who, course.getUUID("id"))));
+        .compose(v -> queries.details(who, course.getUUID("id"))));
   }
 
-  Future<JsonObject> addModule(Who who, String courseId, JsonObject request) {
+  Future<JsonObject> addModule(Caller who, String courseId, JsonObject request) {
     return owned(who, courseId).compose(course -> {
       UUID id = UUID.randomUUID();
       Integer order = request.getInteger("order");
@@ -177,19 +174,19 @@ final class Catalog {
                 module.put("id", row.getUUID("id").toString()).put("courseId", courseId)
                     .put("title", row.getString("title")).put("order", row.getInteger("position"))
                     .put("lessons", new JsonArray());
-                return emitChange(tx, course, "course.updated", "module");
+                return emitChange(tx, course, EducationEvents.COURSE_UPDATED, "module");
               }))
           .compose(eventId -> afterChange(course, eventId, module));
     });
   }
 
-  Future<JsonObject> addLesson(Who who, String courseId, String moduleId, JsonObject request) {
+  Future<JsonObject> addLesson(Caller who, String courseId, String moduleId, JsonObject request) {
     String content = request.getString("content");
     if (content.getBytes(StandardCharsets.UTF_8).length > MAX_LESSON_BYTES) {
       return Problems.fail(Problems.invalid("content", "at most 256 KiB of Markdown"));
     }
     return owned(who, courseId).compose(course -> {
-      UUID module = uuid(moduleId);
+      UUID module = CatalogQueries.uuid(moduleId);
       UUID id = UUID.randomUUID();
       UUID cid = course.getUUID("id");
       JsonObject lesson = new JsonObject();
@@ -211,7 +208,7 @@ final class Catalog {
                 return tx.preparedQuery(INDEX_LESSON).execute(Tuple.of(cid, request.getString("title").strip() + " " + content,
                     config.maxIndexedCharsPerCourse()));
               })
-              .compose(v -> emitChange(tx, course, "course.updated", "lesson")))
+              .compose(v -> emitChange(tx, course, EducationEvents.COURSE_UPDATED, "lesson")))
           .compose(eventId -> afterChange(course, eventId, lesson));
     });
   }
@@ -222,8 +219,8 @@ final class Catalog {
    * With {@code assessmentsVersion} (from the course the admin reviewed), an assessment added meanwhile
    * makes it 409 course_changed: what is verified is exactly what was reviewed.
    */
-  Future<JsonObject> verify(Who who, String courseId, JsonObject request) {
-    if (!who.admin()) {
+  Future<JsonObject> verify(Caller who, String courseId, JsonObject request) {
+    if (!who.isAdmin()) {
       return Problems.fail(Problems.forbidden("Only admins verify courses for rewards"));
     }
     String level = request.getString("level");
@@ -231,47 +228,21 @@ final class Catalog {
       return Problems.fail(Problems.invalid("level", "must be one of " + LEVELS));
     }
     Integer reviewed = request.getInteger("assessmentsVersion");
-    return load(pool, uuid(courseId)).compose(course -> pool.withTransaction(tx -> tx.preparedQuery("""
+    return CatalogQueries.load(pool, CatalogQueries.uuid(courseId)).compose(course -> pool.withTransaction(tx -> tx.preparedQuery("""
                 UPDATE courses SET rewards_verified = true, reward_level = $2, level = $2, verified_at = now(),
                                    verified_by = $3, updated_at = now()
                 WHERE id = $1 AND ($4::int IS NULL OR assessments_version = $4) RETURNING id""")
-            .execute(Tuple.of(course.getUUID("id"), level, who.userId(), reviewed))
+            .execute(Tuple.of(course.getUUID("id"), level, who.userUuid(), reviewed))
             .compose(rows -> rows.size() == 0
                 ? Problems.<String>fail(Problems.of(409, "course_changed",
                     "The course's assessments changed since the version reviewed; review it again"))
-                : emitChange(tx, course, "course.updated", "verification")))
+                : emitChange(tx, course, EducationEvents.COURSE_UPDATED, "verification")))
         .compose(eventId -> afterChange(course, eventId, course.getUUID("id")))
-        .compose(id -> details(who, id)));
+        .compose(id -> queries.details(who, id)));
   }
 
-  /** A lesson's content: for the course's instructor, admins, and learners enrolled in it. */
-  Future<JsonObject> lesson(Who who, String lessonId) {
-    if (who.anonymous()) {
-      return Problems.fail(Problems.unauthorized("Sign in to read lessons"));
-    }
-    return pool.preparedQuery("""
-            SELECT l.*, c.instructor_id, c.published,
-                   EXISTS (SELECT 1 FROM enrollments e WHERE e.course_id = l.course_id AND e.student_id = $2) AS enrolled
-            FROM lessons l JOIN courses c ON c.id = l.course_id WHERE l.id = $1""")
-        .execute(Tuple.of(uuid(lessonId), who.userId()))
-        .compose(rows -> {
-          if (rows.size() == 0) {
-            return Problems.fail(Problems.notFound("No such lesson"));
-          }
-          Row row = rows.iterator().next();
-          if (!who.owns(row.getUUID("instructor_id")) && !row.getBoolean("enrolled")) {
-            return row.getBoolean("published")
-                ? Problems.fail(Problems.forbidden("Enroll in the course to read its lessons"))
-                : Problems.fail(Problems.notFound("No such lesson"));
-          }
-          return Future.succeededFuture(new JsonObject().put("id", row.getUUID("id").toString())
-              .put("courseId", row.getUUID("course_id").toString()).put("moduleId", row.getUUID("module_id").toString())
-              .put("title", row.getString("title")).put("order", row.getInteger("position"))
-              .put("content", row.getString("content")));
-        });
-  }
 
-  Future<JsonObject> addAssessment(Who who, String courseId, JsonObject request) {
+  Future<JsonObject> addAssessment(Caller who, String courseId, JsonObject request) {
     JsonArray questions;
     try {
       questions = Questions.validate(request.getJsonArray("questions"));
@@ -293,57 +264,19 @@ final class Catalog {
               .compose(v -> tx.preparedQuery("""
                       UPDATE courses SET rewards_verified = false, assessments_version = assessments_version + 1
                       WHERE id = $1""").execute(Tuple.of(course.getUUID("id"))))
-              .compose(v -> emitChange(tx, course, "course.updated", "assessment")))
+              .compose(v -> emitChange(tx, course, EducationEvents.COURSE_UPDATED, "assessment")))
           .compose(eventId -> afterChange(course, eventId, assessment));
     });
   }
 
-  /** The course with its outline; an unpublished course exists only for its instructor and admins. */
-  Future<JsonObject> details(Who who, UUID id) {
-    return load(pool, id).compose(course -> {
-      if (!course.getBoolean("published") && !who.owns(course.getUUID("instructor_id"))) {
-        return Problems.fail(Problems.notFound("No such course"));
-      }
-      return Future.all(
-              pool.preparedQuery("SELECT id, title, position FROM modules WHERE course_id = $1 ORDER BY position, created_at")
-                  .execute(Tuple.of(id)),
-              pool.preparedQuery("SELECT id, module_id, title, position FROM lessons WHERE course_id = $1 ORDER BY position, created_at")
-                  .execute(Tuple.of(id)),
-              pool.preparedQuery("""
-                  SELECT id, title, passing_score, difficulty, jsonb_array_length(questions) AS questions
-                  FROM assessments WHERE course_id = $1 ORDER BY created_at""").execute(Tuple.of(id)))
-          .map(all -> {
-            Map<UUID, JsonObject> modules = new LinkedHashMap<>();
-            for (Row m : all.<RowSet<Row>>resultAt(0)) {
-              modules.put(m.getUUID("id"), new JsonObject().put("id", m.getUUID("id").toString()).put("title", m.getString("title"))
-                  .put("order", m.getInteger("position")).put("lessons", new JsonArray()));
-            }
-            for (Row l : all.<RowSet<Row>>resultAt(1)) {
-              JsonObject module = modules.get(l.getUUID("module_id"));
-              if (module != null) {
-                module.getJsonArray("lessons").add(new JsonObject().put("id", l.getUUID("id").toString())
-                    .put("title", l.getString("title")).put("order", l.getInteger("position")));
-              }
-            }
-            JsonArray assessments = new JsonArray();
-            for (Row a : all.<RowSet<Row>>resultAt(2)) {
-              assessments.add(new JsonObject().put("id", a.getUUID("id").toString()).put("title", a.getString("title"))
-                  .put("passingScore", a.getInteger("passing_score")).put("difficulty", a.getString("difficulty"))
-                  .put("questionCount", a.getInteger("questions")));
-            }
-            return courseJson(course).put("modules", new JsonArray(new ArrayList<>(modules.values())))
-                .put("assessments", assessments);
-          });
-    });
-  }
 
   /** The course if {@code who} may change it: 404 if it does not exist (or is hidden), 403 if not theirs. */
-  private Future<Row> owned(Who who, String courseId) {
+  private Future<Row> owned(Caller who, String courseId) {
     if (who.anonymous()) {
       return Problems.fail(Problems.unauthorized("Sign in first"));
     }
-    return load(pool, uuid(courseId)).compose(course -> {
-      if (who.owns(course.getUUID("instructor_id"))) {
+    return CatalogQueries.load(pool, CatalogQueries.uuid(courseId)).compose(course -> {
+      if (Teaching.owns(who, course.getUUID("instructor_id"))) {
         return Future.succeededFuture(course);
       }
       return course.getBoolean("published") ? Problems.fail(Problems.forbidden("Only the course's instructor may change it"))
@@ -351,51 +284,8 @@ final class Catalog {
     });
   }
 
-  static Future<Row> load(SqlClient client, UUID id) {
-    return client.preparedQuery(COURSE).execute(Tuple.of(id)).compose(rows -> rows.size() == 0
-        ? Problems.fail(Problems.notFound("No such course")) : Future.succeededFuture(rows.iterator().next()));
-  }
 
-  static UUID uuid(String id) {
-    try {
-      return UUID.fromString(id);
-    } catch (RuntimeException e) {
-      // Not an id this server made: nothing has it.
-      return new UUID(0, 0);
-    }
-  }
 
-  static JsonObject courseJson(Row row) {
-    return new JsonObject().put("id", row.getUUID("id").toString())
-        .put("instructorId", row.getUUID("instructor_id").toString())
-        .put("title", row.getString("title")).put("description", row.getString("description"))
-        .put("price", Money.format(row.getLong("price"))).put("currency", "AZR")
-        .put("duration", row.getInteger("duration")).put("level", row.getString("level"))
-        .put("category", row.getString("category"))
-        .put("skills", new JsonArray(List.of(row.getArrayOfStrings("skills"))))
-        .put("published", row.getBoolean("published"))
-        .put("rewardsVerified", row.getBoolean("rewards_verified"))
-        .put("rewardLevel", row.getBoolean("rewards_verified") ? row.getString("reward_level") : null)
-        .put("assessmentsVersion", row.getInteger("assessments_version"))
-        .put("publishedAt", row.getOffsetDateTime("published_at") == null ? null : row.getOffsetDateTime("published_at").toInstant().toString())
-        .put("createdAt", row.getOffsetDateTime("created_at").toInstant().toString())
-        .put("updatedAt", row.getOffsetDateTime("updated_at").toInstant().toString());
-  }
 
-  /** Base64url of a keyset position. */
-  static String cursor(String... parts) {
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(String.join("|", parts).getBytes(StandardCharsets.UTF_8));
-  }
 
-  static String[] uncursor(String cursor, int parts) {
-    try {
-      String[] p = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\\|", -1);
-      if (p.length != parts) {
-        throw new IllegalArgumentException();
-      }
-      return p;
-    } catch (IllegalArgumentException e) {
-      throw Problems.invalid("cursor", "is not a cursor this server gave");
-    }
-  }
 }

@@ -1,0 +1,25 @@
+package io.azora.finance;
+
+import io.azora.platform.JsonData;
+import io.vertx.codegen.annotations.DataObject;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * AZR to move from the caller's wallet to another user's: {@code amount} an exact decimal (as API.md's
+ * Numbers rule has it), {@code memo} a note both sides see.
+ */
+@DataObject
+public final class TransferRequest extends JsonData {
+
+  public TransferRequest(String toUserId, String amount, String memo) {
+    this(new JsonObject().put("toUserId", toUserId).put("amount", amount).put("memo", memo));
+  }
+
+  public TransferRequest(JsonObject json) {
+    super(json);
+  }
+
+  public String toUserId() { return json.getString("toUserId"); }
+  public String amount() { return text("amount"); }
+  public String memo() { return json.getString("memo", json.getString("reason")); }
+}
