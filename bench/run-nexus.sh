@@ -11,7 +11,7 @@ INSTANCES=${1:-8}
 LEARNERS=${2:-300}
 EVENTS=${3:-200}
 DURATION=15s
-CONNS=64
+CONNS=${CONNS:-64}
 WORK=$(mktemp -d /tmp/azora-bench.XXXXXX)
 export PGHOST=127.0.0.1 PGUSER=postgres
 . bench/lib.sh
@@ -57,15 +57,26 @@ pass_to_mined() {
   ATTEMPTS="$WORK/seed-$name/attempts.txt" run "attempts-$name" http://127.0.0.1:4000 --timeout 5s -s bench/attempt.lua
   sleep 15
   psql -d azora_bench_education -tAc "SELECT student_id || ' ' || assessment_id || ' ' || extract(epoch FROM passed_at) FROM passes" > "$WORK/passes-$name.txt"
-  psql -d azora_bench_mint -tAc "SELECT user_id || ' ' || activity_id || ' ' || extract(epoch FROM mined_at) FROM mining_rewards WHERE activity_type = 'assessment_passed'" > "$WORK/mined-$name.txt"
+  # The mint transaction's start (mined_at), and when its tokens.mined left finance (relayed, so committed).
+  psql -d azora_bench_mint -tAc "SELECT r.user_id || ' ' || r.activity_id || ' ' || extract(epoch FROM r.mined_at) || ' '
+      || coalesce(extract(epoch FROM o.published_at)::text, '-')
+    FROM mining_rewards r LEFT JOIN nexus_outbox o ON o.type = 'tokens.mined' AND (o.envelope->'data'->>'rewardId')::uuid = r.id
+    WHERE r.activity_type = 'assessment_passed'" > "$WORK/mined-$name.txt"
   python3 - "$WORK/passes-$name.txt" "$WORK/mined-$name.txt" <<'PY'
 import sys
 passed = {}
 for line in open(sys.argv[1]):
     a, b, t = line.split(); passed[(a, b)] = float(t)
-lat = sorted(float(t) - passed[(a, b)] for a, b, t in (l.split() for l in open(sys.argv[2])) if (a, b) in passed)
-print(f"{len(lat)} rewards, pass -> mined p50 {lat[len(lat) // 2]:.2f} s, p99 {lat[int(len(lat) * 0.99)]:.2f} s, max {lat[-1]:.2f} s"
-      if lat else "no rewards")
+began, out = [], []
+for a, b, t, o in (l.split() for l in open(sys.argv[2])):
+    if (a, b) in passed:
+        began.append(float(t) - passed[(a, b)])
+        if o != '-':
+            out.append(float(o) - passed[(a, b)])
+def q(lat):
+    lat.sort()
+    return f"p50 {lat[len(lat) // 2]:.2f} s, p99 {lat[int(len(lat) * 0.99)]:.2f} s, max {lat[-1]:.2f} s" if lat else "none"
+print(f"{len(began)} rewards; mint began {q(began)}; reward out {q(out)}")
 PY
 }
 
@@ -100,7 +111,7 @@ TWO_LATENCY=$(pass_to_mined two)
 kill "$SECOND_PID" "$FIRST_PID"; wait 2>/dev/null || true
 AZORA_PID=
 
-echo "| setup | idle transactions/s | handler invocations per event | attempts req/s | pass -> mined |"
+echo "| setup | idle transactions/s | handler invocations per event | attempts req/s | pass -> mined ($CONNS connections) |"
 echo "|---|---|---|---|---|"
 echo "| one node x $INSTANCES | $ONE_IDLE | $ONE_DELIVERIES | $(rate attempts-one) | $ONE_LATENCY |"
 echo "| two nodes x $HALF | $TWO_IDLE | $TWO_DELIVERIES | $(rate attempts-two) | $TWO_LATENCY |"

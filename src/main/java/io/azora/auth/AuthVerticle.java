@@ -6,6 +6,7 @@ import io.azora.platform.Nexus;
 import io.azora.platform.Services;
 import io.azora.platform.StopList;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.redis.client.Redis;
@@ -66,10 +67,11 @@ public class AuthVerticle extends VerticleBase {
               .compose(relay -> {
                 running.add(relay, Nexus.Relay::release);
                 IdentityService identity = new IdentityServiceImpl(pool, new AuthRepository(), keys, config.auth());
-                running.add(Services.bind(vertx, IdentityService.ADDRESS, IdentityService.class, identity),
-                    MessageConsumer::unregister);
-                return Services.serve(vertx, running, AuthService.ADDRESS, AuthService.class, service,
-                    AuthEvents.SOURCE, pool);
+                MessageConsumer<JsonObject> identityBinding = running.add(
+                    Services.bind(vertx, IdentityService.ADDRESS, IdentityService.class, identity), MessageConsumer::unregister);
+                // Ready only when both services are reachable cluster-wide.
+                return Future.all(identityBinding.completion(), Services.serve(vertx, running, AuthService.ADDRESS,
+                    AuthService.class, service, AuthEvents.SOURCE, pool)).mapEmpty();
               });
         });
   }

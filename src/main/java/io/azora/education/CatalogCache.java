@@ -2,7 +2,6 @@ package io.azora.education;
 
 import io.azora.platform.SharedRedis;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;

@@ -11,8 +11,8 @@ import java.util.List;
 @DataObject
 public final class EscrowFunding extends JsonData {
 
-  /** One milestone: the marketplace's id for it and its amount (an exact decimal). */
-  public record Milestone(String id, String amount) {
+  /** One milestone: the marketplace's id for it and its amount (an exact decimal string; as sent). */
+  public record Milestone(String id, Object amount) {
   }
 
   public EscrowFunding(String contractId, String employerId, List<Milestone> milestones) {
@@ -31,8 +31,8 @@ public final class EscrowFunding extends JsonData {
   public List<Milestone> milestones() {
     Object list = json.getValue("milestones");
     return !(list instanceof JsonArray array) ? List.of() : array.stream()
-        .map(o -> o instanceof JsonObject m ? new Milestone(m.getString("id"),
-            m.getValue("amount") == null ? null : String.valueOf(m.getValue("amount"))) : new Milestone(null, null))
+        .map(o -> o instanceof JsonObject m ? new Milestone(m.getString("id"), m.getValue("amount"))
+            : new Milestone(null, null))
         .toList();
   }
 }

@@ -20,8 +20,15 @@ public final class EscrowSplit extends JsonData {
   public String contractId() { return json.getString("contractId"); }
   public String freelancerId() { return json.getString("freelancerId"); }
 
-  /** The share, or null when it is no whole number. */
+  /** The share, or null when it is no whole number (any integral number type the bus carries). */
   public Integer freelancerShare() {
-    return json.getValue("freelancerShare") instanceof Integer share ? share : null;
+    Object share = json.getValue("freelancerShare");
+    if (share instanceof Number n) {
+      double value = n.doubleValue();
+      if (value == Math.rint(value) && Math.abs(value) <= Integer.MAX_VALUE) {
+        return (int) value;
+      }
+    }
+    return null;
   }
 }

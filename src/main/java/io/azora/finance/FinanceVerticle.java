@@ -11,8 +11,8 @@ import io.azora.platform.NexusSubscription;
 import io.azora.platform.Services;
 import io.azora.platform.StopList;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.sqlclient.Pool;
 
@@ -61,10 +61,12 @@ public class FinanceVerticle extends VerticleBase {
             running.add(verifiedActivities, NexusSubscription::stop);
             subscriptions.add(verifiedActivities);
             running.add(Nexus.parkedEvents(vertx, pool, FinanceEvents.SOURCE, subscriptions), MessageConsumer::unregister);
-            running.add(Services.bind(vertx, EscrowService.ADDRESS, EscrowService.class, new Escrow(pool, finance)),
+            MessageConsumer<JsonObject> escrowBinding = running.add(
+                Services.bind(vertx, EscrowService.ADDRESS, EscrowService.class, new Escrow(pool, finance)),
                 MessageConsumer::unregister);
-            return Services.serve(vertx, running, FinanceService.ADDRESS, FinanceService.class, service,
-                FinanceEvents.SOURCE, pool);
+            // Ready only when both services are reachable cluster-wide.
+            return Future.all(escrowBinding.completion(), Services.serve(vertx, running, FinanceService.ADDRESS,
+                FinanceService.class, service, FinanceEvents.SOURCE, pool)).mapEmpty();
           });
     });
   }

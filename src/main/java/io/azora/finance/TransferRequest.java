@@ -5,8 +5,9 @@ import io.vertx.codegen.annotations.DataObject;
 import io.vertx.core.json.JsonObject;
 
 /**
- * AZR to move from the caller's wallet to another user's: {@code amount} an exact decimal (as API.md's
- * Numbers rule has it), {@code memo} a note both sides see.
+ * AZR to move from the caller's wallet to another user's: {@code amount} an exact decimal string (as
+ * API.md's Numbers rule has it; finance refuses a fraction sent as a floating-point number), {@code memo}
+ * a note both sides see.
  */
 @DataObject
 public final class TransferRequest extends JsonData {
@@ -20,6 +21,7 @@ public final class TransferRequest extends JsonData {
   }
 
   public String toUserId() { return json.getString("toUserId"); }
-  public String amount() { return text("amount"); }
+  /** As sent: finance parses it exactly (Money), refusing what is no exact decimal. */
+  public Object amount() { return json.getValue("amount"); }
   public String memo() { return json.getString("memo", json.getString("reason")); }
 }

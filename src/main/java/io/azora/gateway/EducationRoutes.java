@@ -6,7 +6,6 @@ import io.azora.education.EducationService;
 import io.azora.gateway.Api.Access;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;

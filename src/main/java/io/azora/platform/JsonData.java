@@ -18,12 +18,6 @@ public abstract class JsonData {
     return json.copy();
   }
 
-  /** A field that may arrive as a number or a string (an amount): as its text, or null. */
-  protected String text(String field) {
-    Object value = json.getValue(field);
-    return value == null ? null : String.valueOf(value);
-  }
-
   @Override
   public boolean equals(Object other) {
     return other != null && other.getClass() == getClass() && ((JsonData) other).json.equals(json);

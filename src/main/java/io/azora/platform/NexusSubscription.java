@@ -161,7 +161,8 @@ public final class NexusSubscription {
 
   private Future<Void> readFrom(long after) {
     cursor = after;
-    // Events relayed in the last moments are being handled live: reading them now would only race that.
+    // Events relayed in the last moments are usually being handled live: reading them now would mostly race
+    // that (harmlessly: the inbox keeps each handled once), so the catch-up leaves them for its next round.
     JsonObject request = new JsonObject().put("after", after).put("limit", 200).put("settledMs", catchUpMs);
     return vertx.eventBus().<JsonObject>request(Nexus.feedAddress(source), request,
             new DeliveryOptions().setSendTimeout(5000))
@@ -178,7 +179,7 @@ public final class NexusSubscription {
               .compose(reached -> reached == after ? Future.<Void>succeededFuture()
                   : pool.preparedQuery(WRITE_CURSOR).execute(Tuple.of(consumer, source, reached)).compose(v -> {
                     cursor = reached;
-                    return reached == next ? readFrom(next) : Future.<Void>succeededFuture();
+                    return reached == next && !stopped ? readFrom(next) : Future.<Void>succeededFuture();
                   }));
         });
   }
@@ -202,8 +203,8 @@ public final class NexusSubscription {
    */
   private Future<Long> handleInOrder(JsonArray events, int index, long reached, Map<UUID, OffsetDateTime> waiting,
                                      Set<UUID> handled) {
-    if (index == events.size()) {
-      return Future.succeededFuture(reached);
+    if (index == events.size() || stopped) {
+      return Future.succeededFuture(reached);  // stopping: the position reached is kept, the rest waits
     }
     JsonObject entry = events.getJsonObject(index);
     if (Boolean.FALSE.equals(entry.getBoolean("settled"))) {

@@ -98,6 +98,8 @@ public final class OutboxRelay extends VerticleBase {
   private long groupsReadAt;
   private int inFlight;
   private boolean draining;
+  /** A claim was put off because too many deliveries were in flight. */
+  private boolean starved;
   private boolean again;
   private boolean stopped;
   /** Completes when no claim is running: a stop waits for it. */
@@ -227,7 +229,7 @@ public final class OutboxRelay extends VerticleBase {
               connection = conn;
               conn.closeHandler(v -> lost(conn));
             });
-    open.compose(conn -> conn.query(LEASE).execute()
+    open.compose(conn -> stopped ? Future.<Boolean>failedFuture("stopped") : conn.query(LEASE).execute()
             .compose(rows -> !rows.iterator().next().getBoolean(0) ? Future.succeededFuture(false)
                 : conn.query(HEAD).execute().map(h -> {
                   head = h.iterator().next().getLong(0);
@@ -239,7 +241,12 @@ public final class OutboxRelay extends VerticleBase {
           }
         })
         .onFailure(err -> log.debug("Relay of {} cannot try for the lease now: {}", source, err.getMessage()))
-        .onComplete(ar -> leasing = false);
+        .onComplete(ar -> {
+          leasing = false;
+          if (stopped && connection != null) {
+            connection.close();  // a lease won (or a connection opened) while stopping is given back at once
+          }
+        });
   }
 
   private void lead() {
@@ -275,6 +282,12 @@ public final class OutboxRelay extends VerticleBase {
     }
     if (draining) {
       again = true;
+      return;
+    }
+    if (inFlight > MAX_IN_FLIGHT / 2) {
+      // Consumers are behind: claim more once half the deliveries in flight have been answered, rather
+      // than overflow the limit and leave the excess to the (slower) catch-ups.
+      starved = true;
       return;
     }
     draining = true;
@@ -366,6 +379,10 @@ public final class OutboxRelay extends VerticleBase {
     inFlight++;
     vertx.eventBus().request(address, envelope, options).onComplete(ar -> {
       inFlight--;
+      if (starved && inFlight <= MAX_IN_FLIGHT / 4) {
+        starved = false;
+        drain();
+      }
       if (ar.succeeded()) {
         delivered.increment();
       } else if (attemptsLeft > 1 && !stopped

@@ -74,6 +74,8 @@ class LedgerRulesTest {
         refusal("less than nothing", 400, "validation_failed", () -> transfer(payee, "-1")),
         refusal("finer than 8 places", 400, "validation_failed", () -> transfer(payee, "0.000000001")),
         refusal("to something that is no user id", 400, "validation_failed", () -> transfer("nobody", "1")),
+        refusal("a fraction as a floating-point number", 400, "validation_failed", () -> wallets.transfer(payer,
+            new TransferRequest(new JsonObject().put("toUserId", payee).put("amount", 0.1)), null)),
         refusal("a used key for another amount", 409, "idempotency_conflict",
             () -> wallets.transfer(payer, new TransferRequest(payee, "2", null), "used-key")),
         refusal("an escrow larger than the wallet", 402, "insufficient_funds",
