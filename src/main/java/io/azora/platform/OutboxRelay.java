@@ -8,12 +8,10 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.internal.VertxInternal;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgConnection;
 import io.vertx.sqlclient.Pool;
@@ -71,10 +69,6 @@ public final class OutboxRelay extends VerticleBase {
       UPDATE nexus_outbox o SET position = base.b + claimed.n, published_at = now()
       FROM claimed, base WHERE o.seq = claimed.seq
       RETURNING o.seq, o.position, o.envelope""";
-  // Settled: delivered live long enough ago that a catch-up taking it will not race its live handling.
-  private static final String FEED = """
-      SELECT position, type, envelope, published_at < now() - make_interval(secs => $3::double precision / 1000) AS settled
-      FROM nexus_outbox WHERE position > $1 ORDER BY position LIMIT $2""";
 
   private static final Map<Vertx, Map<String, Shared>> NODE_RELAYS = new HashMap<>();
 
@@ -183,7 +177,8 @@ public final class OutboxRelay extends VerticleBase {
     retried = counter(registry, "retried", "Deliveries sent again to another member after a failure or timeout");
     undelivered = counter(registry, "undelivered", "Events left to a group's catch-up: no member, every attempt failed, or too many in flight");
     pool = Databases.pool(vertx, database, databaseName);
-    feedConsumer = vertx.eventBus().consumer(Nexus.feedAddress(source), this::serveFeed);
+    OutboxFeed feed = new OutboxFeed(pool, () -> holder ? head : -1);
+    feedConsumer = vertx.eventBus().consumer(Nexus.feedAddress(source), feed::serve);
     joinedConsumer = vertx.eventBus().consumer(NexusGroups.JOINED, msg -> groupsReadAt = 0);
     leaseTimer = vertx.setPeriodic(LEASE_RETRY_MS, id -> tryLease());
     return feedConsumer.completion().onSuccess(v -> tryLease());
@@ -349,7 +344,7 @@ public final class OutboxRelay extends VerticleBase {
     return envelopes;
   }
 
-  private static JsonObject envelopeOf(Row row) {
+  static JsonObject envelopeOf(Row row) {
     Object value = row.getValue("envelope");
     return value instanceof JsonObject json ? json : new JsonObject(String.valueOf(value));
   }
@@ -396,31 +391,5 @@ public final class OutboxRelay extends VerticleBase {
             ar.cause().getMessage());
       }
     });
-  }
-
-  /**
-   * Feed request {@code {after, limit, settledMs?}} → {@code {events: [{position, envelope, settled}], next}}:
-   * settled if relayed more than {@code settledMs} ago (default 0: all are).
-   */
-  private void serveFeed(Message<JsonObject> msg) {
-    long after = msg.body().getLong("after", 0L);
-    int limit = Math.max(1, Math.min(msg.body().getInteger("limit", 100), 1000));
-    if (holder && after >= head) {
-      msg.reply(new JsonObject().put("events", new JsonArray()).put("next", after));
-      return;
-    }
-    long settledMs = Math.max(0, msg.body().getLong("settledMs", 0L));
-    pool.preparedQuery(FEED).execute(Tuple.of(after, limit, settledMs))
-        .onSuccess(rows -> {
-          JsonArray events = new JsonArray();
-          long next = after;
-          for (Row row : rows) {
-            next = row.getLong("position");
-            events.add(new JsonObject().put("position", next).put("envelope", envelopeOf(row))
-                .put("settled", row.getBoolean("settled")));
-          }
-          msg.reply(new JsonObject().put("events", events).put("next", next));
-        })
-        .onFailure(err -> msg.fail(503, "feed unavailable: " + err.getMessage()));
   }
 }

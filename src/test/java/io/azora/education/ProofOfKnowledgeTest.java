@@ -123,11 +123,9 @@ class ProofOfKnowledgeTest {
     JsonObject teacher = EnrollmentTest.user(api, "instructor");
     JsonObject learner = EnrollmentTest.user(api, "student");
     String t = teacher.getString("token");
-    String course = Courses.course(api, t, "beginner", "0");
-    String quiz = Courses.assessment(api, t, course, 60, 3);
-    Courses.lesson(api, t, course);
-    api.post("/api/courses/" + course + "/publish", t, null).expect(200);
-    Courses.verify(api, admin, course, "advanced");
+    VerifiedCourse verified = verifiedCourse(api, t, "advanced");
+    String course = verified.course();
+    String quiz = verified.quiz();
 
     // A new assessment (what the admin reviewed has changed): no rewards until reviewed again, and a review
     // of the version before it cannot verify it.
@@ -212,11 +210,9 @@ class ProofOfKnowledgeTest {
     JsonObject teacher = EnrollmentTest.user(api, "instructor");
     JsonObject learner = EnrollmentTest.user(api, "student");
     String t = teacher.getString("token");
-    String course = Courses.course(api, t, "beginner", "0");
-    String quiz = Courses.assessment(api, t, course, 60, 3);
-    Courses.lesson(api, t, course);
-    api.post("/api/courses/" + course + "/publish", t, null).expect(200);
-    Courses.verify(api, admin, course, "beginner");
+    VerifiedCourse verified = verifiedCourse(api, t, "beginner");
+    String course = verified.course();
+    String quiz = verified.quiz();
     api.post("/api/courses/" + course + "/enroll", learner.getString("token"), null).expect(201);
 
     List<JsonObject> passes = io.azora.support.AtOnce.run(2, i -> Courses.pass(api, learner.getString("token"), quiz, 3));
@@ -265,5 +261,18 @@ class ProofOfKnowledgeTest {
         .await(10, java.util.concurrent.TimeUnit.SECONDS).iterator().next().getLong(0);
     db.close();
     assertEquals(1, completions, "course.completed once");
+  }
+
+  /** A free course of one lesson and a rewardable quiz (passing score 60, 3 questions), published and verified. */
+  private record VerifiedCourse(String course, String quiz) {
+  }
+
+  private VerifiedCourse verifiedCourse(HttpApi api, String instructorToken, String level) {
+    String course = Courses.course(api, instructorToken, "beginner", "0");
+    String quiz = Courses.assessment(api, instructorToken, course, 60, 3);
+    Courses.lesson(api, instructorToken, course);
+    api.post("/api/courses/" + course + "/publish", instructorToken, null).expect(200);
+    Courses.verify(api, admin, course, level);
+    return new VerifiedCourse(course, quiz);
   }
 }
