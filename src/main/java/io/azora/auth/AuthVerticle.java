@@ -43,7 +43,7 @@ public class AuthVerticle extends VerticleBase {
           // Retired keys stay published for a token lifetime (plus leeway) after rotation.
           int ttl = config.auth().accessTokenTtlSeconds();
           SigningKeys keys = new SigningKeys(vertx, pool, Duration.ofDays(config.auth().signingKeyRotationDays()), ttl, ttl + 300);
-          Revocations revocations = new Revocations(pool, redis, config.redis().keyPrefix(), ttl);
+          Revocations revocations = new Revocations(vertx, pool, redis, config.redis().keyPrefix(), ttl);
           AuthServiceImpl service = new AuthServiceImpl(vertx, pool, config, keys, new GoogleSignIn(vertx, pool, config.google()),
               secrets, mailer, revocations);
           // Every node picks up a rotation within a minute, well inside the retired key's publication window.

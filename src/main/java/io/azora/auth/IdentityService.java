@@ -19,6 +19,8 @@ public interface IdentityService {
   String ADDRESS = "azora.auth.identity";
   /** Published (kid) when the signing key changes. */
   String KEYS_CHANGED = "azora.auth.keys-changed";
+  /** Published ({sessionIds}) as soon as sessions are revoked: gateways close their sockets at once. */
+  String SESSIONS_REVOKED = "azora.auth.sessions-revoked";
 
   static IdentityService createProxy(Vertx vertx, DeliveryOptions options) {
     return new IdentityServiceVertxEBProxy(vertx, ADDRESS, options);

@@ -2,6 +2,9 @@ package io.azora.auth;
 
 import io.azora.platform.SharedRedis;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
@@ -24,6 +27,7 @@ final class Revocations {
 
   private static final Logger log = LoggerFactory.getLogger(Revocations.class);
 
+  private final Vertx vertx;
   private final Pool pool;
   private final Redis redis;
   private final String keyPrefix;
@@ -31,7 +35,8 @@ final class Revocations {
   private final int entrySeconds;
   private final AuthRepository repo = new AuthRepository();
 
-  Revocations(Pool pool, Redis redis, String keyPrefix, int accessTokenTtlSeconds) {
+  Revocations(Vertx vertx, Pool pool, Redis redis, String keyPrefix, int accessTokenTtlSeconds) {
+    this.vertx = vertx;
     this.pool = pool;
     this.redis = redis;
     this.keyPrefix = keyPrefix;
@@ -47,6 +52,9 @@ final class Revocations {
     if (sessionIds.isEmpty()) {
       return Future.succeededFuture();
     }
+    // Open sockets of these sessions close now, on every gateway (access tokens are refused via Redis).
+    vertx.eventBus().publish(IdentityService.SESSIONS_REVOKED,
+        new JsonObject().put("sessionIds", new JsonArray(sessionIds.stream().map(UUID::toString).toList())));
     return write(sessionIds).recover(err -> {
       log.warn("Deny-list write of {} session(s) postponed (Redis: {}); the sweep will apply it", sessionIds.size(),
           err.getMessage());

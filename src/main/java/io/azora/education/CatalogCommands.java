@@ -60,12 +60,16 @@ final class CatalogCommands {
   private final CatalogQueries queries;
   /** Invalidates the catalogue cache after a committed change, given the change's event id (or null). */
   private final Function<String, Future<Void>> changed;
+  /** Sends out, at once, the events a committed change emitted. */
+  private final Runnable emitted;
 
-  CatalogCommands(Pool pool, EducationConfig config, CatalogQueries queries, Function<String, Future<Void>> changed) {
+  CatalogCommands(Pool pool, EducationConfig config, CatalogQueries queries, Function<String, Future<Void>> changed,
+                  Runnable emitted) {
     this.pool = pool;
     this.config = config;
     this.queries = queries;
     this.changed = changed;
+    this.emitted = emitted;
   }
 
   /** {@code result}, once the catalogue cache has forgotten {@code course} if it is visible. */
@@ -208,7 +212,13 @@ final class CatalogCommands {
                 return tx.preparedQuery(INDEX_LESSON).execute(Tuple.of(cid, request.getString("title").strip() + " " + content,
                     config.maxIndexedCharsPerCourse()));
               })
+              // The lesson's text travels with its event (published or not): tutoring answers from it.
+              .compose(v -> Nexus.emit(tx, EducationEvents.LESSON_ADDED, new JsonObject()
+                  .put("courseId", cid.toString()).put("lessonId", id.toString()).put("moduleId", module.toString())
+                  .put("instructorId", course.getUUID("instructor_id").toString()).put("title", lesson.getString("title"))
+                  .put("content", content).put("position", lesson.getInteger("order"))))
               .compose(v -> emitChange(tx, course, EducationEvents.COURSE_UPDATED, "lesson")))
+          .onSuccess(v -> emitted.run())  // lesson.added, whether the course is published or not
           .compose(eventId -> afterChange(course, eventId, lesson));
     });
   }

@@ -48,7 +48,7 @@ public class EducationVerticle extends VerticleBase {
       CatalogCommands catalog = new CatalogCommands(pool, education, queries, eventId -> {
         OutboxRelay.nudge(vertx, EducationEvents.SOURCE);
         return cache.invalidate(redis, eventId);
-      });
+      }, () -> OutboxRelay.nudge(vertx, EducationEvents.SOURCE));
       CatalogReads reads = new CatalogReads(redis, cache, education.catalogCacheSeconds(),
           new CourseSearch(pool), queries);
       RewardWait rewards = new RewardWait(vertx, pool, education.rewardWaitMs());

@@ -50,6 +50,7 @@ final class Api {
   private final Map<String, CircuitBreaker> breakers = new HashMap<>();
   private final Idempotency idempotency;
   private final RedisLink redis;
+  private final Sockets sockets;
 
   Api(Vertx vertx, JsonObject rawConfig, TokenVerifier tokens, RateLimiter limiter, ApiValidator validator,
       Idempotency idempotency, RedisLink redis) {
@@ -61,6 +62,12 @@ final class Api {
     this.tokens = tokens;
     this.limiter = limiter;
     this.validator = validator;
+    this.sockets = new Sockets(vertx);
+  }
+
+  /** This verticle's open WebSockets. */
+  Sockets sockets() {
+    return sockets;
   }
 
   /** Delivery options for domain calls: the timeout (request id and trace are added by the bus interceptor). */
@@ -130,6 +137,15 @@ final class Api {
             limit(ctx, access, caller, probe);
           });
     };
+  }
+
+  /**
+   * Counts one use of {@code subject} against {@code limit} per {@code windowSeconds} (shared by every
+   * gateway, in Redis), with the session's deny-list entry in the same round trip: for what is not an
+   * HTTP request, such as a question on a socket.
+   */
+  Future<RateLimiter.Decision> count(String subject, String sessionId, int limit, int windowSeconds) {
+    return limiter.hit(subject, sessionId, limit, windowSeconds, null);
   }
 
   private void limit(RoutingContext ctx, Access access, Caller caller,

@@ -26,9 +26,12 @@ import java.util.concurrent.TimeUnit;
 /** The API gateway: the only public HTTP entry (port 4000). Routes HTTP to the domains' services on the bus. */
 public class GatewayVerticle extends VerticleBase {
 
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(GatewayVerticle.class);
+
   private static final String OPENAPI = "openapi.yaml";
 
   private HttpServer server;
+  private Api api;
   private BoundedRedis redis;
   private AzoraConfig config;
 
@@ -43,7 +46,7 @@ public class GatewayVerticle extends VerticleBase {
       return OpenAPIContract.from(vertx, ApiValidator.requestsOnly(document)).map(contract -> {
         // One pipelined Redis connection for every request's rate-limit and idempotency commands.
         RedisLink link = new RedisLink(redis);
-        Api api = new Api(vertx, config(), new TokenVerifier(vertx, config.auth()),
+        api = new Api(vertx, config(), new TokenVerifier(vertx, config.auth()),
             new RateLimiter(link, config.redis().keyPrefix()), new ApiValidator(vertx, contract),
             new Idempotency(link, config.redis().keyPrefix()), link);
         return router(api, new OpenApiRoutes(loaded.resultAt(0), document));
@@ -51,20 +54,42 @@ public class GatewayVerticle extends VerticleBase {
     }).compose(router -> {
       server = vertx.createHttpServer(new HttpServerOptions()
           .setHost(config.http().host()).setPort(config.http().port())
-          .setCompressionSupported(true).setIdleTimeout(60).setIdleTimeoutUnit(TimeUnit.SECONDS));
+          .setCompressionSupported(true).setIdleTimeout(60).setIdleTimeoutUnit(TimeUnit.SECONDS)
+          // Sockets: frames and messages are cut off at four times the message limit (the connection
+          // closes); a message over the limit itself is closed with 1009 by the socket's handler. Any
+          // subprotocol a client asks for is echoed (browsers send the token as "bearer.<token>").
+          .setMaxWebSocketFrameSize(4 * webSocketMaxMessageBytes()).setMaxWebSocketMessageSize(4 * webSocketMaxMessageBytes())
+          .setWebSocketSubProtocols(List.of("*")));
       return server.requestHandler(router).listen();
     });
+  }
+
+  static int webSocketMaxMessageBytes(JsonObject config) {
+    return Math.max(1024, config.getJsonObject("http", new JsonObject()).getInteger("webSocketMaxMessageBytes", 16_384));
+  }
+
+  private int webSocketMaxMessageBytes() {
+    return webSocketMaxMessageBytes(config());
   }
 
   private Router router(Api api, OpenApiRoutes openApi) {
     Router router = Router.router(vertx);
     router.route().handler(new RequestTracing(config.http().trustedProxies()));
-    router.route().handler(CorsHandler.create()
+    CorsHandler cors = CorsHandler.create()
         .addOrigins(config.http().corsOrigins())
         .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PATCH, HttpMethod.PUT, HttpMethod.DELETE))
         .allowedHeaders(Set.of("Authorization", "Content-Type", "Idempotency-Key", "X-Request-Id", "traceparent"))
         .exposedHeaders(Set.of("X-Request-Id", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Retry-After"))
-        .maxAgeSeconds(600));
+        .maxAgeSeconds(600);
+    // CORS is for fetches: a WebSocket upgrade carries its token itself (no cookie to ride on), and a
+    // browser sends its page's Origin, which the web client served here shares with no allow-list.
+    router.route().handler(ctx -> {
+      if ("websocket".equalsIgnoreCase(ctx.request().getHeader("Upgrade"))) {
+        ctx.next();
+      } else {
+        cors.handle(ctx);
+      }
+    });
     BodyHandler body = BodyHandler.create(false).setBodyLimit(config.http().bodyLimitBytes());
     for (HttpMethod method : List.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH)) {
       router.route().method(method).handler(body);
@@ -78,6 +103,9 @@ public class GatewayVerticle extends VerticleBase {
     router.route().last().handler(ctx -> ProblemJson.send(ctx, 404, "not_found", "No such endpoint"));
     router.route().failureHandler(ctx -> {
       int status = ctx.statusCode();
+      if (status >= 500 || status < 0) {
+        log.warn("{} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
+      }
       if (ctx.failure() != null && status < 400) {
         ProblemJson.fail(ctx, ctx.failure());
       } else if (status == 413) {
@@ -93,9 +121,11 @@ public class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     NodeHealth.of(vertx).unregister("redis");
-    // Stop accepting, let in-flight requests finish (bounded), then close.
-    Future<Void> shutdown = server == null ? Future.succeededFuture()
-        : server.shutdown(config.node().shutdownGraceSeconds(), TimeUnit.SECONDS);
+    // Sockets first (1001: clients reconnect to another node), then stop accepting, let in-flight requests
+    // finish (bounded), then close.
+    Future<Void> sockets = api == null ? Future.succeededFuture() : api.sockets().closeAll();
+    Future<Void> shutdown = sockets.compose(v -> server == null ? Future.succeededFuture()
+        : server.shutdown(config.node().shutdownGraceSeconds(), TimeUnit.SECONDS));
     return shutdown.eventually(() -> redis.close());
   }
 

@@ -39,10 +39,11 @@ public final class Databases {
   public static Future<Pool> open(Vertx vertx, AzoraConfig.Database config, String name, String location) {
     return ensureExists(vertx, config, name)
         .compose(v -> vertx.executeBlocking(() -> {
+          // Nexus' tables first: a domain's migration may write events (a backfill) into its outbox.
+          migrate(config, name, "db/nexus", "nexus_schema_history");
           if (location != null) {
             migrate(config, name, location, "flyway_schema_history");
           }
-          migrate(config, name, "db/nexus", "nexus_schema_history");
           return null;
         }, false))
         .map(v -> pool(vertx, config, name));

@@ -41,7 +41,7 @@ class ClusterEducationTest {
         "--cluster");
     int port = TestInfra.freePort();
     JsonObject config = TestNode.config(prefix, port, Courses.withAdmin(new JsonObject().put("node", new JsonObject()
-        .put("cluster", true).put("clusterName", clusterName).put("verticles", "auth,education,gateway"))));
+        .put("cluster", true).put("clusterName", clusterName).put("verticles", "auth,education,tutoring,gateway"))));
     node = TestNode.start(prefix, config, false);
   }
 

@@ -6,6 +6,8 @@ import io.azora.support.TestInfra;
 import io.azora.support.TestNode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
@@ -16,11 +18,16 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** SIGTERM drains a node: requests in flight finish with their real answer, then the process exits. */
+/**
+ * SIGTERM drains a node: its WebSockets are closed with 1001 (clients reconnect elsewhere), requests in
+ * flight finish with their real answer, then the process exits.
+ */
 @ExtendWith(VertxExtension.class)
 class GracefulShutdownTest {
 
@@ -34,7 +41,11 @@ class GracefulShutdownTest {
     try {
       HttpApi api = new HttpApi(vertx, port);
       child.awaitHealthy(api);
-      api.register("drain@azora.test", "violet-harbor-42", "Drain", null);
+      String token = api.register("drain@azora.test", "violet-harbor-42", "Drain", null).getString("accessToken");
+      WebSocket socket = vertx.createWebSocketClient().connect(new WebSocketConnectOptions()
+          .setHost("127.0.0.1").setPort(port).setURI("/api/tutor/ws?token=" + token)).await(10, TimeUnit.SECONDS);
+      LinkedBlockingQueue<Short> socketClosed = new LinkedBlockingQueue<>();
+      socket.closeHandler(v -> socketClosed.add(socket.closeStatusCode() == null ? -1 : socket.closeStatusCode()));
 
       // Logins cost ~40 ms of argon2 each: 24 at once keep the node busy well past the SIGTERM.
       WebClient client = WebClient.create(vertx, new WebClientOptions().setKeepAlive(false),
@@ -48,6 +59,7 @@ class GracefulShutdownTest {
       Thread.sleep(150);
       long sigterm = System.currentTimeMillis();
       node.destroy();
+      assertEquals((short) 1001, socketClosed.poll(10, TimeUnit.SECONDS), "the socket is closed as going away");
       Future.join(logins).otherwiseEmpty().await(60, TimeUnit.SECONDS);
       long finishedAfterSigterm = logins.stream()
           .filter(f -> f.succeeded() && f.result()[0] == 200 && f.result()[1] > sigterm).count();

@@ -1,0 +1,68 @@
+package io.azora.gateway;
+
+import io.azora.auth.IdentityService;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * This gateway verticle's open WebSockets, by session: a session auth revokes (logout, revoke, reset) has
+ * its sockets closed at once (1008), wherever it was revoked, since auth publishes each revocation
+ * cluster-wide; a gateway that stops closes its sockets with 1001, so clients reconnect to another node.
+ * One consumer per gateway verticle, whatever the number of sockets.
+ */
+final class Sockets {
+
+  private final Map<String, Set<ServerWebSocket>> bySession = new HashMap<>();
+  private final MessageConsumer<JsonObject> revocations;
+
+  Sockets(Vertx vertx) {
+    revocations = vertx.eventBus().consumer(IdentityService.SESSIONS_REVOKED, msg -> {
+      JsonArray ids = msg.body().getJsonArray("sessionIds", new JsonArray());
+      for (Object id : ids) {
+        Set<ServerWebSocket> sockets = bySession.remove(String.valueOf(id));
+        if (sockets != null) {
+          new ArrayList<>(sockets).forEach(ws -> ws.close((short) 1008, "Session ended"));
+        }
+      }
+    });
+  }
+
+  /** Keeps {@code ws} until {@link #remove} (its close handler calls it). */
+  void add(String sessionId, ServerWebSocket ws) {
+    bySession.computeIfAbsent(sessionId, s -> new java.util.HashSet<>()).add(ws);
+  }
+
+  void remove(String sessionId, ServerWebSocket ws) {
+    Set<ServerWebSocket> sockets = bySession.get(sessionId);
+    if (sockets != null && sockets.remove(ws) && sockets.isEmpty()) {
+      bySession.remove(sessionId);
+    }
+  }
+
+  int open() {
+    return bySession.values().stream().mapToInt(Set::size).sum();
+  }
+
+  /** Closes every socket with 1001 (going away): this gateway is stopping. */
+  Future<Void> closeAll() {
+    List<Future<Void>> closing = new ArrayList<>();
+    for (Set<ServerWebSocket> sockets : new ArrayList<>(bySession.values())) {
+      for (ServerWebSocket ws : new ArrayList<>(sockets)) {
+        closing.add(ws.close((short) 1001, "Server shutting down"));
+      }
+    }
+    bySession.clear();
+    return Future.join(closing).<Void>mapEmpty().recover(err -> Future.succeededFuture())
+        .compose(v -> revocations.unregister());
+  }
+}

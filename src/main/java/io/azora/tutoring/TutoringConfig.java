@@ -1,0 +1,34 @@
+package io.azora.tutoring;
+
+import io.vertx.core.json.JsonObject;
+
+/** tutor.* of the configuration, as tutoring uses it. */
+record TutoringConfig(int historyTurns, int maxQuestionChars, Llm llm) {
+
+  /**
+   * An OpenAI-compatible chat-completions API (tutor.llm.*): off while {@code baseUrl} is empty. The first
+   * token must arrive within {@code timeoutMs}, each next within {@code idleMs}.
+   */
+  record Llm(String baseUrl, String model, String apiKey, long timeoutMs, long idleMs) {
+
+    boolean enabled() {
+      return !baseUrl.isBlank();
+    }
+
+    @Override
+    public String toString() {
+      return "Llm[" + baseUrl + ", " + model + (apiKey.isEmpty() ? "" : ", key set") + "]";  // never the key
+    }
+  }
+
+  static TutoringConfig from(JsonObject config) {
+    JsonObject tutor = config.getJsonObject("tutor", new JsonObject());
+    JsonObject llm = tutor.getJsonObject("llm", new JsonObject());
+    String baseUrl = llm.getString("baseUrl", "").strip();
+    return new TutoringConfig(Math.max(1, Math.min(tutor.getInteger("historyTurns", 10), 100)),
+        Math.max(1, Math.min(tutor.getInteger("maxQuestionChars", 2000), 8000)),
+        new Llm(baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl,
+            llm.getString("model", "gpt-4o-mini"), llm.getString("apiKey", ""),
+            Math.max(100, llm.getLong("timeoutMs", 10_000L)), Math.max(100, llm.getLong("idleMs", 5_000L))));
+  }
+}

@@ -1,0 +1,69 @@
+package io.azora.tutoring;
+
+import io.azora.education.EducationEvents;
+import io.azora.platform.AzoraConfig;
+import io.azora.platform.Databases;
+import io.azora.platform.DomainEvent;
+import io.azora.platform.Nexus;
+import io.azora.platform.NexusSubscription;
+import io.azora.platform.Services;
+import io.azora.platform.StopList;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Wires tutoring: its database (azora_tutoring) and migrations, the read models it keeps from education's
+ * events (who may ask about which course, the lessons' passages), Elara's answers on the bus, the service.
+ */
+public class TutoringVerticle extends VerticleBase {
+
+  static final String SOURCE = "tutoring";
+
+  private Pool pool;
+  private final StopList running = new StopList();
+
+  @Override
+  public Future<?> start() {
+    AzoraConfig config = AzoraConfig.from(config());
+    TutoringConfig tutor = TutoringConfig.from(config());
+    return Databases.open(vertx, config.database(), SOURCE).compose(p -> {
+      pool = p;
+      Readers readers = new Readers(pool);
+      ChatModel model = running.add(new ChatModel(vertx, tutor.llm()), ChatModel::close);
+      Elara elara = new Elara(pool, readers, new Passages(pool), model, tutor.historyTurns());
+      return Nexus.subscribe(vertx, pool, SOURCE, Set.of(EducationEvents.LESSON_ADDED, EducationEvents.COURSE_PUBLISHED,
+              EducationEvents.COURSE_ENROLLED), TutoringVerticle::onEducationEvent)
+          .compose(subscription -> {
+            running.add(subscription, NexusSubscription::stop);
+            running.add(Nexus.parkedEvents(vertx, pool, SOURCE, List.of(subscription)), MessageConsumer::unregister);
+            MessageConsumer<JsonObject> asks = running.add(new AskStream(vertx, elara, tutor.maxQuestionChars()).listen(),
+                MessageConsumer::unregister);
+            return Future.all(asks.completion(), Services.serve(vertx, running, TutoringService.ADDRESS,
+                TutoringService.class, new TutoringServiceImpl(pool), SOURCE, pool)).mapEmpty();
+          });
+    });
+  }
+
+  /** Education's events, kept as tutoring's read models: lessons' passages, courses, enrolments. */
+  private static Future<Void> onEducationEvent(SqlClient tx, DomainEvent event) {
+    if (EducationEvents.LESSON_ADDED.name().equals(event.type())) {
+      return Readers.onCourse(tx, event, false).compose(v -> Passages.onLessonAdded(tx, event));
+    }
+    if (EducationEvents.COURSE_PUBLISHED.name().equals(event.type())) {
+      return Readers.onCourse(tx, event, true);
+    }
+    return Readers.onEnrolled(tx, event);
+  }
+
+  @Override
+  public Future<?> stop() {
+    return running.stopAll().eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
+  }
+}

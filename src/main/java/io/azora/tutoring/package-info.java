@@ -1,0 +1,5 @@
+/** Tutoring: Elara the AI tutor (and, next, live rooms); owns the azora_tutoring database. */
+@ModuleGen(name = "azora-tutoring", groupPackage = "io.azora")
+package io.azora.tutoring;
+
+import io.vertx.codegen.annotations.ModuleGen;
