@@ -37,9 +37,17 @@ final class Sockets {
     });
   }
 
-  /** Keeps {@code ws} until {@link #remove} (its close handler calls it). */
-  void add(String sessionId, ServerWebSocket ws) {
-    bySession.computeIfAbsent(sessionId, s -> new java.util.HashSet<>()).add(ws);
+  /** Sockets one session may hold on one gateway verticle (a tab each; more is a leak or an attack). */
+  static final int PER_SESSION = 16;
+
+  /** Keeps {@code ws} until {@link #remove} (its close handler calls it); false if the session has too many. */
+  boolean add(String sessionId, ServerWebSocket ws) {
+    Set<ServerWebSocket> sockets = bySession.computeIfAbsent(sessionId, s -> new java.util.HashSet<>());
+    if (sockets.size() >= PER_SESSION) {
+      return false;
+    }
+    sockets.add(ws);
+    return true;
   }
 
   void remove(String sessionId, ServerWebSocket ws) {

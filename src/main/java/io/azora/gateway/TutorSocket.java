@@ -45,6 +45,10 @@ final class TutorSocket {
   }
 
   void start() {
+    if (!api.sockets().add(caller.sessionId(), ws)) {
+      ws.close((short) 1008, "Too many sockets for this session");
+      return;
+    }
     ws.textMessageHandler(this::onText);
     ws.binaryMessageHandler(b -> error(null, 400, "validation_failed", "Send JSON text messages"));
     ws.pongHandler(b -> lastPong = System.currentTimeMillis());
@@ -55,7 +59,6 @@ final class TutorSocket {
         ws.writePing(Buffer.buffer());
       }
     });
-    api.sockets().add(caller.sessionId(), ws);
     ws.closeHandler(v -> {
       api.vertx().cancelTimer(heartbeat);
       api.sockets().remove(caller.sessionId(), ws);

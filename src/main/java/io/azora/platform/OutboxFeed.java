@@ -15,10 +15,14 @@ import java.util.function.LongSupplier;
  */
 final class OutboxFeed {
 
+  /** A reply holds events up to about this many bytes (at least one): some carry whole lessons. */
+  static final long MAX_REPLY_BYTES = 4L * 1024 * 1024;
+
   // Settled: relayed long enough ago that a catch-up taking it will rarely race its live handling (the inbox
   // keeps each handled once either way).
   private static final String FEED = """
-      SELECT position, type, envelope, published_at < now() - make_interval(secs => $3::double precision / 1000) AS settled
+      SELECT position, type, envelope, published_at < now() - make_interval(secs => $3::double precision / 1000) AS settled,
+             octet_length(envelope::text) AS size
       FROM nexus_outbox WHERE position > $1 ORDER BY position LIMIT $2""";
 
   private final Pool pool;
@@ -47,7 +51,12 @@ final class OutboxFeed {
         .onSuccess(rows -> {
           JsonArray events = new JsonArray();
           long next = after;
+          long bytes = 0;
           for (Row row : rows) {
+            bytes += row.getLong("size");
+            if (bytes > MAX_REPLY_BYTES && !events.isEmpty()) {
+              break;  // the rest next time: the reader continues from next
+            }
             next = row.getLong("position");
             events.add(new JsonObject().put("position", next).put("envelope", OutboxRelay.envelopeOf(row))
                 .put("settled", row.getBoolean("settled")));

@@ -25,7 +25,9 @@ final class Answering {
   private String mode;
   private Runnable pause = () -> { };
   private Runnable resume = () -> { };
+  private Runnable cancel = () -> { };
   private boolean paused;
+  private boolean cancelled;
 
   Answering(JsonArray sources) {
     this.sources = sources;
@@ -49,14 +51,29 @@ final class Answering {
     return ended;
   }
 
-  /** How the producer is paused while too many tokens wait, and resumed. */
-  void flowControl(Runnable pause, Runnable resume) {
+  /** How the producer is paused while too many tokens wait, resumed, and stopped when nobody reads. */
+  void flowControl(Runnable pause, Runnable resume, Runnable cancel) {
     this.pause = pause;
     this.resume = resume;
+    this.cancel = cancel;
+  }
+
+  /** The asker is gone: the producer stops, and the answer is not kept. */
+  void cancel() {
+    if (!cancelled) {
+      cancelled = true;
+      tokens.clear();
+      cancel.run();
+      end(mode == null ? "cancelled" : mode);
+    }
+  }
+
+  boolean cancelled() {
+    return cancelled;
   }
 
   void push(String token) {
-    if (ended || token.isEmpty()) {
+    if (ended || cancelled || token.isEmpty()) {
       return;
     }
     text.append(token);

@@ -67,7 +67,10 @@ final class AskStream {
       to.<JsonObject>replyAndRequest(new JsonObject().put("type", "token").put("text", token),
               new DeliveryOptions().setSendTimeout(ACK_TIMEOUT_MS))
           .onSuccess(ack -> send(ack, answering, sent + 1))
-          .onFailure(err -> log.debug("An answer stopped after {} token(s): {}", sent + 1, err.getMessage()));
+          .onFailure(err -> {
+            log.debug("An answer stopped after {} token(s): {}", sent + 1, err.getMessage());
+            answering.cancel();  // the asker is gone: the model stops, the turn is not kept
+          });
     });
   }
 

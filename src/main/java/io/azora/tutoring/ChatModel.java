@@ -29,6 +29,11 @@ final class ChatModel {
 
   private static final Logger log = LoggerFactory.getLogger(ChatModel.class);
 
+  /** An event (a line of data) longer than this is no chat-completions delta. */
+  static final int MAX_EVENT_CHARS = 64 * 1024;
+  /** An answer is cut here, whatever max_tokens the provider honours. */
+  static final int MAX_ANSWER_CHARS = 16 * 1024;
+
   /** How a model's stream ended. */
   enum Ending { COMPLETE, FAILED_BEFORE_ANSWERING, STOPPED_MIDWAY }
 
@@ -52,17 +57,22 @@ final class ChatModel {
 
   /**
    * Streams the model's answer to {@code messages} into {@code answering} (not ending it): completes with
-   * how the stream ended; never fails.
+   * how the stream ended; never fails. Nothing is sent while the circuit breaker refuses.
    */
   Future<Ending> stream(JsonArray messages, Answering answering) {
     Promise<Ending> ending = Promise.promise();
     Promise<Void> firstToken = Promise.promise();
-    breaker.execute(attempt -> firstToken.future().onComplete(attempt))
+    breaker.<Void>execute(attempt -> {
+          send(messages, answering, firstToken, ending);
+          firstToken.future().onComplete(attempt);
+        })
         .onFailure(err -> ending.tryComplete(Ending.FAILED_BEFORE_ANSWERING));
-    if (breaker.state() == io.vertx.circuitbreaker.CircuitBreakerState.OPEN) {
-      return ending.future();
-    }
-    JsonObject body = new JsonObject().put("model", config.model()).put("stream", true).put("messages", messages);
+    return ending.future();
+  }
+
+  private void send(JsonArray messages, Answering answering, Promise<Void> firstToken, Promise<Ending> ending) {
+    JsonObject body = new JsonObject().put("model", config.model()).put("stream", true).put("messages", messages)
+        .put("max_tokens", config.maxTokens());
     RequestOptions request = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(config.baseUrl() + "/chat/completions")
         .putHeader("Content-Type", "application/json").putHeader("Accept", "text/event-stream")
         .setIdleTimeout(config.timeoutMs());
@@ -70,27 +80,23 @@ final class ChatModel {
       request.putHeader("Authorization", "Bearer " + config.apiKey());
     }
     long firstTimer = vertx.setTimer(config.timeoutMs(), t -> firstToken.tryFail("no answer within " + config.timeoutMs() + " ms"));
-    client.request(request)
-        // A provider too slow to start is cut off: what it sends later must not mix with the built-in answer.
-        .onSuccess(req -> firstToken.future().onFailure(err -> req.reset()))
-        .compose(req -> req.send(body.toBuffer()))
-        .onFailure(err -> {
-          firstToken.tryFail(err);
-          ending.tryComplete(Ending.FAILED_BEFORE_ANSWERING);
-        })
-        .onSuccess(response -> read(response, answering, firstToken, ending));
     firstToken.future().onComplete(ar -> vertx.cancelTimer(firstTimer))
         .onFailure(err -> {
           log.info("The tutor's model failed before answering ({}); the built-in tutor answers", err.getMessage());
           ending.tryComplete(Ending.FAILED_BEFORE_ANSWERING);
         });
-    return ending.future();
+    client.request(request)
+        // A provider too slow to start is cut off: what it sends later must not mix with the built-in answer.
+        .onSuccess(req -> firstToken.future().onFailure(err -> req.reset()))
+        .compose(req -> req.send(body.toBuffer()))
+        .onFailure(err -> firstToken.tryFail(err))
+        .onSuccess(response -> read(response, answering, firstToken, ending));
   }
 
   private void read(HttpClientResponse response, Answering answering, Promise<Void> firstToken, Promise<Ending> ending) {
     if (response.statusCode() != 200) {
       firstToken.tryFail("status " + response.statusCode());
-      response.end();
+      response.request().reset();
       return;
     }
     StringBuilder data = new StringBuilder();
@@ -99,19 +105,37 @@ final class ChatModel {
       if (text.isEmpty()) {
         event(data.toString(), answering, firstToken, ending, response);
         data.setLength(0);
-      } else if (text.startsWith("data:")) {
+      } else if (text.startsWith("data:") && data.length() < MAX_EVENT_CHARS) {
         data.append(data.length() > 0 ? "\n" : "").append(text.substring(5).strip());
       }
+    }).maxRecordSize(MAX_EVENT_CHARS);
+    lines.exceptionHandler(err -> {
+      response.request().reset();
+      stopped(firstToken, ending, "an event over " + MAX_EVENT_CHARS + " characters");
     });
-    answering.flowControl(response::pause, response::resume);
-    // A provider that stops sending mid-answer is cut off after idleMs of silence.
-    long[] stall = {vertx.setTimer(config.idleMs(), t -> stalled(response, firstToken, ending))};
+    // After the first token, a provider silent for idleMs is cut off; not while the asker is slow (paused).
+    Stall stall = new Stall(() -> {
+      response.request().reset();
+      stopped(firstToken, ending, "nothing for " + config.idleMs() + " ms");
+    });
+    firstToken.future().onSuccess(v -> stall.arm());
+    answering.flowControl(() -> {
+      stall.disarm();
+      response.pause();
+    }, () -> {
+      stall.arm();
+      response.resume();
+    }, () -> {
+      response.request().reset();
+      ending.tryComplete(Ending.STOPPED_MIDWAY);
+    });
     response.handler(chunk -> {
-      vertx.cancelTimer(stall[0]);
-      stall[0] = vertx.setTimer(config.idleMs(), t -> stalled(response, firstToken, ending));
+      if (firstToken.future().succeeded()) {
+        stall.arm();
+      }
       lines.handle(chunk);
     });
-    ending.future().onComplete(ar -> vertx.cancelTimer(stall[0]));
+    ending.future().onComplete(ar -> stall.disarm());
     response.exceptionHandler(err -> stopped(firstToken, ending, err.toString()));
     response.endHandler(v -> {
       if (data.length() > 0) {
@@ -121,14 +145,38 @@ final class ChatModel {
     });
   }
 
+  /** A timer re-armed on every chunk. */
+  private final class Stall {
+    private final Runnable fired;
+    private long timer = -1;
+
+    Stall(Runnable fired) {
+      this.fired = fired;
+    }
+
+    void arm() {
+      disarm();
+      timer = vertx.setTimer(config.idleMs(), t -> fired.run());
+    }
+
+    void disarm() {
+      if (timer >= 0) {
+        vertx.cancelTimer(timer);
+        timer = -1;
+      }
+    }
+  }
+
   private void event(String data, Answering answering, Promise<Void> firstToken, Promise<Ending> ending,
                      HttpClientResponse response) {
     if (data.isEmpty() || ending.future().isComplete()) {
       return;
     }
     if (data.equals("[DONE]")) {
-      firstToken.tryComplete();
-      ending.tryComplete(firstToken.future().succeeded() ? Ending.COMPLETE : Ending.FAILED_BEFORE_ANSWERING);
+      // Done without a word is no answer: the built-in tutor answers instead.
+      if (!firstToken.tryFail("the model answered nothing")) {
+        ending.tryComplete(Ending.COMPLETE);
+      }
       return;
     }
     try {
@@ -138,16 +186,15 @@ final class ChatModel {
       if (content != null && !content.isEmpty() && !firstToken.future().failed()) {
         firstToken.tryComplete();
         answering.push(content);
+        if (answering.text().length() > MAX_ANSWER_CHARS) {
+          response.request().reset();  // long enough: the answer ends here
+          ending.tryComplete(Ending.COMPLETE);
+        }
       }
     } catch (DecodeException | ClassCastException e) {
       response.request().reset();
       stopped(firstToken, ending, "not a chat-completions event: " + e.getMessage());
     }
-  }
-
-  private void stalled(HttpClientResponse response, Promise<Void> firstToken, Promise<Ending> ending) {
-    response.request().reset();
-    stopped(firstToken, ending, "nothing for " + config.idleMs() + " ms");
   }
 
   private static void stopped(Promise<Void> firstToken, Promise<Ending> ending, String why) {

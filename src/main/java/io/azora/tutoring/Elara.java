@@ -73,17 +73,20 @@ final class Elara {
       return Problems.fail(Problems.unauthorized("Sign in to ask Elara"));
     }
     return scope(caller, question)
-        .compose(courses -> passages.search(question.text(), courses, PASSAGES))
-        .compose(found -> {
+        .compose(scope -> passages.search(question.text(), scope.courses(), question.lessonId(), PASSAGES)
+            .map(found -> new Scoped(scope.course(), found)))
+        .compose(scoped -> {
+          List<Passages.Found> found = scoped.found();
+          Question asked = question.inCourse(scoped.course());
           Answer builtIn = compose(question.text(), found);
           Answering answering = new Answering(builtIn.sources());
           if (!model.enabled() || found.isEmpty()) {
             push(answering, builtIn.text());
             answering.end(BUILT_IN);
-            return remember(caller, question, answering).map(answering);
+            return remember(caller, asked, answering).map(answering);
           }
-          return recentTurns(caller, question).map(turns -> {
-            model.stream(messages(question, found, turns), answering).onSuccess(ending -> {
+          return recentTurns(caller, asked).map(turns -> {
+            model.stream(messages(asked, found, turns), answering).onSuccess(ending -> {
               switch (ending) {
                 case COMPLETE -> answering.end(MODEL);
                 case FAILED_BEFORE_ANSWERING -> {
@@ -95,8 +98,10 @@ final class Elara {
                   answering.end(MODEL_THEN_BUILT_IN);
                 }
               }
-              remember(caller, question, answering)
-                  .onFailure(err -> log.warn("A turn with Elara could not be kept", err));
+              if (!answering.cancelled()) {
+                remember(caller, asked, answering)
+                    .onFailure(err -> log.warn("A turn with Elara could not be kept", err));
+              }
             });
             return answering;
           });
@@ -152,8 +157,15 @@ final class Elara {
         });
   }
 
+  /** The courses a question may draw on, and the one it is about (null: all the asker's courses). */
+  private record Scope(UUID course, List<UUID> courses) {
+  }
+
+  private record Scoped(UUID course, List<Passages.Found> found) {
+  }
+
   /** The courses the question may draw on: its lesson's or course's if it names one (403 if not readable). */
-  private Future<List<UUID>> scope(Caller caller, Question question) {
+  private Future<Scope> scope(Caller caller, Question question) {
     Future<UUID> course = question.lessonId() == null ? Future.succeededFuture(question.courseId())
         : passages.courseOf(question.lessonId()).compose(of -> {
           if (of == null) {
@@ -164,8 +176,8 @@ final class Elara {
           }
           return Future.succeededFuture(of);
         });
-    return course.compose(id -> id == null ? readers.readable(caller)
-        : readers.mayRead(caller, id).compose(ok -> ok ? Future.succeededFuture(List.of(id))
+    return course.compose(id -> id == null ? readers.readable(caller).map(all -> new Scope(null, all))
+        : readers.mayRead(caller, id).compose(ok -> ok ? Future.succeededFuture(new Scope(id, List.of(id)))
             : Problems.fail(Problems.forbidden("Enroll in the course to ask Elara about it"))));
   }
 

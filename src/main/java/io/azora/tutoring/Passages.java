@@ -24,7 +24,7 @@ final class Passages {
   private static final String SEARCH = """
       SELECT p.lesson_id, p.title, p.text, ts_rank_cd(p.search, q) AS rank
       FROM passages p, to_tsquery('english', replace(plainto_tsquery('english', $1)::text, '&', '|')) q
-      WHERE p.course_id = ANY($2) AND p.search @@ q
+      WHERE p.course_id = ANY($2) AND ($4::uuid IS NULL OR p.lesson_id = $4) AND p.search @@ q
       ORDER BY rank DESC, p.id LIMIT $3""";
   private static final String COURSE_OF_LESSON = "SELECT course_id FROM passages WHERE lesson_id = $1 LIMIT 1";
 
@@ -57,20 +57,17 @@ final class Passages {
             ON CONFLICT (lesson_id, part) DO NOTHING""").executeBatch(rows).mapEmpty();
   }
 
-  /** Markdown cut into passages at blank lines, each up to about {@link #PASSAGE_CHARS} (a longer paragraph alone). */
+  /**
+   * Markdown cut into passages at blank lines, each up to about {@link #PASSAGE_CHARS}; a longer paragraph
+   * is cut at sentence ends or spaces (what a prompt quotes stays small, whatever a lesson's layout).
+   */
   static List<String> cut(String markdown) {
     List<String> parts = new ArrayList<>();
     StringBuilder current = new StringBuilder();
     for (String paragraph : markdown.split("\\n\\s*\\n")) {
-      String p = paragraph.strip();
-      if (p.isEmpty()) {
-        continue;
+      for (String p : pieces(paragraph.strip())) {
+        add(parts, current, p);
       }
-      if (current.length() > 0 && current.length() + p.length() > PASSAGE_CHARS) {
-        parts.add(current.toString());
-        current.setLength(0);
-      }
-      current.append(current.length() > 0 ? "\n\n" : "").append(p);
     }
     if (current.length() > 0) {
       parts.add(current.toString());
@@ -78,12 +75,42 @@ final class Passages {
     return parts;
   }
 
-  /** The best passages for {@code question} among {@code courses}' lessons. */
-  Future<List<Found>> search(String question, List<UUID> courses, int limit) {
+  private static void add(List<String> parts, StringBuilder current, String p) {
+    if (p.isEmpty()) {
+      return;
+    }
+    if (current.length() > 0 && current.length() + p.length() > PASSAGE_CHARS) {
+      parts.add(current.toString());
+      current.setLength(0);
+    }
+    current.append(current.length() > 0 ? "\n\n" : "").append(p);
+  }
+
+  /** A paragraph in pieces of at most {@link #PASSAGE_CHARS}, cut after a sentence or at a space if it can be. */
+  static List<String> pieces(String paragraph) {
+    List<String> pieces = new ArrayList<>();
+    String rest = paragraph;
+    while (rest.length() > PASSAGE_CHARS) {
+      int cut = Math.max(rest.lastIndexOf(". ", PASSAGE_CHARS), rest.lastIndexOf('\n', PASSAGE_CHARS));
+      if (cut < PASSAGE_CHARS / 2) {
+        cut = rest.lastIndexOf(' ', PASSAGE_CHARS);
+      }
+      if (cut < PASSAGE_CHARS / 2) {
+        cut = PASSAGE_CHARS - 1;
+      }
+      pieces.add(rest.substring(0, cut + 1).strip());
+      rest = rest.substring(cut + 1).strip();
+    }
+    pieces.add(rest);
+    return pieces;
+  }
+
+  /** The best passages for {@code question} among {@code courses}' lessons (only {@code lesson}'s, if not null). */
+  Future<List<Found>> search(String question, List<UUID> courses, UUID lesson, int limit) {
     if (courses.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
-    return pool.preparedQuery(SEARCH).execute(Tuple.of(question, courses.toArray(UUID[]::new), limit)).map(rows -> {
+    return pool.preparedQuery(SEARCH).execute(Tuple.of(question, courses.toArray(UUID[]::new), limit, lesson)).map(rows -> {
       List<Found> found = new ArrayList<>();
       for (Row row : rows) {
         found.add(new Found(row.getUUID("lesson_id"), row.getString("title"), row.getString("text")));

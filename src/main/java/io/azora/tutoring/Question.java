@@ -35,6 +35,11 @@ record Question(String id, String text, UUID courseId, UUID lessonId) {
     }
   }
 
+  /** This question, about {@code course} (the course of its lesson, when it named a lesson). */
+  Question inCourse(UUID course) {
+    return new Question(id, text, course, lessonId);
+  }
+
   JsonObject toJson() {
     return new JsonObject().put("id", id).put("text", text)
         .put("courseId", courseId == null ? null : courseId.toString())

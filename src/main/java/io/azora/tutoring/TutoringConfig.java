@@ -9,7 +9,7 @@ record TutoringConfig(int historyTurns, int maxQuestionChars, Llm llm) {
    * An OpenAI-compatible chat-completions API (tutor.llm.*): off while {@code baseUrl} is empty. The first
    * token must arrive within {@code timeoutMs}, each next within {@code idleMs}.
    */
-  record Llm(String baseUrl, String model, String apiKey, long timeoutMs, long idleMs) {
+  record Llm(String baseUrl, String model, String apiKey, long timeoutMs, long idleMs, int maxTokens) {
 
     boolean enabled() {
       return !baseUrl.isBlank();
@@ -29,6 +29,9 @@ record TutoringConfig(int historyTurns, int maxQuestionChars, Llm llm) {
         Math.max(1, Math.min(tutor.getInteger("maxQuestionChars", 2000), 8000)),
         new Llm(baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl,
             llm.getString("model", "gpt-4o-mini"), llm.getString("apiKey", ""),
-            Math.max(100, llm.getLong("timeoutMs", 10_000L)), Math.max(100, llm.getLong("idleMs", 5_000L))));
+            // Below the gateway's 30 s wait for each step of an answer, or the learner would ask again meanwhile.
+            Math.max(100, Math.min(llm.getLong("timeoutMs", 10_000L), 25_000L)),
+            Math.max(100, Math.min(llm.getLong("idleMs", 5_000L), 25_000L)),
+            Math.max(16, Math.min(llm.getInteger("maxTokens", 800), 4096))));
   }
 }

@@ -36,7 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ElaraModelTest {
 
   /** How the fake provider behaves for the next request. */
-  enum Behaviour { STREAM, FAIL, STALL_AFTER_ONE }
+  enum Behaviour { STREAM, FAIL, STALL_AFTER_ONE, NOTHING }
 
   static final Vertx providerVertx = Vertx.vertx();
   static final int providerPort = TestInfra.freePort();
@@ -51,6 +51,7 @@ class ElaraModelTest {
       authorizations.add(req.getHeader("Authorization"));
       switch (behaviour.get()) {
         case FAIL -> req.response().setStatusCode(500).end("{\"error\":\"down\"}");
+        case NOTHING -> req.response().putHeader("Content-Type", "text/event-stream").end("data: [DONE]\n\n");
         case STALL_AFTER_ONE -> req.response().setChunked(true).putHeader("Content-Type", "text/event-stream")
             .write(event(ANSWER.get(0)));  // and never another byte
         default -> {
@@ -143,6 +144,14 @@ class ElaraModelTest {
     List<JsonObject> answer = ask(vertx, "m2");
     JsonObject done = answer.get(answer.size() - 1);
     assertEquals("built-in", done.getString("mode"), answer::toString);
+    assertTrue(text(answer).contains("remembers the variables"), text(answer));
+  }
+
+  @Test
+  void aProviderThatAnswersNothingLeavesTheAnswerToTheBuiltInTutor(Vertx vertx) throws Exception {
+    behaviour.set(Behaviour.NOTHING);
+    List<JsonObject> answer = ask(vertx, "m4");
+    assertEquals("built-in", answer.get(answer.size() - 1).getString("mode"), answer::toString);
     assertTrue(text(answer).contains("remembers the variables"), text(answer));
   }
 
