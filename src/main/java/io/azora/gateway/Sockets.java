@@ -57,10 +57,6 @@ final class Sockets {
     }
   }
 
-  int open() {
-    return bySession.values().stream().mapToInt(Set::size).sum();
-  }
-
   /** Closes every socket with 1001 (going away): this gateway is stopping. */
   Future<Void> closeAll() {
     List<Future<Void>> closing = new ArrayList<>();

@@ -47,10 +47,6 @@ final class Answering {
     return text.toString();
   }
 
-  boolean ended() {
-    return ended;
-  }
-
   /** How the producer is paused while too many tokens wait, resumed, and stopped when nobody reads. */
   void flowControl(Runnable pause, Runnable resume, Runnable cancel) {
     this.pause = pause;

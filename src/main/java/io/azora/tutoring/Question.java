@@ -39,10 +39,4 @@ record Question(String id, String text, UUID courseId, UUID lessonId) {
   Question inCourse(UUID course) {
     return new Question(id, text, course, lessonId);
   }
-
-  JsonObject toJson() {
-    return new JsonObject().put("id", id).put("text", text)
-        .put("courseId", courseId == null ? null : courseId.toString())
-        .put("lessonId", lessonId == null ? null : lessonId.toString());
-  }
 }
