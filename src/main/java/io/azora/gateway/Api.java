@@ -51,6 +51,8 @@ final class Api {
   private final Idempotency idempotency;
   private final RedisLink redis;
   private final Sockets sockets;
+  private final RoomFanout rooms;
+  private final NotificationFanout notifications;
 
   Api(Vertx vertx, JsonObject rawConfig, TokenVerifier tokens, RateLimiter limiter, ApiValidator validator,
       Idempotency idempotency, RedisLink redis) {
@@ -63,11 +65,28 @@ final class Api {
     this.limiter = limiter;
     this.validator = validator;
     this.sockets = new Sockets(vertx);
+    this.rooms = new RoomFanout(vertx, redis, config.redis().keyPrefix());
+    this.notifications = new NotificationFanout(vertx);
   }
 
   /** This verticle's open WebSockets. */
   Sockets sockets() {
     return sockets;
+  }
+
+  /** This verticle's live-room sockets. */
+  RoomFanout rooms() {
+    return rooms;
+  }
+
+  /** This verticle's notification sockets. */
+  NotificationFanout notifications() {
+    return notifications;
+  }
+
+  /** Sockets first (1001: clients reconnect to another node), then what feeds them. */
+  Future<Void> closeSockets() {
+    return sockets.closeAll().compose(v -> Future.join(rooms.close(), notifications.close()).mapEmpty());
   }
 
   /** Delivery options for domain calls: the timeout (request id and trace are added by the bus interceptor). */
@@ -106,8 +125,7 @@ final class Api {
    */
   Handler<RoutingContext> guard(Access access, Function<RoutingContext, RateLimiter.CacheProbe> probe) {
     return ctx -> {
-      String header = ctx.request().getHeader("Authorization");
-      String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
+      String token = bearer(ctx);
       boolean required = access == Access.USER || access == Access.ADMIN;
       if (token == null || token.isEmpty()) {
         if (required) {
@@ -204,6 +222,28 @@ final class Api {
 
   Handler<RoutingContext> validate(String operationId) {
     return ctx -> validator.validate(ctx, operationId);
+  }
+
+  /** The request's bearer token, or null. */
+  static String bearer(RoutingContext ctx) {
+    String header = ctx.request().getHeader("Authorization");
+    return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
+  }
+
+  /** The caller of an access token (a socket's renewal), failed when it is not a valid, current one. */
+  Future<Caller> verify(String token) {
+    return tokens.verify(token);
+  }
+
+  /** When the request's access token expires (epoch seconds), once {@link #guard} has verified it. */
+  long tokenExpiresAt(RoutingContext ctx) {
+    String token = bearer(ctx);
+    return token == null ? 0 : tokens.expiresAt(token);
+  }
+
+  /** When an access token {@link #verify} accepted expires (epoch seconds). */
+  long tokenExpiresAt(String token) {
+    return tokens.expiresAt(token);
   }
 
   static Caller caller(RoutingContext ctx) {

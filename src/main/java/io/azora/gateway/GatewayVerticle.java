@@ -13,6 +13,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CorsHandler;
+import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.core.json.JsonObject;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.redis.client.Command;
@@ -59,7 +60,9 @@ public class GatewayVerticle extends VerticleBase {
           // closes); a message over the limit itself is closed with 1009 by the socket's handler. Any
           // subprotocol a client asks for is echoed (browsers send the token as "bearer.<token>").
           .setMaxWebSocketFrameSize(4 * webSocketMaxMessageBytes()).setMaxWebSocketMessageSize(4 * webSocketMaxMessageBytes())
-          .setWebSocketSubProtocols(List.of("*")));
+          .setWebSocketSubProtocols(List.of("*"))
+          // Messages are small JSON: per-message deflate would cost each connection ~300 KiB of native memory.
+          .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false));
       return server.requestHandler(router).listen();
     });
   }
@@ -100,6 +103,7 @@ public class GatewayVerticle extends VerticleBase {
       routesOf(domain, api).mount(router);
     }
     new OperationsRoutes(api).mount(router);
+    webClient(router);
     router.route().last().handler(ctx -> ProblemJson.send(ctx, 404, "not_found", "No such endpoint"));
     router.route().failureHandler(ctx -> {
       int status = ctx.statusCode();
@@ -118,12 +122,28 @@ public class GatewayVerticle extends VerticleBase {
     return router;
   }
 
+  /** The page's own policy: its script, style and sockets from this origin only. */
+  private static final String WEB_CLIENT_CSP =
+      "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'";
+
+  /** The web client (src/main/resources/webroot): a static page at / talking to this API; no build step. */
+  private static void webClient(Router router) {
+    StaticHandler files = StaticHandler.create("webroot").setIndexPage("index.html").setMaxAgeSeconds(300)
+        .setSendVaryHeader(false);
+    router.routeWithRegex(HttpMethod.GET, "^/(index\\.html|app\\.js|app\\.css)?$")
+        .handler(ctx -> {
+          ctx.response().putHeader("Content-Security-Policy", WEB_CLIENT_CSP);
+          ctx.next();
+        })
+        .handler(files);
+  }
+
   @Override
   public Future<?> stop() {
     NodeHealth.of(vertx).unregister("redis");
     // Sockets first (1001: clients reconnect to another node), then stop accepting, let in-flight requests
     // finish (bounded), then close.
-    Future<Void> sockets = api == null ? Future.succeededFuture() : api.sockets().closeAll();
+    Future<Void> sockets = api == null ? Future.succeededFuture() : api.closeSockets();
     Future<Void> shutdown = sockets.compose(v -> server == null ? Future.succeededFuture()
         : server.shutdown(config.node().shutdownGraceSeconds(), TimeUnit.SECONDS));
     return shutdown.eventually(() -> redis.close());

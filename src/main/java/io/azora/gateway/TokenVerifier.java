@@ -85,6 +85,12 @@ final class TokenVerifier {
     });
   }
 
+  /** When an access token verified here expires (epoch seconds); 0 if it is not one verified here. */
+  long expiresAt(String token) {
+    Verified cached = verified.get(token);
+    return cached == null ? 0 : cached.expiresAt();
+  }
+
   private Future<Verified> verifySignature(String token) {
     String kid = kidOf(token);
     if (kid == null) {

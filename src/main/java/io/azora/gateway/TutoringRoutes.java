@@ -3,16 +3,20 @@ package io.azora.gateway;
 import io.azora.gateway.Api.Access;
 import io.azora.tutoring.TutoringService;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
+import java.util.function.Consumer;
+
 import static io.azora.gateway.Api.caller;
 
 /**
- * API.md's Real-time section for Elara: {@code GET /api/tutor/ws}, authenticated at the upgrade (a bearer
- * header, {@code ?token=}, or the subprotocol {@code bearer.<token>}, which is echoed), and the learner's
- * recent turns. The answers come from tutoring over the bus ({@link TutorSocket}).
+ * API.md's Real-time section: Elara ({@code GET /api/tutor/ws}, {@link TutorSocket}), the live rooms
+ * ({@code GET /api/rooms/{courseId}/ws}, {@link RoomSocket}) and notifications ({@code GET /api/events/ws},
+ * {@link NotificationSocket}, with the stored list and mark-read). Every socket is authenticated at the
+ * upgrade: a bearer header, {@code ?token=}, or the subprotocol {@code bearer.<token>}, which is echoed.
  */
 final class TutoringRoutes implements DomainRoutes {
 
@@ -21,20 +25,34 @@ final class TutoringRoutes implements DomainRoutes {
   private final Api api;
   private final TutoringService tutoring;
   private final int questionsPerMinute;
-  private final int maxMessageBytes;
+  private final int roomMessagesPerMinute;
 
   TutoringRoutes(Api api) {
     this.api = api;
     this.tutoring = TutoringService.createProxy(api.vertx(), api.delivery());
     JsonObject tutor = api.rawConfig().getJsonObject("tutor", new JsonObject());
     this.questionsPerMinute = Math.max(1, tutor.getInteger("questionsPerMinute", 20));
-    this.maxMessageBytes = GatewayVerticle.webSocketMaxMessageBytes(api.rawConfig());
+    this.roomMessagesPerMinute = Math.max(1, tutor.getInteger("roomMessagesPerMinute", 30));
   }
 
   @Override
   public void mount(Router r) {
     r.get("/api/tutor/ws").handler(TutoringRoutes::socketToken).handler(api.guard(Access.USER))
-        .handler(this::upgrade);
+        .handler(ctx -> upgrade(ctx, ws -> new TutorSocket(api, ws, caller(ctx), api.tokenExpiresAt(ctx),
+            questionsPerMinute).start()));
+    // Admitted by tutoring before the upgrade, so an outsider gets a plain 403 (or 404), not a socket.
+    r.get("/api/rooms/:courseId/ws").handler(TutoringRoutes::socketToken).handler(api.guard(Access.USER))
+        .handler(ctx -> tutoring.joinRoom(caller(ctx), ctx.pathParam("courseId"))
+            .onFailure(err -> ProblemJson.fail(ctx, err))
+            .onSuccess(joined -> upgrade(ctx, ws -> new RoomSocket(api, ws, caller(ctx), api.tokenExpiresAt(ctx), tutoring,
+                joined.getString("courseId"), joined.getString("name"), roomMessagesPerMinute).open(joined))));
+    r.get("/api/events/ws").handler(TutoringRoutes::socketToken).handler(api.guard(Access.USER))
+        .handler(ctx -> upgrade(ctx, ws -> new NotificationSocket(api, ws, caller(ctx), api.tokenExpiresAt(ctx)).open()));
+    r.get("/api/notifications").handler(api.guard(Access.USER)).handler(api.validate("listNotifications"))
+        .handler(api.respond(200, "tutoring", ctx -> tutoring.notifications(caller(ctx),
+            "true".equals(ctx.queryParams().get("unread")), Api.limit(ctx), ctx.queryParams().get("cursor"))));
+    r.post("/api/notifications/:id/read").handler(api.guard(Access.USER)).handler(api.validate("readNotification"))
+        .handler(api.respond(204, "tutoring", ctx -> tutoring.markNotificationRead(caller(ctx), ctx.pathParam("id"))));
     r.get("/api/tutor/history").handler(api.guard(Access.USER)).handler(api.validate("tutorHistory"))
         .handler(api.respond(200, "tutoring", ctx -> tutoring.history(caller(ctx), ctx.queryParams().get("courseId"),
             Api.limit(ctx))));
@@ -62,9 +80,9 @@ final class TutoringRoutes implements DomainRoutes {
     ctx.next();
   }
 
-  private void upgrade(RoutingContext ctx) {
+  private static void upgrade(RoutingContext ctx, Consumer<ServerWebSocket> socket) {
     ctx.request().toWebSocket()
-        .onSuccess(ws -> new TutorSocket(api, ws, caller(ctx), questionsPerMinute, maxMessageBytes).start())
+        .onSuccess(socket::accept)
         .onFailure(err -> {
           if (!ctx.response().ended()) {
             ProblemJson.send(ctx, 400, "not_a_websocket", "This endpoint speaks WebSocket only");

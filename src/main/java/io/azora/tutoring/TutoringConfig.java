@@ -3,7 +3,7 @@ package io.azora.tutoring;
 import io.vertx.core.json.JsonObject;
 
 /** tutor.* of the configuration, as tutoring uses it. */
-record TutoringConfig(int historyTurns, int maxQuestionChars, Llm llm) {
+record TutoringConfig(int historyTurns, int maxQuestionChars, int roomHistoryDays, Llm llm) {
 
   /**
    * An OpenAI-compatible chat-completions API (tutor.llm.*): off while {@code baseUrl} is empty. The first
@@ -27,6 +27,7 @@ record TutoringConfig(int historyTurns, int maxQuestionChars, Llm llm) {
     String baseUrl = llm.getString("baseUrl", "").strip();
     return new TutoringConfig(Math.max(1, Math.min(tutor.getInteger("historyTurns", 10), 100)),
         Math.max(1, Math.min(tutor.getInteger("maxQuestionChars", 2000), 8000)),
+        Math.max(1, Math.min(tutor.getInteger("roomHistoryDays", 30), 3650)),
         new Llm(baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl,
             llm.getString("model", "gpt-4o-mini"), llm.getString("apiKey", ""),
             // Below the gateway's 30 s wait for each step of an answer, or the learner would ask again meanwhile.

@@ -15,14 +15,18 @@ import java.util.UUID;
 final class TutoringServiceImpl implements TutoringService {
 
   private final Pool pool;
+  private final Rooms rooms;
+  private final Notifications notifications;
 
-  TutoringServiceImpl(Pool pool) {
+  TutoringServiceImpl(Pool pool, Rooms rooms, Notifications notifications) {
     this.pool = pool;
+    this.rooms = rooms;
+    this.notifications = notifications;
   }
 
   @Override
   public Future<JsonObject> history(Caller caller, String courseId, int limit) {
-    if (caller == null || caller.anonymous()) {
+    if (!signedIn(caller)) {
       return Problems.fail(Problems.unauthorized("Sign in first"));
     }
     UUID course;
@@ -44,5 +48,31 @@ final class TutoringServiceImpl implements TutoringService {
           }
           return new JsonObject().put("items", items);
         });
+  }
+
+  @Override
+  public Future<JsonObject> joinRoom(Caller caller, String courseId) {
+    return signedIn(caller) ? rooms.join(caller, courseId) : Problems.fail(Problems.unauthorized("Sign in first"));
+  }
+
+  @Override
+  public Future<JsonObject> postToRoom(Caller caller, String courseId, String text) {
+    return signedIn(caller) ? rooms.post(caller, courseId, text) : Problems.fail(Problems.unauthorized("Sign in first"));
+  }
+
+  @Override
+  public Future<JsonObject> notifications(Caller caller, boolean unreadOnly, int limit, String cursor) {
+    return signedIn(caller) ? notifications.list(caller, unreadOnly, limit, cursor)
+        : Problems.fail(Problems.unauthorized("Sign in first"));
+  }
+
+  @Override
+  public Future<Void> markNotificationRead(Caller caller, String notificationId) {
+    return signedIn(caller) ? notifications.markRead(caller, notificationId)
+        : Problems.fail(Problems.unauthorized("Sign in first"));
+  }
+
+  private static boolean signedIn(Caller caller) {
+    return caller != null && !caller.anonymous();
   }
 }

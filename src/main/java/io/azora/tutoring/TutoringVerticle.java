@@ -1,5 +1,6 @@
 package io.azora.tutoring;
 
+import io.azora.auth.AuthEvents;
 import io.azora.education.EducationEvents;
 import io.azora.platform.AzoraConfig;
 import io.azora.platform.Databases;
@@ -19,12 +20,14 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Wires tutoring: its database (azora_tutoring) and migrations, the read models it keeps from education's
- * events (who may ask about which course, the lessons' passages), Elara's answers on the bus, the service.
+ * Wires tutoring: its database (azora_tutoring) and migrations, the read models it keeps from other domains'
+ * events (who may ask about which course, the lessons' passages, people's names), the notifications it makes of
+ * them, Elara's answers on the bus, the live rooms' chat, the service.
  */
 public class TutoringVerticle extends VerticleBase {
 
   static final String SOURCE = "tutoring";
+  private static final long PRUNE_EVERY_MS = 3_600_000;
 
   private Pool pool;
   private final StopList running = new StopList();
@@ -38,28 +41,37 @@ public class TutoringVerticle extends VerticleBase {
       Readers readers = new Readers(pool);
       ChatModel model = running.add(new ChatModel(vertx, tutor.llm()), ChatModel::close);
       Elara elara = new Elara(pool, readers, new Passages(pool), model, tutor.historyTurns());
-      return Nexus.subscribe(vertx, pool, SOURCE, Set.of(EducationEvents.LESSON_ADDED, EducationEvents.COURSE_PUBLISHED,
-              EducationEvents.COURSE_ENROLLED), TutoringVerticle::onEducationEvent)
-          .compose(subscription -> {
-            running.add(subscription, NexusSubscription::stop);
-            running.add(Nexus.parkedEvents(vertx, pool, SOURCE, List.of(subscription)), MessageConsumer::unregister);
+      Rooms rooms = new Rooms(vertx, pool);
+      long pruning = vertx.setPeriodic(PRUNE_EVERY_MS, id -> rooms.prune(tutor.roomHistoryDays()));
+      running.add(pruning, id -> { vertx.cancelTimer(id); return Future.succeededFuture(); });
+      return Future.all(
+              Nexus.subscribe(vertx, pool, SOURCE, Set.of(EducationEvents.LESSON_ADDED, EducationEvents.COURSE_PUBLISHED,
+                  EducationEvents.COURSE_ENROLLED), this::onEducationEvent),
+              Nexus.subscribe(vertx, pool, SOURCE, Notifications.FROM_FINANCE,
+                  (tx, event) -> Notifications.onFinanceEvent(vertx, tx, event)),
+              Nexus.subscribe(vertx, pool, SOURCE, Set.of(AuthEvents.USER_REGISTERED), Rooms::onRegistered))
+          .compose(subscribed -> {
+            List<NexusSubscription> subscriptions = subscribed.list();
+            subscriptions.forEach(s -> running.add(s, NexusSubscription::stop));
+            running.add(Nexus.parkedEvents(vertx, pool, SOURCE, subscriptions), MessageConsumer::unregister);
             MessageConsumer<JsonObject> asks = running.add(new AskStream(vertx, elara, tutor.maxQuestionChars()).listen(),
                 MessageConsumer::unregister);
             return Future.all(asks.completion(), Services.serve(vertx, running, TutoringService.ADDRESS,
-                TutoringService.class, new TutoringServiceImpl(pool), SOURCE, pool)).mapEmpty();
+                TutoringService.class, new TutoringServiceImpl(pool, rooms, new Notifications(pool)), SOURCE, pool))
+                .mapEmpty();
           });
     });
   }
 
-  /** Education's events, kept as tutoring's read models: lessons' passages, courses, enrolments. */
-  private static Future<Void> onEducationEvent(SqlClient tx, DomainEvent event) {
+  /** Education's events, kept as tutoring's read models (lessons' passages, courses, enrolments) and notifications. */
+  private Future<Void> onEducationEvent(SqlClient tx, DomainEvent event) {
     if (EducationEvents.LESSON_ADDED.name().equals(event.type())) {
       return Readers.onCourse(tx, event, false).compose(v -> Passages.onLessonAdded(tx, event));
     }
     if (EducationEvents.COURSE_PUBLISHED.name().equals(event.type())) {
       return Readers.onCourse(tx, event, true);
     }
-    return Readers.onEnrolled(tx, event);
+    return Readers.onEnrolled(tx, event).compose(v -> Notifications.onEnrolled(vertx, tx, event));
   }
 
   @Override

@@ -1,0 +1,110 @@
+package io.azora.gateway;
+
+import io.azora.platform.Caller;
+import io.azora.tutoring.TutoringService;
+import io.vertx.core.Future;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * One participant's socket in a course's live room ({@code GET /api/rooms/{courseId}/ws}), admitted by
+ * tutoring before the upgrade. Chat goes to tutoring, which keeps it and publishes it once; every gateway
+ * fans it out ({@link RoomFanout}). A socket that cannot keep up is dropped (1013), never waited for.
+ */
+final class RoomSocket extends LiveSocket {
+
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RoomSocket.class);
+
+  private boolean dropped;
+
+  /** Bytes a participant's socket may have unsent before it is dropped as too slow. */
+  static final int WRITE_QUEUE_BYTES = 256 * 1024;
+
+  final String courseId;
+  final String name;
+  /** A participant's messages waiting for the ones before them (kept in order); more are refused. */
+  static final int MAX_WAITING = 32;
+
+  private final TutoringService tutoring;
+  private final int messagesPerMinute;
+  /** The last of this socket's messages on its way: each next one waits for it, so a sender's order holds. */
+  private Future<Void> sending = Future.succeededFuture();
+  private int waiting;
+
+  RoomSocket(Api api, ServerWebSocket ws, Caller caller, long tokenExpiresAt, TutoringService tutoring,
+             String courseId, String name, int messagesPerMinute) {
+    super(api, ws, caller, tokenExpiresAt);
+    this.tutoring = tutoring;
+    this.courseId = courseId;
+    this.name = name;
+    this.messagesPerMinute = messagesPerMinute;
+    ws.setWriteQueueMaxSize(WRITE_QUEUE_BYTES);
+  }
+
+  /** Joins: the history first, then this socket is in the room (presence follows from every gateway). */
+  void open(JsonObject joined) {
+    if (start()) {
+      send(new JsonObject().put("type", "history").put("messages", joined.getJsonArray("messages")));
+      api.rooms().join(this);
+    }
+  }
+
+  /** A message for the room, already encoded once for all its sockets; a socket that is behind is dropped. */
+  void offer(String encoded) {
+    if (dropped || ws.isClosed()) {
+      return;
+    }
+    if (ws.writeQueueFull()) {
+      dropped = true;
+      api.rooms().leave(this);  // nothing more for it, even before its close completes
+      log.info("Dropped {}'s socket in room {}: {} bytes behind", caller.userId(), courseId, WRITE_QUEUE_BYTES);
+      ws.close((short) 1013, "Too slow for the room; reconnect");
+      return;
+    }
+    ws.writeTextMessage(encoded);
+  }
+
+  @Override
+  void onMessage(JsonObject message) {
+    String id = idOf(message);
+    if (!"chat".equals(message.getString("type"))) {
+      error(id, 400, "validation_failed", "type must be chat (or auth)");
+      return;
+    }
+    if (!(message.getValue("text") instanceof String text)) {
+      error(id, 400, "validation_failed", "text must be a string");
+      return;
+    }
+    if (waiting >= MAX_WAITING) {
+      error(id, 429, "rate_limited", "Too many messages on their way; wait for them");
+      return;
+    }
+    waiting++;
+    sending = sending.transform(previous -> post(id, text)).onComplete(ar -> waiting--);
+  }
+
+  private Future<Void> post(String id, String text) {
+    return api.count("room:" + caller.userId(), caller.sessionId(), messagesPerMinute, 60)
+        .compose(decision -> {
+          if (decision.denied()) {
+            ws.close((short) 1008, "Session ended");
+          } else if (!decision.allowed()) {
+            error(id, 429, "rate_limited", "At most " + messagesPerMinute + " messages a minute; wait "
+                + decision.resetSeconds() + " s");
+          } else {
+            // Everyone, this sender included, sees it when tutoring publishes it.
+            return tutoring.postToRoom(caller, courseId, text).onFailure(err -> failed(id, err)).<Void>mapEmpty();
+          }
+          return Future.<Void>succeededFuture();
+        }, err -> {
+          error(id, 503, "unavailable", "The room cannot take messages now; try again");
+          return Future.succeededFuture();
+        })
+        .recover(err -> Future.succeededFuture());
+  }
+
+  @Override
+  void onClosed() {
+    api.rooms().leave(this);
+  }
+}
