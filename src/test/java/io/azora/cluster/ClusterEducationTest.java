@@ -3,6 +3,7 @@ package io.azora.cluster;
 import io.azora.support.ChildNode;
 import io.azora.support.Courses;
 import io.azora.support.HttpApi;
+import io.azora.support.SocketClient;
 import io.azora.support.TestInfra;
 import io.azora.support.TestNode;
 import io.vertx.core.Vertx;
@@ -23,7 +24,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Education across a two-node cluster: this JVM runs a gateway, auth and education; a child JVM runs
  * finance and a second gateway. "Pass an assessment → AZR in the wallet" travels over the clustered bus
- * both ways, and a catalogue edit made through one gateway is seen at once through the other.
+ * both ways, and a catalogue edit made through one gateway is seen at once through the other. Real time
+ * across the two: a course's room with a participant on each gateway, and a notification pushed to a socket
+ * on the other node than the one that took the transfer.
  */
 @ExtendWith(VertxExtension.class)
 class ClusterEducationTest {
@@ -140,5 +143,66 @@ class ClusterEducationTest {
     JsonObject page = there.get("/api/courses/" + course, null).expect(200).json();
     assertEquals("After", page.getString("title"));
     assertEquals(2, page.getJsonArray("modules").getJsonObject(0).getJsonArray("lessons").size());
+  }
+
+  @Test
+  void aRoomSpreadOverBothGatewaysHearsItselfAndPresenceIsShared(Vertx vertx) throws Exception {
+    HttpApi here = new HttpApi(vertx, node.port);
+    HttpApi there = new HttpApi(vertx, financeNode.port);
+    awaitCluster(here, there);
+    JsonObject teacher = user(here, "instructor");
+    JsonObject student = user(here, "student");
+    String course = Courses.course(here, teacher.getString("token"), "beginner", "0");
+    Courses.lesson(here, teacher.getString("token"), course);
+    here.post("/api/courses/" + course + "/publish", teacher.getString("token"), null).expect(200);
+    here.post("/api/courses/" + course + "/enroll", student.getString("token"), null).expect(201);
+
+    String path = "/api/rooms/" + course + "/ws";
+    SocketClient onThisNode = SocketClient.connectWhenAdmitted(vertx, node.port, path, student.getString("token"));
+    onThisNode.next("history", 5);
+    SocketClient onTheOther = SocketClient.connectWhenAdmitted(vertx, financeNode.port, path, teacher.getString("token"));
+    onTheOther.next("history", 5);
+    java.util.Set<String> both = java.util.Set.of(teacher.getString("id"), student.getString("id"));
+    for (SocketClient s : new SocketClient[] {onThisNode, onTheOther}) {
+      s.next(m -> "presence".equals(m.getString("type")) && ids(m).equals(both), 10, "both present");
+    }
+    onThisNode.send(new JsonObject().put("type", "chat").put("text", "from node one"));
+    onTheOther.send(new JsonObject().put("type", "chat").put("text", "from node two"));
+    for (SocketClient s : new SocketClient[] {onThisNode, onTheOther}) {
+      s.next(m -> "from node one".equals(m.getString("text")), 10, "node one's message");
+    }
+    for (SocketClient s : new SocketClient[] {onThisNode, onTheOther}) {
+      s.next(m -> "from node two".equals(m.getString("text")), 10, "node two's message");
+    }
+    onTheOther.close();
+    onThisNode.next(m -> "presence".equals(m.getString("type")) && ids(m).equals(java.util.Set.of(student.getString("id"))),
+        10, "the teacher gone");
+    onThisNode.close();
+  }
+
+  @Test
+  void aTransferTakenOnOneNodeIsPushedToASocketOnTheOther(Vertx vertx) throws Exception {
+    HttpApi here = new HttpApi(vertx, node.port);
+    HttpApi there = new HttpApi(vertx, financeNode.port);
+    awaitCluster(here, there);
+    JsonObject payer = user(here, "student");
+    JsonObject payee = user(here, "student");
+    here.post("/api/admin/wallets/" + payer.getString("id") + "/grants", Courses.admin(here),
+        new JsonObject().put("amount", "5").put("reason", "seed")).expect(201);
+    SocketClient socket = SocketClient.connect(vertx, financeNode.port, "/api/events/ws", payee.getString("token"));
+    here.post("/api/wallet/transfers", payer.getString("token"), new JsonObject().put("toUserId", payee.getString("id"))
+        .put("amount", "1.25")).expect(201);
+    JsonObject pushed = socket.next("notification", 15);
+    assertEquals("wallet.credited", pushed.getString("kind"));
+    assertEquals("1.25", pushed.getJsonObject("data").getString("amount"));
+    assertEquals(pushed.getString("id"), there.get("/api/notifications", payee.getString("token")).expect(200).json()
+        .getJsonArray("items").getJsonObject(0).getString("id"));
+    socket.close();
+  }
+
+  static java.util.Set<String> ids(JsonObject presence) {
+    java.util.Set<String> ids = new java.util.HashSet<>();
+    presence.getJsonArray("users").forEach(u -> ids.add(((JsonObject) u).getString("id")));
+    return ids;
   }
 }
