@@ -103,6 +103,7 @@ public class GatewayVerticle extends VerticleBase {
       routesOf(domain, api).mount(router);
     }
     new OperationsRoutes(api).mount(router);
+    new EventBusBridge(api).mount(router);
     webClient(router);
     router.route().last().handler(ctx -> ProblemJson.send(ctx, 404, "not_found", "No such endpoint"));
     router.route().failureHandler(ctx -> {

@@ -32,6 +32,8 @@ abstract class LiveSocket {
   private long lastPong = System.currentTimeMillis();
   private long heartbeat;
   private long expiry = -1;
+  /** How the session registry closes this socket (one instance, so it can be removed again). */
+  private final Sockets.Closer closer;
 
   LiveSocket(Api api, ServerWebSocket ws, Caller caller, long tokenExpiresAt) {
     this.api = api;
@@ -39,11 +41,12 @@ abstract class LiveSocket {
     this.caller = caller;
     this.maxMessageBytes = GatewayVerticle.webSocketMaxMessageBytes(api.rawConfig());
     this.expiresAt = tokenExpiresAt;
+    this.closer = ws::close;
   }
 
   /** Takes the socket over; false (and closed) if its session already holds too many. */
   final boolean start() {
-    if (!api.sockets().add(caller.sessionId(), ws)) {
+    if (!api.sockets().add(caller.sessionId(), closer)) {
       ws.close((short) 1008, "Too many sockets for this session");
       return false;
     }
@@ -61,7 +64,7 @@ abstract class LiveSocket {
     ws.closeHandler(v -> {
       api.vertx().cancelTimer(heartbeat);
       api.vertx().cancelTimer(expiry);
-      api.sockets().remove(caller.sessionId(), ws);
+      api.sockets().remove(caller.sessionId(), closer);
       onClosed();
     });
     return true;

@@ -4,7 +4,6 @@ import io.azora.auth.IdentityService;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -22,14 +21,20 @@ import java.util.Set;
  */
 final class Sockets {
 
-  private final Map<String, Set<ServerWebSocket>> bySession = new HashMap<>();
+  /** An open socket of any kind (a WebSocket, a bridge connection), as this registry closes it. */
+  @FunctionalInterface
+  interface Closer {
+    Future<Void> close(short code, String reason);
+  }
+
+  private final Map<String, Set<Closer>> bySession = new HashMap<>();
   private final MessageConsumer<JsonObject> revocations;
 
   Sockets(Vertx vertx) {
     revocations = vertx.eventBus().consumer(IdentityService.SESSIONS_REVOKED, msg -> {
       JsonArray ids = msg.body().getJsonArray("sessionIds", new JsonArray());
       for (Object id : ids) {
-        Set<ServerWebSocket> sockets = bySession.remove(String.valueOf(id));
+        Set<Closer> sockets = bySession.remove(String.valueOf(id));
         if (sockets != null) {
           new ArrayList<>(sockets).forEach(ws -> ws.close((short) 1008, "Session ended"));
         }
@@ -41,8 +46,8 @@ final class Sockets {
   static final int PER_SESSION = 16;
 
   /** Keeps {@code ws} until {@link #remove} (its close handler calls it); false if the session has too many. */
-  boolean add(String sessionId, ServerWebSocket ws) {
-    Set<ServerWebSocket> sockets = bySession.computeIfAbsent(sessionId, s -> new java.util.HashSet<>());
+  boolean add(String sessionId, Closer ws) {
+    Set<Closer> sockets = bySession.computeIfAbsent(sessionId, s -> new java.util.HashSet<>());
     if (sockets.size() >= PER_SESSION) {
       return false;
     }
@@ -50,8 +55,8 @@ final class Sockets {
     return true;
   }
 
-  void remove(String sessionId, ServerWebSocket ws) {
-    Set<ServerWebSocket> sockets = bySession.get(sessionId);
+  void remove(String sessionId, Closer ws) {
+    Set<Closer> sockets = bySession.get(sessionId);
     if (sockets != null && sockets.remove(ws) && sockets.isEmpty()) {
       bySession.remove(sessionId);
     }
@@ -60,8 +65,8 @@ final class Sockets {
   /** Closes every socket with 1001 (going away): this gateway is stopping. */
   Future<Void> closeAll() {
     List<Future<Void>> closing = new ArrayList<>();
-    for (Set<ServerWebSocket> sockets : new ArrayList<>(bySession.values())) {
-      for (ServerWebSocket ws : new ArrayList<>(sockets)) {
+    for (Set<Closer> sockets : new ArrayList<>(bySession.values())) {
+      for (Closer ws : new ArrayList<>(sockets)) {
         closing.add(ws.close((short) 1001, "Server shutting down"));
       }
     }
