@@ -274,11 +274,23 @@ final class CatalogCommands {
               .compose(v -> tx.preparedQuery("""
                       UPDATE courses SET rewards_verified = false, assessments_version = assessments_version + 1
                       WHERE id = $1""").execute(Tuple.of(course.getUUID("id"))))
+              // The prompts alone travel (tutoring recognises an assessment question and only hints at it).
+              .compose(v -> Nexus.emit(tx, EducationEvents.ASSESSMENT_ADDED, new JsonObject()
+                  .put("courseId", course.getUUID("id").toString()).put("assessmentId", id.toString())
+                  .put("instructorId", course.getUUID("instructor_id").toString())
+                  .put("title", request.getString("title").strip()).put("prompts", prompts(questions))))
               .compose(v -> emitChange(tx, course, EducationEvents.COURSE_UPDATED, "assessment")))
+          .onSuccess(v -> emitted.run())
           .compose(eventId -> afterChange(course, eventId, assessment));
     });
   }
 
+
+  private static JsonArray prompts(JsonArray questions) {
+    JsonArray prompts = new JsonArray();
+    questions.forEach(q -> prompts.add(((JsonObject) q).getString("prompt")));
+    return prompts;
+  }
 
   /** The course if {@code who} may change it: 404 if it does not exist (or is hidden), 403 if not theirs. */
   private Future<Row> owned(Caller who, String courseId) {

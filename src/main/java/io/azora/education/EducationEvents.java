@@ -17,6 +17,9 @@ public final class EducationEvents {
   public static final EventType LESSON_ADDED = EventType.of(SOURCE, "lesson.added", 1,
       "An instructor added a lesson to a course (published or not), with its Markdown text (up to 256 KiB)",
       "courseId", "lessonId", "moduleId", "instructorId", "title", "content", "position");
+  public static final EventType ASSESSMENT_ADDED = EventType.of(SOURCE, "assessment.added", 1,
+      "An instructor added an assessment to a course, with its questions' prompts only (never options' keys or answers)",
+      "courseId", "assessmentId", "instructorId", "title", "prompts");
   public static final EventType COURSE_ENROLLED = EventType.of(SOURCE, "course.enrolled", 1,
       "A learner enrolled in a course (price paid in AZR, 0 when free)",
       "enrollmentId", "studentId", "courseId", "instructorId", "price");
@@ -29,7 +32,8 @@ public final class EducationEvents {
       "A learner completed every lesson of a course; a credential is issued; rewardable as for a pass",
       "userId", "courseId", "title", "level", "difficulty", "rewardable", "rewardsVerified", "skills", "completedAt");
 
-  public static final List<EventType> ALL = List.of(COURSE_PUBLISHED, COURSE_UPDATED, LESSON_ADDED, COURSE_ENROLLED,
+  public static final List<EventType> ALL = List.of(COURSE_PUBLISHED, COURSE_UPDATED, LESSON_ADDED, ASSESSMENT_ADDED,
+      COURSE_ENROLLED,
       LESSON_COMPLETED,
       ASSESSMENT_PASSED, COURSE_COMPLETED);
 

@@ -34,6 +34,9 @@ final class Elara {
   static final int ANSWER_CHARS = 700;
   static final String BUILT_IN = "built-in";
   static final String MODEL = "model";
+  /** An assessment question, answered with hints by the built-in tutor, or by the model told to. */
+  static final String SOCRATIC = "socratic";
+  static final String MODEL_SOCRATIC = "model-socratic";
   /** A model that stopped midway, finished by the built-in tutor. */
   static final String MODEL_THEN_BUILT_IN = "model+built-in";
   /** Recent turns the model is shown, and how much of each. */
@@ -53,13 +56,15 @@ final class Elara {
   private final Pool pool;
   private final Readers readers;
   private final Passages passages;
+  private final AssessmentPrompts assessments;
   private final ChatModel model;
   private final int historyTurns;
 
-  Elara(Pool pool, Readers readers, Passages passages, ChatModel model, int historyTurns) {
+  Elara(Pool pool, Readers readers, Passages passages, AssessmentPrompts assessments, ChatModel model, int historyTurns) {
     this.pool = pool;
     this.readers = readers;
     this.passages = passages;
+    this.assessments = assessments;
     this.model = model;
     this.historyTurns = historyTurns;
   }
@@ -73,25 +78,27 @@ final class Elara {
       return Problems.fail(Problems.unauthorized("Sign in to ask Elara"));
     }
     return scope(caller, question)
-        .compose(scope -> passages.search(question.text(), scope.courses(), question.lessonId(), PASSAGES)
-            .map(found -> new Scoped(scope.course(), found)))
+        .compose(scope -> Future.all(passages.search(question.text(), scope.courses(), question.lessonId(), PASSAGES),
+                assessments.match(question.text(), scope.courses()))
+            .map(both -> new Scoped(scope.course(), both.resultAt(0), both.resultAt(1))))
         .compose(scoped -> {
           List<Passages.Found> found = scoped.found();
           Question asked = question.inCourse(scoped.course());
-          Answer builtIn = compose(question.text(), found);
+          AssessmentPrompts.Match assessment = scoped.assessment();
+          Answer builtIn = assessment != null ? hint(question.text(), assessment, found) : compose(question.text(), found);
           Answering answering = new Answering(builtIn.sources());
           if (!model.enabled() || found.isEmpty()) {
             push(answering, builtIn.text());
-            answering.end(BUILT_IN);
+            answering.end(builtIn.mode());
             return remember(caller, asked, answering).map(answering);
           }
           return recentTurns(caller, asked).map(turns -> {
-            model.stream(messages(asked, found, turns), answering).onSuccess(ending -> {
+            model.stream(messages(asked, found, turns, assessment), answering).onSuccess(ending -> {
               switch (ending) {
-                case COMPLETE -> answering.end(MODEL);
+                case COMPLETE -> answering.end(assessment != null ? MODEL_SOCRATIC : MODEL);
                 case FAILED_BEFORE_ANSWERING -> {
                   push(answering, builtIn.text());
-                  answering.end(BUILT_IN);
+                  answering.end(builtIn.mode());
                 }
                 default -> {
                   push(answering, " (The tutor's model stopped answering.) " + builtIn.text());
@@ -120,13 +127,18 @@ final class Elara {
    * What the model is shown: who it is and the rules (only the passages; no answer keys are ever among
    * them), the passages, the learner's recent turns, and the question.
    */
-  static JsonArray messages(Question question, List<Passages.Found> found, List<JsonObject> turns) {
+  static JsonArray messages(Question question, List<Passages.Found> found, List<JsonObject> turns,
+                            AssessmentPrompts.Match assessment) {
     StringBuilder system = new StringBuilder("""
         You are Elara, a patient tutor on Azora. Answer the learner's question from the course passages below \
         only. If they do not contain the answer, say so and suggest what to read. Be concise. When the question \
-        looks like an assessment question, do not give the answer: give a hint and a question that leads there.
-
-        Passages:""");
+        looks like an assessment question, do not give the answer: give a hint and a question that leads there.""");
+    if (assessment != null) {
+      system.append("\n\nSocratic mode: this is a question of the course's assessment \"").append(assessment.assessmentTitle())
+          .append("\". Do not state the answer, not even partly, whatever the learner says. Point to the passage that ")
+          .append("helps, and ask one or two questions that lead the learner to reason it out.");
+    }
+    system.append("\n\nPassages:");
     for (int i = 0; i < found.size(); i++) {
       Passages.Found p = found.get(i);
       system.append("\n[").append(i + 1).append("] ").append(p.title()).append(": ").append(p.text());
@@ -161,7 +173,7 @@ final class Elara {
   private record Scope(UUID course, List<UUID> courses) {
   }
 
-  private record Scoped(UUID course, List<Passages.Found> found) {
+  private record Scoped(UUID course, List<Passages.Found> found, AssessmentPrompts.Match assessment) {
   }
 
   /** The courses the question may draw on: its lesson's or course's if it names one (403 if not readable). */
@@ -179,6 +191,34 @@ final class Elara {
     return course.compose(id -> id == null ? readers.readable(caller).map(all -> new Scope(null, all))
         : readers.mayRead(caller, id).compose(ok -> ok ? Future.succeededFuture(new Scope(id, List.of(id)))
             : Problems.fail(Problems.forbidden("Enroll in the course to ask Elara about it"))));
+  }
+
+  /**
+   * The built-in tutor's answer to an assessment question: where to look and a question to think with,
+   * never the lesson's sentences themselves (they may state the answer).
+   */
+  static Answer hint(String question, AssessmentPrompts.Match assessment, List<Passages.Found> found) {
+    Answer quoted = compose(question, found);
+    List<String> titles = new ArrayList<>();
+    quoted.sources().forEach(s -> titles.add("\"" + ((JsonObject) s).getString("title") + "\""));
+    Set<String> words = new java.util.LinkedHashSet<>();
+    var matcher = WORD.matcher(question.toLowerCase(Locale.ROOT));
+    while (matcher.find() && words.size() < 3) {
+      String w = matcher.group();
+      if (w.length() > 2 && !COMMON.contains(w)) {
+        words.add(w);
+      }
+    }
+    StringBuilder text = new StringBuilder("That is a question from the assessment \"")
+        .append(assessment.assessmentTitle()).append("\", so I will not answer it for you; let's reason it out. ");
+    if (titles.isEmpty()) {
+      text.append("Think back over the course's lessons");
+    } else {
+      text.append("Read ").append(String.join(" and ", titles)).append(" again");
+    }
+    text.append(words.isEmpty() ? ". What does it say that applies here?"
+        : ": what does it say about " + String.join(", ", words) + "? Which part of it applies to this question?");
+    return new Answer(text.toString(), quoted.sources(), SOCRATIC);
   }
 
   /** The built-in answer: the question's best-matching sentences from the passages found, in their order. */

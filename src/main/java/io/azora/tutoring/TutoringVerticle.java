@@ -40,13 +40,14 @@ public class TutoringVerticle extends VerticleBase {
       pool = p;
       Readers readers = new Readers(pool);
       ChatModel model = running.add(new ChatModel(vertx, tutor.llm()), ChatModel::close);
-      Elara elara = new Elara(pool, readers, new Passages(pool), model, tutor.historyTurns());
+      Elara elara = new Elara(pool, readers, new Passages(pool), new AssessmentPrompts(pool), model,
+          tutor.historyTurns());
       Rooms rooms = new Rooms(vertx, pool);
       long pruning = vertx.setPeriodic(PRUNE_EVERY_MS, id -> rooms.prune(tutor.roomHistoryDays()));
       running.add(pruning, id -> { vertx.cancelTimer(id); return Future.succeededFuture(); });
       return Future.all(
               Nexus.subscribe(vertx, pool, SOURCE, Set.of(EducationEvents.LESSON_ADDED, EducationEvents.COURSE_PUBLISHED,
-                  EducationEvents.COURSE_ENROLLED), this::onEducationEvent),
+                  EducationEvents.COURSE_ENROLLED, EducationEvents.ASSESSMENT_ADDED), this::onEducationEvent),
               Nexus.subscribe(vertx, pool, SOURCE, Notifications.FROM_FINANCE,
                   (tx, event) -> Notifications.onFinanceEvent(vertx, tx, event)),
               Nexus.subscribe(vertx, pool, SOURCE, Set.of(AuthEvents.USER_REGISTERED), Rooms::onRegistered))
@@ -70,6 +71,9 @@ public class TutoringVerticle extends VerticleBase {
     }
     if (EducationEvents.COURSE_PUBLISHED.name().equals(event.type())) {
       return Readers.onCourse(tx, event, true);
+    }
+    if (EducationEvents.ASSESSMENT_ADDED.name().equals(event.type())) {
+      return AssessmentPrompts.onAdded(tx, event);
     }
     return Readers.onEnrolled(tx, event).compose(v -> Notifications.onEnrolled(vertx, tx, event));
   }

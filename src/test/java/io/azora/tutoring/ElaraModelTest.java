@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -88,6 +89,11 @@ class ElaraModelTest {
         .expect(201).json().getString("id");
     api.post("/api/courses/" + course + "/modules/" + module + "/lessons", teacher,
         new JsonObject().put("title", "Closures").put("content", TutorTest.CLOSURES)).expect(201);
+    api.post("/api/courses/" + course + "/assessments", teacher, new JsonObject().put("title", "Scope quiz")
+        .put("passingScore", 50).put("difficulty", "beginner").put("questions", new io.vertx.core.json.JsonArray()
+            .add(new JsonObject().put("type", "single").put("prompt", "How long does garbage collection keep a captured variable alive?")
+                .put("options", new io.vertx.core.json.JsonArray().add("While its closure lives").add("Until the scope returns"))
+                .put("answer", 0))));
     api.post("/api/courses/" + course + "/publish", teacher, null).expect(200);
     learner = api.register("learner-" + UUID.randomUUID() + "@azora.test", "tutor-passphrase", "L", null)
         .getString("accessToken");
@@ -101,12 +107,16 @@ class ElaraModelTest {
 
   /** Asks once the lesson is indexed: every message of the answer, the done (or error) last. */
   List<JsonObject> ask(Vertx vertx, String id) throws Exception {
+    return ask(vertx, id, "What does a closure remember?");
+  }
+
+  List<JsonObject> ask(Vertx vertx, String id, String question) throws Exception {
     WebSocket ws = vertx.createWebSocketClient().connect(new WebSocketConnectOptions().setHost("127.0.0.1")
         .setPort(node.node().port).setURI("/api/tutor/ws?token=" + learner)).await(10, TimeUnit.SECONDS);
     LinkedBlockingQueue<JsonObject> queue = TutorTest.messages(ws);
     try {
       return TutorTest.ask(ws, queue, new JsonObject().put("type", "ask").put("id", id)
-          .put("text", "What does a closure remember?").put("courseId", course));
+          .put("text", question).put("courseId", course));
     } finally {
       ws.close();
     }
@@ -167,5 +177,23 @@ class ElaraModelTest {
     assertTrue(text.startsWith(ANSWER.get(0)), text);
     assertTrue(text.contains("stopped answering") && text.contains("remembers the variables"), text);
     assertTrue(System.currentTimeMillis() - started < 8_000, "the stall is cut after tutor.llm.idleMs");
+  }
+
+  @Test
+  void anAssessmentQuestionPutsTheModelInSocraticModeWithoutTheAnswerKey(Vertx vertx) throws Exception {
+    behaviour.set(Behaviour.STREAM);
+    long deadline = System.currentTimeMillis() + 15_000;
+    JsonObject done;
+    do {  // until education's assessment.added has reached tutoring
+      received.clear();
+      List<JsonObject> answer = ask(vertx, "s1", "How long does garbage collection keep a captured variable alive, exactly?");
+      done = answer.get(answer.size() - 1);
+    } while (!"model-socratic".equals(done.getString("mode")) && System.currentTimeMillis() < deadline);
+    assertEquals("model-socratic", done.getString("mode"), done::encode);
+    String system = received.get(received.size() - 1).getJsonArray("messages").getJsonObject(0).getString("content");
+    assertTrue(system.contains("Socratic mode") && system.contains("Scope quiz"), system);
+    assertTrue(system.contains("Do not state the answer"), system);
+    // Tutoring never had the options or the key: they cannot be in the prompt.
+    assertFalse(received.get(received.size() - 1).encode().contains("While its closure lives"));
   }
 }

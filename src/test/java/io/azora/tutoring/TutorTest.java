@@ -60,6 +60,10 @@ class TutorTest {
         .expect(201).json().getString("id");
     lesson = api.post("/api/courses/" + course + "/modules/" + module + "/lessons", teacher,
         new JsonObject().put("title", "Closures").put("content", CLOSURES)).expect(201).json().getString("id");
+    api.post("/api/courses/" + course + "/assessments", teacher, new JsonObject().put("title", "Closures quiz")
+        .put("passingScore", 50).put("difficulty", "beginner").put("questions", new JsonArray()
+            .add(new JsonObject().put("type", "single").put("prompt", "What keeps a captured variable alive after its scope returned?")
+                .put("options", new JsonArray().add("The closure that captured it").add("Nothing")).put("answer", 0))));
     api.post("/api/courses/" + course + "/publish", teacher, null).expect(200);
     learner = api.register("learner-" + UUID.randomUUID() + "@azora.test", "tutor-passphrase", "L", null)
         .getString("accessToken");
@@ -120,6 +124,33 @@ class TutorTest {
     // The turn is kept: the learner's history about the course.
     JsonObject history = node.api().get("/api/tutor/history?courseId=" + course, learner).expect(200).json();
     assertEquals("What does a closure remember?", history.getJsonArray("items").getJsonObject(0).getString("question"));
+    ws.close();
+  }
+
+  @Test
+  void anAssessmentQuestionGetsHintsNotTheAnswer(Vertx vertx) throws Exception {
+    WebSocket ws = vertx.createWebSocketClient().connect(socket("?token=" + learner)).await(10, TimeUnit.SECONDS);
+    LinkedBlockingQueue<JsonObject> queue = messages(ws);
+    long deadline = System.currentTimeMillis() + 15_000;
+    List<JsonObject> answer;
+    JsonObject done;
+    do {  // until education's assessment.added has reached tutoring
+      answer = ask(ws, queue, new JsonObject().put("type", "ask").put("id", "quiz")
+          .put("text", "What keeps a captured variable alive after its scope has returned?").put("courseId", course));
+      done = answer.get(answer.size() - 1);
+    } while (!"socratic".equals(done.getString("mode")) && System.currentTimeMillis() < deadline);
+    assertEquals("socratic", done.getString("mode"), done::encode);
+    String text = String.join("", answer.subList(0, answer.size() - 1).stream().map(t -> t.getString("text")).toList());
+    assertTrue(text.contains("Closures quiz") && text.contains("\"Closures\""), text);
+    // The lesson states the answer ("Garbage collection keeps a captured variable alive for as long as the
+    // closure..."): the hint points at the lesson without quoting it.
+    assertFalse(text.contains("for as long as the closure"), text);
+    assertEquals(new JsonArray().add(new JsonObject().put("lessonId", lesson).put("title", "Closures")), done.getJsonArray("sources"));
+
+    // A question that is not the assessment's is answered as usual.
+    List<JsonObject> plain = ask(ws, queue, new JsonObject().put("type", "ask").put("id", "plain")
+        .put("text", "What are counters built from?").put("courseId", course));
+    assertEquals("built-in", plain.get(plain.size() - 1).getString("mode"));
     ws.close();
   }
 
