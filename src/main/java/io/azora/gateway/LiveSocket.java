@@ -23,6 +23,10 @@ abstract class LiveSocket {
 
   static final long PING_MS = 25_000;
   static final long SILENCE_MS = 60_000;
+  /** Bytes a socket may have unsent before a broadcast to it drops it as too slow. */
+  static final int WRITE_QUEUE_BYTES = 256 * 1024;
+
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(LiveSocket.class);
 
   final Api api;
   final ServerWebSocket ws;
@@ -32,6 +36,7 @@ abstract class LiveSocket {
   private long lastPong = System.currentTimeMillis();
   private long heartbeat;
   private long expiry = -1;
+  private boolean dropped;
   /** How the session registry closes this socket (one instance, so it can be removed again). */
   private final Sockets.Closer closer;
 
@@ -42,6 +47,7 @@ abstract class LiveSocket {
     this.maxMessageBytes = GatewayVerticle.webSocketMaxMessageBytes(api.rawConfig());
     this.expiresAt = tokenExpiresAt;
     this.closer = ws::close;
+    ws.setWriteQueueMaxSize(WRITE_QUEUE_BYTES);
   }
 
   /** Takes the socket over; false (and closed) if its session already holds too many. */
@@ -70,10 +76,28 @@ abstract class LiveSocket {
     return true;
   }
 
+  /**
+   * A broadcast (a room's message, a notification), encoded once for all its sockets: written, unless this
+   * socket is {@link #WRITE_QUEUE_BYTES} behind, when it is dropped (1013) rather than waited for.
+   */
+  final void offer(String encoded) {
+    if (dropped || ws.isClosed()) {
+      return;
+    }
+    if (ws.writeQueueFull()) {
+      dropped = true;
+      onClosed();  // nothing more for it, even before its close completes
+      log.info("Dropped a socket of {}: {} bytes behind", caller.userId(), WRITE_QUEUE_BYTES);
+      ws.close((short) 1013, "Too slow; reconnect");
+      return;
+    }
+    ws.writeTextMessage(encoded);
+  }
+
   /** A JSON message of the client's, other than {@code auth}. */
   abstract void onMessage(JsonObject message);
 
-  /** The socket closed, for whatever reason. */
+  /** The socket closed, for whatever reason, or was dropped (then called twice: it must not mind). */
   void onClosed() {
   }
 

@@ -1,9 +1,9 @@
 package io.azora.gateway;
 
+import io.azora.platform.NodeFanout;
 import io.azora.tutoring.TutoringService;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
@@ -13,20 +13,20 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * This gateway verticle's notification sockets, by user, fed by one consumer of tutoring's notifications
- * (published once each, to every gateway): whichever node made a notification, the user's sockets on
- * every node get it.
+ * This gateway verticle's notification sockets, by user, fed by the node's one consumer of tutoring's
+ * notifications ({@link NodeFanout}; each is published once, to every node): whichever node made a
+ * notification, the user's sockets on every node get it.
  */
 final class NotificationFanout {
 
   private final Map<String, Set<NotificationSocket>> byUser = new HashMap<>();
-  private final MessageConsumer<JsonObject> consumer;
+  private final NodeFanout.Registration listening;
 
   NotificationFanout(Vertx vertx) {
-    consumer = vertx.eventBus().consumer(TutoringService.NOTIFICATIONS_ADDRESS, msg -> {
-      Set<NotificationSocket> sockets = byUser.get(msg.body().getString("userId"));
+    listening = NodeFanout.listen(vertx, TutoringService.NOTIFICATIONS_ADDRESS, body -> {
+      Set<NotificationSocket> sockets = byUser.get(body.getString("userId"));
       if (sockets != null) {
-        String encoded = msg.body().getJsonObject("notification").encode();
+        String encoded = body.getJsonObject("notification").encode();
         new ArrayList<>(sockets).forEach(s -> s.offer(encoded));
       }
     });
@@ -43,8 +43,10 @@ final class NotificationFanout {
     }
   }
 
+  /** Forgets the sockets (already closed) and stops listening. */
   Future<Void> close() {
+    listening.cancel();
     byUser.clear();
-    return consumer.unregister();
+    return Future.succeededFuture();
   }
 }

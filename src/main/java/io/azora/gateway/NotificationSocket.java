@@ -10,33 +10,14 @@ import io.vertx.core.json.JsonObject;
  */
 final class NotificationSocket extends LiveSocket {
 
-  private boolean dropped;
-
-  /** Unsent bytes a socket may hold before it is dropped (its notifications stay stored). */
-  static final int WRITE_QUEUE_BYTES = 256 * 1024;
-
   NotificationSocket(Api api, ServerWebSocket ws, Caller caller, long tokenExpiresAt) {
     super(api, ws, caller, tokenExpiresAt);
-    ws.setWriteQueueMaxSize(WRITE_QUEUE_BYTES);
   }
 
   void open() {
     if (start()) {
       api.notifications().add(this);
     }
-  }
-
-  void offer(String encoded) {
-    if (dropped || ws.isClosed()) {
-      return;
-    }
-    if (ws.writeQueueFull()) {
-      dropped = true;
-      api.notifications().remove(this);  // nothing more for it, even before its close completes
-      ws.close((short) 1013, "Too slow; reconnect and read GET /api/notifications");
-      return;
-    }
-    ws.writeTextMessage(encoded);
   }
 
   @Override

@@ -1,9 +1,9 @@
 package io.azora.gateway;
 
+import io.azora.platform.NodeFanout;
 import io.azora.tutoring.TutoringService;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
@@ -20,9 +20,9 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * This gateway verticle's room sockets, by course, and the two bus consumers that feed them: chat
- * (published once by tutoring) and presence (published by the gateway where someone joined or left). One
- * consumer each per verticle, whatever the number of rooms and sockets; each message is encoded once per
+ * This gateway verticle's room sockets, by course, fed by the node's two consumers ({@link NodeFanout}):
+ * chat (published once by tutoring) and presence (published by the gateway where someone joined or left).
+ * One consumer each per node, whatever the number of rooms and sockets; each message is encoded once per
  * room and offered to its sockets in memory.
  *
  * <p>Presence is shared in Redis: a sorted set per room whose members are (this verticle, user, name),
@@ -46,8 +46,8 @@ final class RoomFanout {
   /** This verticle's presence entries are marked with it, so another's leaving removes none of them. */
   private final String tag = UUID.randomUUID().toString();
   private final Map<String, Room> rooms = new HashMap<>();
-  private final MessageConsumer<JsonObject> chat;
-  private final MessageConsumer<JsonObject> presence;
+  private final NodeFanout.Registration chat;
+  private final NodeFanout.Registration presence;
   private final long refresh;
 
   /** The sockets of one room here, and who they are. */
@@ -62,16 +62,16 @@ final class RoomFanout {
     this.vertx = vertx;
     this.redis = redis;
     this.keyPrefix = keyPrefix;
-    chat = vertx.eventBus().consumer(TutoringService.ROOMS_ADDRESS, msg -> {
-      Room room = rooms.get(msg.body().getString("courseId"));
+    chat = NodeFanout.listen(vertx, TutoringService.ROOMS_ADDRESS, body -> {
+      Room room = rooms.get(body.getString("courseId"));
       if (room != null) {
-        offer(room, msg.body().getJsonObject("message").copy().put("type", "chat"));
+        offer(room, body.getJsonObject("message").copy().put("type", "chat"));
       }
     });
-    presence = vertx.eventBus().consumer(PRESENCE_ADDRESS, msg -> {
-      Room room = rooms.get(msg.body().getString("courseId"));
+    presence = NodeFanout.listen(vertx, PRESENCE_ADDRESS, body -> {
+      Room room = rooms.get(body.getString("courseId"));
       if (room != null) {
-        tell(room, msg.body().getJsonArray("users"));
+        tell(room, body.getJsonArray("users"));
       }
     });
     refresh = vertx.setPeriodic(REFRESH_MS, id -> refreshAll());
@@ -207,8 +207,8 @@ final class RoomFanout {
       }
     }
     rooms.clear();
-    done.add(chat.unregister());
-    done.add(presence.unregister());
+    chat.cancel();
+    presence.cancel();
     return Future.join(done).mapEmpty();
   }
 }

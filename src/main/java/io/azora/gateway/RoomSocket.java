@@ -13,18 +13,11 @@ import io.vertx.core.json.JsonObject;
  */
 final class RoomSocket extends LiveSocket {
 
-  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RoomSocket.class);
-
-  private boolean dropped;
-
-  /** Bytes a participant's socket may have unsent before it is dropped as too slow. */
-  static final int WRITE_QUEUE_BYTES = 256 * 1024;
-
-  final String courseId;
-  final String name;
   /** A participant's messages waiting for the ones before them (kept in order); more are refused. */
   static final int MAX_WAITING = 32;
 
+  final String courseId;
+  final String name;
   private final TutoringService tutoring;
   private final int messagesPerMinute;
   /** The last of this socket's messages on its way: each next one waits for it, so a sender's order holds. */
@@ -38,7 +31,6 @@ final class RoomSocket extends LiveSocket {
     this.courseId = courseId;
     this.name = name;
     this.messagesPerMinute = messagesPerMinute;
-    ws.setWriteQueueMaxSize(WRITE_QUEUE_BYTES);
   }
 
   /** Joins: the history first, then this socket is in the room (presence follows from every gateway). */
@@ -47,21 +39,6 @@ final class RoomSocket extends LiveSocket {
       send(new JsonObject().put("type", "history").put("messages", joined.getJsonArray("messages")));
       api.rooms().join(this);
     }
-  }
-
-  /** A message for the room, already encoded once for all its sockets; a socket that is behind is dropped. */
-  void offer(String encoded) {
-    if (dropped || ws.isClosed()) {
-      return;
-    }
-    if (ws.writeQueueFull()) {
-      dropped = true;
-      api.rooms().leave(this);  // nothing more for it, even before its close completes
-      log.info("Dropped {}'s socket in room {}: {} bytes behind", caller.userId(), courseId, WRITE_QUEUE_BYTES);
-      ws.close((short) 1013, "Too slow for the room; reconnect");
-      return;
-    }
-    ws.writeTextMessage(encoded);
   }
 
   @Override

@@ -58,6 +58,9 @@ public final class NexusSubscription {
   private Long cursor;
   private boolean catchingUp;
   private boolean stopped;
+  /** Live deliveries being handled now, and the promise stop() waits on until there are none. */
+  private int handling;
+  private Promise<Void> drained;
   /** Completes when no catch-up is running: a stop waits for it, so the pool never closes under one. */
   private Promise<Void> idle;
 
@@ -98,13 +101,25 @@ public final class NexusSubscription {
     CatchUps.leave(vertx, this);
     Future<Void> unregistered = Future.all(live.stream().map(MessageConsumer::unregister).toList()).mapEmpty();
     Future<Void> caughtUp = catchingUp ? (idle = Promise.promise()).future() : Future.succeededFuture();
-    return Future.all(unregistered, caughtUp).mapEmpty();
+    // Deliveries being handled finish before the domain closes its pool (each is one short transaction).
+    Future<Void> settled = handling == 0 ? Future.succeededFuture() : (drained = Promise.promise()).future();
+    return Future.all(unregistered, caughtUp, settled).mapEmpty();
   }
 
   /** An event the relay sent this member: the answer tells it whether to try another member. */
   private void onDelivery(Message<JsonObject> msg) {
+    if (stopped) {
+      msg.fail(503, "stopping");  // the relay sends it to another member (or the catch-up takes it)
+      return;
+    }
     DomainEvent event = DomainEvent.fromJson(msg.body());
+    handling++;
     handle(event)
+        .onComplete(ar -> {
+          if (--handling == 0 && drained != null) {
+            drained.tryComplete();
+          }
+        })
         .onSuccess(msg::reply)
         .onFailure(err -> {
           log.warn("{} could not handle {} {} now; another member or the catch-up retries it", consumer, event.type(),

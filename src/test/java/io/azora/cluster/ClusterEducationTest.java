@@ -168,11 +168,12 @@ class ClusterEducationTest {
     }
     onThisNode.send(new JsonObject().put("type", "chat").put("text", "from node one"));
     onTheOther.send(new JsonObject().put("type", "chat").put("text", "from node two"));
-    for (SocketClient s : new SocketClient[] {onThisNode, onTheOther}) {
-      s.next(m -> "from node one".equals(m.getString("text")), 10, "node one's message");
-    }
-    for (SocketClient s : new SocketClient[] {onThisNode, onTheOther}) {
-      s.next(m -> "from node two".equals(m.getString("text")), 10, "node two's message");
+    for (SocketClient s : new SocketClient[] {onThisNode, onTheOther}) {  // both messages, in either order
+      java.util.Set<String> heard = new java.util.HashSet<>();
+      while (heard.size() < 2) {
+        heard.add(s.next(m -> "chat".equals(m.getString("type")), 10, "both messages; heard " + heard).getString("text"));
+      }
+      assertEquals(java.util.Set.of("from node one", "from node two"), heard);
     }
     onTheOther.close();
     onThisNode.next(m -> "presence".equals(m.getString("type")) && ids(m).equals(java.util.Set.of(student.getString("id"))),
