@@ -34,6 +34,7 @@ final class Notifications {
   static final String WALLET_CREDITED = "wallet.credited";
   static final String REWARD_MINED = "reward.mined";
   static final String COURSE_ENROLLED = "course.enrolled";
+  static final String APPLICATION_RECEIVED = "application.received";
 
   /** Finance's events this keeps notifications of (education's: course.enrolled). */
   static final Set<EventType> FROM_FINANCE = Set.of(
@@ -79,6 +80,15 @@ final class Notifications {
     JsonObject data = event.data();
     return store(vertx, tx, event, data.getString("studentId"), COURSE_ENROLLED, new JsonObject()
         .put("courseId", data.getString("courseId")).put("price", data.getString("price")));
+  }
+
+  /** Nexus: the marketplace's job.applied, told to the job's employer. */
+  static Future<Void> onJobApplied(Vertx vertx, SqlClient tx, DomainEvent event) {
+    JsonObject data = event.data();
+    return store(vertx, tx, event, data.getString("employerId"), APPLICATION_RECEIVED, new JsonObject()
+        .put("jobId", data.getString("jobId")).put("applicationId", data.getString("applicationId"))
+        .put("title", data.getString("title")).put("freelancerId", data.getString("freelancerId"))
+        .put("bidAmount", data.getString("bidAmount")));
   }
 
   private static Future<Void> store(Vertx vertx, SqlClient tx, DomainEvent event, String userId, String kind,

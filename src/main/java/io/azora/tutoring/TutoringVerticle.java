@@ -2,6 +2,7 @@ package io.azora.tutoring;
 
 import io.azora.auth.AuthEvents;
 import io.azora.education.EducationEvents;
+import io.azora.marketplace.MarketplaceEvents;
 import io.azora.platform.AzoraConfig;
 import io.azora.platform.Databases;
 import io.azora.platform.DomainEvent;
@@ -50,7 +51,9 @@ public class TutoringVerticle extends VerticleBase {
                   EducationEvents.COURSE_ENROLLED, EducationEvents.ASSESSMENT_ADDED), this::onEducationEvent),
               Nexus.subscribe(vertx, pool, SOURCE, Notifications.FROM_FINANCE,
                   (tx, event) -> Notifications.onFinanceEvent(vertx, tx, event)),
-              Nexus.subscribe(vertx, pool, SOURCE, Set.of(AuthEvents.USER_REGISTERED), Rooms::onRegistered))
+              Nexus.subscribe(vertx, pool, SOURCE, Set.of(AuthEvents.USER_REGISTERED), Rooms::onRegistered),
+              Nexus.subscribe(vertx, pool, SOURCE, Set.of(MarketplaceEvents.JOB_APPLIED),
+                  (tx, event) -> Notifications.onJobApplied(vertx, tx, event)))
           .compose(subscribed -> {
             List<NexusSubscription> subscriptions = subscribed.list();
             subscriptions.forEach(s -> running.add(s, NexusSubscription::stop));

@@ -1,4 +1,4 @@
-/** Tutoring: Elara the AI tutor (and, next, live rooms); owns the azora_tutoring database. */
+/** Tutoring: Elara the AI tutor, live rooms, notifications; owns the azora_tutoring database. */
 @ModuleGen(name = "azora-tutoring", groupPackage = "io.azora")
 package io.azora.tutoring;
 

@@ -44,7 +44,7 @@ class ClusterEducationTest {
         "--cluster");
     int port = TestInfra.freePort();
     JsonObject config = TestNode.config(prefix, port, Courses.withAdmin(new JsonObject().put("node", new JsonObject()
-        .put("cluster", true).put("clusterName", clusterName).put("verticles", "auth,education,tutoring,gateway"))));
+        .put("cluster", true).put("clusterName", clusterName).put("verticles", "auth,education,tutoring,marketplace,gateway"))));
     node = TestNode.start(prefix, config, false);
   }
 

@@ -1,0 +1,76 @@
+package io.azora.gateway;
+
+import io.azora.gateway.Api.Access;
+import io.azora.marketplace.MarketplaceService;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.List;
+import java.util.function.Function;
+
+import static io.azora.gateway.Api.caller;
+
+/** API.md's Marketplace section: HTTP in, MarketplaceService calls on the bus, HTTP out. No domain logic here. */
+final class MarketplaceRoutes implements DomainRoutes {
+
+  private static final List<String> LIST_PARAMS = List.of("q", "category", "skills", "skillsMatch", "minBudget",
+      "maxBudget", "cursor");
+
+  private final Api api;
+  private final MarketplaceService marketplace;
+
+  MarketplaceRoutes(Api api) {
+    this.api = api;
+    this.marketplace = MarketplaceService.createProxy(api.vertx(), api.delivery());
+  }
+
+  private <T> Handler<RoutingContext> call(int status, Function<RoutingContext, Future<T>> call) {
+    return api.respond(status, "marketplace", call);
+  }
+
+  private static JsonObject listQuery(RoutingContext ctx) {
+    JsonObject query = new JsonObject().put("limit", Api.limit(ctx));
+    LIST_PARAMS.forEach(p -> {
+      String v = ctx.queryParams().get(p);
+      if (v != null) {
+        query.put(p, v);
+      }
+    });
+    return query;
+  }
+
+  private static JsonObject job(RoutingContext ctx) {
+    return ExactAmounts.body(ctx, "budget", "milestones[].amount");
+  }
+
+  @Override
+  public void mount(Router r) {
+    r.get("/api/jobs").handler(api.guard(Access.PUBLIC)).handler(api.validate("listJobs"))
+        .handler(call(200, ctx -> marketplace.listJobs(listQuery(ctx))));
+    r.post("/api/jobs").handler(api.guard(Access.USER)).handler(api.validate("postJob")).handler(api.idempotent())
+        .handler(call(201, ctx -> marketplace.postJob(caller(ctx), job(ctx))));
+    r.get("/api/jobs/:id").handler(api.guard(Access.PUBLIC)).handler(api.validate("job"))
+        .handler(call(200, ctx -> marketplace.job(ctx.pathParam("id"))));
+    r.patch("/api/jobs/:id").handler(api.guard(Access.USER)).handler(api.validate("updateJob"))
+        .handler(call(200, ctx -> marketplace.updateJob(caller(ctx), ctx.pathParam("id"), job(ctx))));
+    r.post("/api/jobs/:id/close").handler(api.guard(Access.USER)).handler(api.validate("closeJob"))
+        .handler(call(200, ctx -> marketplace.closeJob(caller(ctx), ctx.pathParam("id"))));
+    r.get("/api/jobs/:id/matches").handler(api.guard(Access.USER)).handler(api.validate("jobMatches"))
+        .handler(call(200, ctx -> marketplace.jobMatches(caller(ctx), ctx.pathParam("id"))));
+    r.get("/api/me/job-matches").handler(api.guard(Access.USER))
+        .handler(call(200, ctx -> marketplace.myJobMatches(caller(ctx))));
+    r.post("/api/jobs/:id/apply").handler(api.guard(Access.USER)).handler(api.validate("applyToJob"))
+        .handler(api.idempotent())
+        .handler(call(201, ctx -> marketplace.apply(caller(ctx), ctx.pathParam("id"), ExactAmounts.body(ctx, "bidAmount"))));
+    r.get("/api/jobs/:id/applications").handler(api.guard(Access.USER)).handler(api.validate("jobApplications"))
+        .handler(call(200, ctx -> marketplace.jobApplications(caller(ctx), ctx.pathParam("id"), Api.limit(ctx),
+            ctx.queryParams().get("cursor"))));
+    r.get("/api/me/applications").handler(api.guard(Access.USER)).handler(api.validate("myApplications"))
+        .handler(call(200, ctx -> marketplace.myApplications(caller(ctx), Api.limit(ctx), ctx.queryParams().get("cursor"))));
+    r.post("/api/applications/:id/withdraw").handler(api.guard(Access.USER)).handler(api.validate("withdrawApplication"))
+        .handler(call(200, ctx -> marketplace.withdrawApplication(caller(ctx), ctx.pathParam("id"))));
+  }
+}

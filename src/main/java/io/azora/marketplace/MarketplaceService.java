@@ -1,0 +1,58 @@
+package io.azora.marketplace;
+
+import io.azora.platform.Caller;
+import io.vertx.codegen.annotations.ProxyGen;
+import io.vertx.codegen.annotations.VertxGen;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * What the gateway asks of the marketplace on the event bus (API.md's Marketplace section). Amounts arrive
+ * as the client wrote them (decimal strings) and leave as decimal strings; failures are ServiceExceptions
+ * whose code is the HTTP status.
+ */
+@ProxyGen
+@VertxGen
+public interface MarketplaceService {
+
+  String ADDRESS = "azora.marketplace";
+
+  static MarketplaceService createProxy(Vertx vertx, DeliveryOptions options) {
+    return new MarketplaceServiceVertxEBProxy(vertx, ADDRESS, options);
+  }
+
+  /** Open jobs: {@code {q?, category?, skills? (comma list), skillsMatch? any|all, minBudget?, maxBudget?, limit, cursor?}}. */
+  Future<JsonObject> listJobs(JsonObject query);
+
+  /** An employer posts a job (201). */
+  Future<JsonObject> postJob(Caller caller, JsonObject request);
+
+  Future<JsonObject> job(String jobId);
+
+  /** Its employer changes an open job (the fields given). */
+  Future<JsonObject> updateJob(Caller caller, String jobId, JsonObject changes);
+
+  /** Its employer closes an open job. */
+  Future<JsonObject> closeJob(Caller caller, String jobId);
+
+  /** A job's best candidates, for its employer: {@code [{userId, score, matchedSkills}]}. */
+  Future<JsonArray> jobMatches(Caller caller, String jobId);
+
+  /** Open jobs ranked by the caller's verified skills: {@code [{job, score, matchedSkills}]}. */
+  Future<JsonArray> myJobMatches(Caller caller);
+
+  /** Applies to a job once: {@code {proposal, bidAmount}} (201; 409 the second time). */
+  Future<JsonObject> apply(Caller caller, String jobId, JsonObject request);
+
+  /** A job's applications, for its employer. */
+  Future<JsonObject> jobApplications(Caller caller, String jobId, int limit, String cursor);
+
+  /** The caller's applications. */
+  Future<JsonObject> myApplications(Caller caller, int limit, String cursor);
+
+  /** The caller withdraws a pending application of theirs. */
+  Future<JsonObject> withdrawApplication(Caller caller, String applicationId);
+}

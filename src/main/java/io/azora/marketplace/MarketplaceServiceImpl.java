@@ -1,0 +1,82 @@
+package io.azora.marketplace;
+
+import io.azora.platform.Caller;
+import io.azora.platform.Problems;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.function.Supplier;
+
+/** MarketplaceService on the bus: who may ask, then the part that answers. */
+final class MarketplaceServiceImpl implements MarketplaceService {
+
+  private final Jobs jobs;
+  private final Applications applications;
+  private final Matches matches;
+
+  MarketplaceServiceImpl(Jobs jobs, Applications applications, Matches matches) {
+    this.jobs = jobs;
+    this.applications = applications;
+    this.matches = matches;
+  }
+
+  private static <T> Future<T> signedIn(Caller caller, Supplier<Future<T>> call) {
+    return caller == null || caller.anonymous() ? Problems.fail(Problems.unauthorized("Sign in first")) : call.get();
+  }
+
+  @Override
+  public Future<JsonObject> listJobs(JsonObject query) {
+    return jobs.list(query == null ? new JsonObject() : query);
+  }
+
+  @Override
+  public Future<JsonObject> postJob(Caller caller, JsonObject request) {
+    return signedIn(caller, () -> jobs.post(caller, request));
+  }
+
+  @Override
+  public Future<JsonObject> job(String jobId) {
+    return jobs.get(jobId);
+  }
+
+  @Override
+  public Future<JsonObject> updateJob(Caller caller, String jobId, JsonObject changes) {
+    return signedIn(caller, () -> jobs.update(caller, jobId, changes));
+  }
+
+  @Override
+  public Future<JsonObject> closeJob(Caller caller, String jobId) {
+    return signedIn(caller, () -> jobs.close(caller, jobId));
+  }
+
+  @Override
+  public Future<JsonArray> jobMatches(Caller caller, String jobId) {
+    return signedIn(caller, () -> matches.candidates(caller, jobId));
+  }
+
+  @Override
+  public Future<JsonArray> myJobMatches(Caller caller) {
+    return signedIn(caller, () -> matches.jobsFor(caller));
+  }
+
+  @Override
+  public Future<JsonObject> apply(Caller caller, String jobId, JsonObject request) {
+    return signedIn(caller, () -> applications.apply(caller, jobId, request));
+  }
+
+  @Override
+  public Future<JsonObject> jobApplications(Caller caller, String jobId, int limit, String cursor) {
+    return signedIn(caller, () -> applications.forJob(caller, jobId, limit, cursor));
+  }
+
+  @Override
+  public Future<JsonObject> myApplications(Caller caller, int limit, String cursor) {
+    return signedIn(caller, () -> applications.mine(caller, limit, cursor));
+  }
+
+  @Override
+  public Future<JsonObject> withdrawApplication(Caller caller, String applicationId) {
+    return signedIn(caller, () -> applications.withdraw(caller, applicationId));
+  }
+}

@@ -1,0 +1,72 @@
+package io.azora.marketplace;
+
+import io.azora.education.EducationEvents;
+import io.azora.platform.AzoraConfig;
+import io.azora.platform.Databases;
+import io.azora.platform.Nexus;
+import io.azora.platform.NexusSubscription;
+import io.azora.platform.Services;
+import io.azora.platform.StopList;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Wires the marketplace: its database (azora_forge) and migrations, its outbox relay, the verified-skills
+ * read model it keeps from education's course.completed, and the service.
+ */
+public class MarketplaceVerticle extends VerticleBase {
+
+  static final String SOURCE = MarketplaceEvents.SOURCE;
+
+  private Pool pool;
+  private final StopList running = new StopList();
+
+  @Override
+  public Future<?> start() {
+    AzoraConfig config = AzoraConfig.from(config());
+    Skills skills = new Skills(synonyms(config()));
+    return Databases.open(vertx, config.database(), SOURCE).compose(p -> {
+      pool = p;
+      return Nexus.relay(vertx, config, SOURCE)
+          .compose(relay -> {
+            running.add(relay, Nexus.Relay::release);
+            return Nexus.subscribe(vertx, pool, SOURCE, Set.of(EducationEvents.COURSE_COMPLETED), skills::onCourseCompleted);
+          })
+          .compose(subscription -> {
+            running.add(subscription, NexusSubscription::stop);
+            running.add(Nexus.parkedEvents(vertx, pool, SOURCE, List.of(subscription)), MessageConsumer::unregister);
+            MarketplaceServiceImpl service = new MarketplaceServiceImpl(new Jobs(vertx, pool, skills),
+                new Applications(vertx, pool), new Matches(pool));
+            return Services.serve(vertx, running, MarketplaceService.ADDRESS, MarketplaceService.class, service, SOURCE, pool);
+          });
+    });
+  }
+
+  /** marketplace.skillSynonyms: spelling → the one name it means, both normalised like any skill. */
+  static Map<String, String> synonyms(JsonObject config) {
+    JsonObject table = config.getJsonObject("marketplace", new JsonObject()).getJsonObject("skillSynonyms", new JsonObject());
+    Skills plain = new Skills(Map.of());
+    Map<String, String> synonyms = new HashMap<>();
+    table.forEach(e -> {
+      String from = plain.normalise(e.getKey());
+      String to = e.getValue() instanceof String s ? plain.normalise(s) : null;
+      if (from != null && to != null) {
+        synonyms.put(from, to);
+      }
+    });
+    return synonyms;
+  }
+
+  @Override
+  public Future<?> stop() {
+    return running.stopAll().eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
+  }
+}
