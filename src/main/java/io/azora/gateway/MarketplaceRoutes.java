@@ -72,5 +72,16 @@ final class MarketplaceRoutes implements DomainRoutes {
         .handler(call(200, ctx -> marketplace.myApplications(caller(ctx), Api.limit(ctx), ctx.queryParams().get("cursor"))));
     r.post("/api/applications/:id/withdraw").handler(api.guard(Access.USER)).handler(api.validate("withdrawApplication"))
         .handler(call(200, ctx -> marketplace.withdrawApplication(caller(ctx), ctx.pathParam("id"))));
+    r.post("/api/applications/:id/accept").handler(api.guard(Access.USER)).handler(api.validate("acceptApplication"))
+        .handler(call(201, ctx -> marketplace.acceptApplication(caller(ctx), ctx.pathParam("id"))));
+    r.get("/api/contracts/:id").handler(api.guard(Access.USER)).handler(api.validate("contract"))
+        .handler(call(200, ctx -> marketplace.contract(caller(ctx), ctx.pathParam("id"))));
+    r.post("/api/contracts/:id/milestones/:mid/submit").handler(api.guard(Access.USER)).handler(api.validate("submitMilestone"))
+        .handler(call(200, ctx -> marketplace.submitMilestone(caller(ctx), ctx.pathParam("id"), ctx.pathParam("mid"))));
+    r.post("/api/contracts/:id/milestones/:mid/request-changes").handler(api.guard(Access.USER))
+        .handler(api.validate("requestMilestoneChanges"))
+        .handler(call(200, ctx -> marketplace.requestChanges(caller(ctx), ctx.pathParam("id"), ctx.pathParam("mid"))));
+    r.post("/api/contracts/:id/milestones/:mid/approve").handler(api.guard(Access.USER)).handler(api.validate("approveMilestone"))
+        .handler(call(200, ctx -> marketplace.approveMilestone(caller(ctx), ctx.pathParam("id"), ctx.pathParam("mid"))));
   }
 }

@@ -16,7 +16,14 @@ public final class MarketplaceEvents {
       "A freelancer applied to a job; its employer is told",
       "applicationId", "jobId", "employerId", "freelancerId", "bidAmount", "matchScore", "title");
 
-  public static final List<EventType> ALL = List.of(JOB_POSTED, JOB_APPLIED);
+  public static final EventType CONTRACT_FUNDED = EventType.of(SOURCE, "contract.funded", 1,
+      "An employer accepted an application: the contract is active, every milestone held in escrow",
+      "contractId", "jobId", "employerId", "freelancerId", "amount");
+  public static final EventType MILESTONE_RELEASED = EventType.of(SOURCE, "milestone.released", 1,
+      "A milestone's escrow was paid to the freelancer, less the platform fee",
+      "contractId", "milestoneId", "employerId", "freelancerId", "amount", "fee");
+
+  public static final List<EventType> ALL = List.of(JOB_POSTED, JOB_APPLIED, CONTRACT_FUNDED, MILESTONE_RELEASED);
 
   private MarketplaceEvents() {
   }

@@ -55,4 +55,19 @@ public interface MarketplaceService {
 
   /** The caller withdraws a pending application of theirs. */
   Future<JsonObject> withdrawApplication(Caller caller, String applicationId);
+
+  /** The employer accepts an application: the contract, every milestone funded in escrow (201; 402 if short). */
+  Future<JsonObject> acceptApplication(Caller caller, String applicationId);
+
+  /** A contract, for its parties. */
+  Future<JsonObject> contract(Caller caller, String contractId);
+
+  /** The freelancer submits a milestone. */
+  Future<JsonObject> submitMilestone(Caller caller, String contractId, String milestoneId);
+
+  /** The employer asks for changes to a submitted milestone. */
+  Future<JsonObject> requestChanges(Caller caller, String contractId, String milestoneId);
+
+  /** The employer approves a submitted milestone: released to the freelancer, less the platform fee. */
+  Future<JsonObject> approveMilestone(Caller caller, String contractId, String milestoneId);
 }

@@ -14,11 +14,13 @@ final class MarketplaceServiceImpl implements MarketplaceService {
   private final Jobs jobs;
   private final Applications applications;
   private final Matches matches;
+  private final Contracts contracts;
 
-  MarketplaceServiceImpl(Jobs jobs, Applications applications, Matches matches) {
+  MarketplaceServiceImpl(Jobs jobs, Applications applications, Matches matches, Contracts contracts) {
     this.jobs = jobs;
     this.applications = applications;
     this.matches = matches;
+    this.contracts = contracts;
   }
 
   private static <T> Future<T> signedIn(Caller caller, Supplier<Future<T>> call) {
@@ -78,5 +80,30 @@ final class MarketplaceServiceImpl implements MarketplaceService {
   @Override
   public Future<JsonObject> withdrawApplication(Caller caller, String applicationId) {
     return signedIn(caller, () -> applications.withdraw(caller, applicationId));
+  }
+
+  @Override
+  public Future<JsonObject> acceptApplication(Caller caller, String applicationId) {
+    return signedIn(caller, () -> contracts.accept(caller, applicationId));
+  }
+
+  @Override
+  public Future<JsonObject> contract(Caller caller, String contractId) {
+    return signedIn(caller, () -> contracts.get(caller, contractId));
+  }
+
+  @Override
+  public Future<JsonObject> submitMilestone(Caller caller, String contractId, String milestoneId) {
+    return signedIn(caller, () -> contracts.submit(caller, contractId, milestoneId));
+  }
+
+  @Override
+  public Future<JsonObject> requestChanges(Caller caller, String contractId, String milestoneId) {
+    return signedIn(caller, () -> contracts.requestChanges(caller, contractId, milestoneId));
+  }
+
+  @Override
+  public Future<JsonObject> approveMilestone(Caller caller, String contractId, String milestoneId) {
+    return signedIn(caller, () -> contracts.approve(caller, contractId, milestoneId));
   }
 }

@@ -1,8 +1,10 @@
 package io.azora.marketplace;
 
 import io.azora.education.EducationEvents;
+import io.azora.finance.EscrowService;
 import io.azora.platform.AzoraConfig;
 import io.azora.platform.Databases;
+import io.azora.platform.Deadline;
 import io.azora.platform.Nexus;
 import io.azora.platform.NexusSubscription;
 import io.azora.platform.Services;
@@ -20,11 +22,15 @@ import java.util.Set;
 
 /**
  * Wires the marketplace: its database (azora_forge) and migrations, its outbox relay, the verified-skills
- * read model it keeps from education's course.completed, and the service.
+ * read model it keeps from education's course.completed, the service, and the round that drives contract
+ * steps whose answer from finance was lost.
  */
 public class MarketplaceVerticle extends VerticleBase {
 
   static final String SOURCE = MarketplaceEvents.SOURCE;
+  /** How often unfinished money steps (an answer from finance lost) are looked for. */
+  static final long RECOVER_EVERY_MS = 5_000;
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(MarketplaceVerticle.class);
 
   private Pool pool;
   private final StopList running = new StopList();
@@ -43,8 +49,17 @@ public class MarketplaceVerticle extends VerticleBase {
           .compose(subscription -> {
             running.add(subscription, NexusSubscription::stop);
             running.add(Nexus.parkedEvents(vertx, pool, SOURCE, List.of(subscription)), MessageConsumer::unregister);
+            long timeout = config.http().serviceTimeoutMs();
+            // Proxies made per call: each call waits no longer than the request being served has left.
+            Contracts contracts = new Contracts(vertx, pool, () -> EscrowService.createProxy(vertx, Deadline.delivery(timeout)));
+            long recovery = vertx.setPeriodic(RECOVER_EVERY_MS, id -> contracts.recover()
+                .onFailure(err -> log.warn("Driving unfinished contract steps failed; next round retries", err)));
+            running.add(recovery, id -> {
+              vertx.cancelTimer(id);
+              return Future.succeededFuture();
+            });
             MarketplaceServiceImpl service = new MarketplaceServiceImpl(new Jobs(vertx, pool, skills),
-                new Applications(vertx, pool), new Matches(pool));
+                new Applications(vertx, pool), new Matches(pool), contracts);
             return Services.serve(vertx, running, MarketplaceService.ADDRESS, MarketplaceService.class, service, SOURCE, pool);
           });
     });

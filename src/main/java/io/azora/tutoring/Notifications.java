@@ -1,6 +1,7 @@
 package io.azora.tutoring;
 
 import io.azora.finance.FinanceEvents;
+import io.azora.marketplace.MarketplaceEvents;
 import io.azora.platform.Caller;
 import io.azora.platform.DomainEvent;
 import io.azora.platform.EventType;
@@ -35,6 +36,8 @@ final class Notifications {
   static final String REWARD_MINED = "reward.mined";
   static final String COURSE_ENROLLED = "course.enrolled";
   static final String APPLICATION_RECEIVED = "application.received";
+  static final String CONTRACT_FUNDED = "contract.funded";
+  static final String MILESTONE_RELEASED = "milestone.released";
 
   /** Finance's events this keeps notifications of (education's: course.enrolled). */
   static final Set<EventType> FROM_FINANCE = Set.of(
@@ -82,9 +85,19 @@ final class Notifications {
         .put("courseId", data.getString("courseId")).put("price", data.getString("price")));
   }
 
-  /** Nexus: the marketplace's job.applied, told to the job's employer. */
-  static Future<Void> onJobApplied(Vertx vertx, SqlClient tx, DomainEvent event) {
+  /** Nexus: the marketplace's events: an application told to the employer, a contract and a payment to the freelancer. */
+  static Future<Void> onMarketplaceEvent(Vertx vertx, SqlClient tx, DomainEvent event) {
     JsonObject data = event.data();
+    if (MarketplaceEvents.CONTRACT_FUNDED.name().equals(event.type())) {
+      return store(vertx, tx, event, data.getString("freelancerId"), CONTRACT_FUNDED, new JsonObject()
+          .put("contractId", data.getString("contractId")).put("jobId", data.getString("jobId"))
+          .put("amount", data.getString("amount")));
+    }
+    if (MarketplaceEvents.MILESTONE_RELEASED.name().equals(event.type())) {
+      return store(vertx, tx, event, data.getString("freelancerId"), MILESTONE_RELEASED, new JsonObject()
+          .put("contractId", data.getString("contractId")).put("milestoneId", data.getString("milestoneId"))
+          .put("amount", data.getString("amount")).put("fee", data.getString("fee")));
+    }
     return store(vertx, tx, event, data.getString("employerId"), APPLICATION_RECEIVED, new JsonObject()
         .put("jobId", data.getString("jobId")).put("applicationId", data.getString("applicationId"))
         .put("title", data.getString("title")).put("freelancerId", data.getString("freelancerId"))

@@ -52,8 +52,8 @@ public class TutoringVerticle extends VerticleBase {
               Nexus.subscribe(vertx, pool, SOURCE, Notifications.FROM_FINANCE,
                   (tx, event) -> Notifications.onFinanceEvent(vertx, tx, event)),
               Nexus.subscribe(vertx, pool, SOURCE, Set.of(AuthEvents.USER_REGISTERED), Rooms::onRegistered),
-              Nexus.subscribe(vertx, pool, SOURCE, Set.of(MarketplaceEvents.JOB_APPLIED),
-                  (tx, event) -> Notifications.onJobApplied(vertx, tx, event)))
+              Nexus.subscribe(vertx, pool, SOURCE, Set.of(MarketplaceEvents.JOB_APPLIED, MarketplaceEvents.CONTRACT_FUNDED,
+                  MarketplaceEvents.MILESTONE_RELEASED), (tx, event) -> Notifications.onMarketplaceEvent(vertx, tx, event)))
           .compose(subscribed -> {
             List<NexusSubscription> subscriptions = subscribed.list();
             subscriptions.forEach(s -> running.add(s, NexusSubscription::stop));

@@ -1,0 +1,173 @@
+package io.azora.marketplace;
+
+import io.azora.support.Courses;
+import io.azora.support.HttpApi;
+import io.azora.support.NodeExtension;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Contracts through the gateway, with finance's escrow behind them: accepting funds every milestone (or,
+ * short of AZR, makes no contract), only the parties see a contract, the freelancer submits, the employer
+ * asks for changes or approves, a release pays the freelancer less the platform fee, parallel approvals pay
+ * once, and the last release completes the contract.
+ */
+class ContractsTest {
+
+  @RegisterExtension
+  static final NodeExtension node = NodeExtension.with(Courses.withAdmin(new JsonObject()
+      .put("finance", new JsonObject().put("initialSupply", "1000000").put("platformFeePercent", "10"))));
+
+  static String admin;
+
+  @BeforeAll
+  static void signInAdmin() {
+    admin = Courses.admin(node.api());
+  }
+
+  static JsonObject user(String role) {
+    JsonObject t = node.api().register(role + "-" + UUID.randomUUID() + "@azora.test", "contract-passphrase", "C", role);
+    return new JsonObject().put("id", t.getJsonObject("user").getString("id")).put("token", t.getString("accessToken"));
+  }
+
+  static void grant(JsonObject user, String amount) {
+    node.api().post("/api/admin/wallets/" + user.getString("id") + "/grants", admin,
+        new JsonObject().put("amount", amount).put("reason", "test")).expect(201);
+  }
+
+  static JsonObject wallet(JsonObject user) {
+    return node.api().get("/api/wallet/balance", user.getString("token")).expect(200).json();
+  }
+
+  /** A job of two milestones (15 + 25) by {@code employer}: its id. */
+  static String job(JsonObject employer) {
+    return node.api().post("/api/jobs", employer.getString("token"), JobsTest.job("Contracted work", "40", "web",
+            new JsonArray().add("go")).put("milestones", new JsonArray()
+            .add(new JsonObject().put("title", "First half").put("amount", "15"))
+            .add(new JsonObject().put("title", "Second half").put("amount", "25"))))
+        .expect(201).json().getString("id");
+  }
+
+  static String apply(String job, JsonObject freelancer) {
+    return node.api().post("/api/jobs/" + job + "/apply", freelancer.getString("token"), new JsonObject()
+        .put("proposal", "I will do it").put("bidAmount", "40")).expect(201).json().getString("id");
+  }
+
+  @Test
+  void acceptingFundsEveryMilestoneRejectsTheOthersAndOnlyThePartiesSeeIt() {
+    HttpApi api = node.api();
+    JsonObject employer = user("employer");
+    JsonObject freelancer = user("student");
+    JsonObject rival = user("student");
+    grant(employer, "100");
+    String job = job(employer);
+    String chosen = apply(job, freelancer);
+    String other = apply(job, rival);
+
+    api.post("/api/applications/" + chosen + "/accept", freelancer.getString("token"), null).expectProblem(403, "forbidden");
+    api.post("/api/applications/" + chosen + "/accept", rival.getString("token"), null).expectProblem(404, "not_found");
+    JsonObject contract = api.post("/api/applications/" + chosen + "/accept", employer.getString("token"), null)
+        .expect(201).json();
+    assertEquals("active", contract.getString("status"));
+    assertEquals(List.of("funded", "funded"), statuses(contract));
+    assertEquals(freelancer.getString("id"), contract.getString("freelancerId"));
+    // The money is held: out of the employer's available AZR.
+    assertEquals("60", wallet(employer).getString("available"));
+    // Accepting again answers the same contract, and moves nothing more.
+    assertEquals(contract.getString("id"), api.post("/api/applications/" + chosen + "/accept", employer.getString("token"),
+        null).expect(201).json().getString("id"));
+    assertEquals("60", wallet(employer).getString("available"));
+    api.post("/api/applications/" + other + "/accept", employer.getString("token"), null).expectProblem(409, "job_filled");
+
+    JsonObject rivals = api.get("/api/me/applications", rival.getString("token")).expect(200).json();
+    assertEquals("rejected", rivals.getJsonArray("items").getJsonObject(0).getString("status"));
+    assertEquals("filled", api.get("/api/jobs/" + job, null).expect(200).json().getString("status"));
+
+    String path = "/api/contracts/" + contract.getString("id");
+    assertEquals(contract, api.get(path, freelancer.getString("token")).expect(200).json());
+    api.get(path, rival.getString("token")).expectProblem(404, "not_found");
+    api.get(path, null).expectProblem(401, "unauthorized");
+  }
+
+  @Test
+  void anEmployerShortOfAzrGetsNoContract() {
+    HttpApi api = node.api();
+    JsonObject employer = user("employer");
+    JsonObject freelancer = user("student");
+    grant(employer, "39.99999999");
+    String job = job(employer);
+    String application = apply(job, freelancer);
+    api.post("/api/applications/" + application + "/accept", employer.getString("token"), null)
+        .expectProblem(402, "insufficient_funds");
+    assertEquals("39.99999999", wallet(employer).getString("available"), "nothing held");
+    assertEquals("open", api.get("/api/jobs/" + job, null).expect(200).json().getString("status"));
+    assertEquals("pending", api.get("/api/me/applications", freelancer.getString("token")).expect(200).json()
+        .getJsonArray("items").getJsonObject(0).getString("status"));
+    // Topped up, the same application is accepted.
+    grant(employer, "1");
+    assertEquals("active", api.post("/api/applications/" + application + "/accept", employer.getString("token"), null)
+        .expect(201).json().getString("status"));
+  }
+
+  @Test
+  void milestonesAreSubmittedApprovedAndPaidOnceLessTheFee() {
+    HttpApi api = node.api();
+    JsonObject employer = user("employer");
+    JsonObject freelancer = user("student");
+    grant(employer, "40");
+    String job = job(employer);
+    JsonObject contract = api.post("/api/applications/" + apply(job, freelancer) + "/accept", employer.getString("token"),
+        null).expect(201).json();
+    String base = "/api/contracts/" + contract.getString("id") + "/milestones/";
+    String first = contract.getJsonArray("milestones").getJsonObject(0).getString("id");
+    String second = contract.getJsonArray("milestones").getJsonObject(1).getString("id");
+    String e = employer.getString("token");
+    String f = freelancer.getString("token");
+
+    api.post(base + first + "/approve", e, null).expectProblem(409, "milestone_state");  // not submitted yet
+    api.post(base + first + "/submit", e, null).expectProblem(403, "forbidden");
+    assertEquals("submitted", status(api.post(base + first + "/submit", f, null).expect(200).json(), 0));
+    assertEquals("changes_requested", status(api.post(base + first + "/request-changes", e, null).expect(200).json(), 0));
+    api.post(base + first + "/submit", f, null).expect(200);
+    api.post(base + first + "/approve", f, null).expectProblem(403, "forbidden");
+    JsonObject afterFirst = api.post(base + first + "/approve", e, null).expect(200).json();
+    assertEquals("released", status(afterFirst, 0));
+    assertEquals("active", afterFirst.getString("status"));
+    assertEquals("13.5", wallet(freelancer).getString("balance"), "15 less the 10 % fee");
+    api.post(base + "nope/submit", f, null).expectProblem(404, "not_found");
+
+    // Parallel approvals of the second milestone pay once.
+    api.post(base + second + "/submit", f, null).expect(200);
+    List<CompletableFuture<Integer>> approvals = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      approvals.add(CompletableFuture.supplyAsync(() -> api.post(base + second + "/approve", e, null).status()));
+    }
+    List<Integer> statuses = approvals.stream().map(CompletableFuture::join).toList();
+    assertEquals(1, statuses.stream().filter(s -> s == 200).count(), statuses::toString);
+    assertTrue(statuses.stream().allMatch(s -> s == 200 || s == 409), statuses::toString);
+    assertEquals("36", wallet(freelancer).getString("balance"), "13.5 + 25 less 2.5");
+    assertEquals("0", wallet(employer).getString("balance"));
+    JsonObject done = api.get("/api/contracts/" + contract.getString("id"), e).expect(200).json();
+    assertEquals("completed", done.getString("status"));
+    assertEquals(List.of("released", "released"), statuses(done));
+  }
+
+  static List<String> statuses(JsonObject contract) {
+    return contract.getJsonArray("milestones").stream().map(m -> ((JsonObject) m).getString("status")).toList();
+  }
+
+  static String status(JsonObject contract, int milestone) {
+    return contract.getJsonArray("milestones").getJsonObject(milestone).getString("status");
+  }
+}
