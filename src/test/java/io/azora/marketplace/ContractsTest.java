@@ -37,12 +37,20 @@ class ContractsTest {
   }
 
   static JsonObject user(String role) {
-    JsonObject t = node.api().register(role + "-" + UUID.randomUUID() + "@azora.test", "contract-passphrase", "C", role);
+    return user(node.api(), role);
+  }
+
+  static JsonObject user(HttpApi api, String role) {
+    JsonObject t = api.register(role + "-" + UUID.randomUUID() + "@azora.test", "contract-passphrase", "C", role);
     return new JsonObject().put("id", t.getJsonObject("user").getString("id")).put("token", t.getString("accessToken"));
   }
 
   static void grant(JsonObject user, String amount) {
-    node.api().post("/api/admin/wallets/" + user.getString("id") + "/grants", admin,
+    grant(node.api(), admin, user, amount);
+  }
+
+  static void grant(HttpApi api, String admin, JsonObject user, String amount) {
+    api.post("/api/admin/wallets/" + user.getString("id") + "/grants", admin,
         new JsonObject().put("amount", amount).put("reason", "test")).expect(201);
   }
 
@@ -52,7 +60,11 @@ class ContractsTest {
 
   /** A job of two milestones (15 + 25) by {@code employer}: its id. */
   static String job(JsonObject employer) {
-    return node.api().post("/api/jobs", employer.getString("token"), JobsTest.job("Contracted work", "40", "web",
+    return job(node.api(), employer);
+  }
+
+  static String job(HttpApi api, JsonObject employer) {
+    return api.post("/api/jobs", employer.getString("token"), JobsTest.job("Contracted work", "40", "web",
             new JsonArray().add("go")).put("milestones", new JsonArray()
             .add(new JsonObject().put("title", "First half").put("amount", "15"))
             .add(new JsonObject().put("title", "Second half").put("amount", "25"))))
@@ -60,7 +72,11 @@ class ContractsTest {
   }
 
   static String apply(String job, JsonObject freelancer) {
-    return node.api().post("/api/jobs/" + job + "/apply", freelancer.getString("token"), new JsonObject()
+    return apply(node.api(), job, freelancer);
+  }
+
+  static String apply(HttpApi api, String job, JsonObject freelancer) {
+    return api.post("/api/jobs/" + job + "/apply", freelancer.getString("token"), new JsonObject()
         .put("proposal", "I will do it").put("bidAmount", "40")).expect(201).json().getString("id");
   }
 
