@@ -83,5 +83,17 @@ final class MarketplaceRoutes implements DomainRoutes {
         .handler(call(200, ctx -> marketplace.requestChanges(caller(ctx), ctx.pathParam("id"), ctx.pathParam("mid"))));
     r.post("/api/contracts/:id/milestones/:mid/approve").handler(api.guard(Access.USER)).handler(api.validate("approveMilestone"))
         .handler(call(200, ctx -> marketplace.approveMilestone(caller(ctx), ctx.pathParam("id"), ctx.pathParam("mid"))));
+    r.post("/api/contracts/:id/cancel").handler(api.guard(Access.USER)).handler(api.validate("cancelContract"))
+        .handler(call(200, ctx -> marketplace.cancelContract(caller(ctx), ctx.pathParam("id"))));
+    r.post("/api/contracts/:id/dispute").handler(api.guard(Access.USER)).handler(api.validate("disputeContract"))
+        .handler(call(200, ctx -> marketplace.disputeContract(caller(ctx), ctx.pathParam("id"), Api.body(ctx))));
+    r.post("/api/admin/disputes/:contractId/resolve").handler(api.guard(Access.ADMIN)).handler(api.validate("resolveDispute"))
+        .handler(call(200, ctx -> marketplace.resolveDispute(caller(ctx), ctx.pathParam("contractId"), Api.body(ctx))));
+    r.post("/api/contracts/:id/reviews").handler(api.guard(Access.USER)).handler(api.validate("postReview"))
+        .handler(call(201, ctx -> marketplace.postReview(caller(ctx), ctx.pathParam("id"), Api.body(ctx))));
+    r.patch("/api/contracts/:id/reviews").handler(api.guard(Access.USER)).handler(api.validate("editReview"))
+        .handler(call(200, ctx -> marketplace.editReview(caller(ctx), ctx.pathParam("id"), Api.body(ctx))));
+    r.get("/api/users/:id/reviews").handler(api.guard(Access.PUBLIC)).handler(api.validate("userReviews"))
+        .handler(call(200, ctx -> marketplace.userReviews(ctx.pathParam("id"), Api.limit(ctx), ctx.queryParams().get("cursor"))));
   }
 }

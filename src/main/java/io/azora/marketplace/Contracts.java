@@ -2,6 +2,7 @@ package io.azora.marketplace;
 
 import io.azora.finance.EscrowFunding;
 import io.azora.finance.EscrowService;
+import io.azora.finance.EscrowSplit;
 import io.azora.finance.MilestoneRequest;
 import io.azora.platform.Caller;
 import io.azora.platform.Money;
@@ -78,6 +79,9 @@ final class Contracts {
         .put("applicationId", c.getUUID("application_id").toString())
         .put("employerId", c.getUUID("employer_id").toString()).put("freelancerId", c.getUUID("freelancer_id").toString())
         .put("status", c.getString("status")).put("milestones", items)
+        .put("dispute", c.getUUID("disputed_by") == null ? null : new JsonObject()
+            .put("by", c.getUUID("disputed_by").toString()).put("reason", c.getString("dispute_reason"))
+            .put("freelancerShare", c.getInteger("freelancer_share")))
         .put("createdAt", c.getOffsetDateTime("created_at").toInstant().toString());
   }
 
@@ -320,33 +324,182 @@ final class Contracts {
         .onSuccess(v -> OutboxRelay.nudge(vertx, MarketplaceEvents.SOURCE));
   }
 
+
+  // ---- cancelling, disputes ----
+
+  /**
+   * Either party cancels: every funded milestone not yet submitted is refunded to the employer ('refunding',
+   * then finance voids the hold, then 'refunded'), and the contract is cancelled. A submitted milestone must
+   * be approved or disputed first (409).
+   */
+  Future<JsonObject> cancel(Caller caller, String contractId) {
+    UUID id = Jobs.uuid(contractId);
+    if (id == null) {
+      return Problems.fail(Problems.notFound("No such contract"));
+    }
+    return pool.withTransaction(tx -> active(tx, caller, id).compose(contract -> {
+          if (contract.getJsonArray("milestones").stream().anyMatch(m -> List.of("submitted", "releasing")
+              .contains(((JsonObject) m).getString("status")))) {
+            return Problems.<List<String>>fail(Problems.of(409, "milestone_submitted",
+                "A submitted milestone must be approved or disputed before the contract is cancelled"));
+          }
+          return tx.preparedQuery("UPDATE contracts SET status = 'cancelled', updated_at = now() WHERE id = $1")
+              .execute(Tuple.of(id))
+              .compose(v -> tx.preparedQuery("""
+                  UPDATE contract_milestones SET status = 'refunding', updated_at = now()
+                  WHERE contract_id = $1 AND status IN ('funded', 'changes_requested') RETURNING id""").execute(Tuple.of(id)))
+              .map(rows -> {
+                List<String> refunding = new ArrayList<>();
+                rows.forEach(r -> refunding.add(r.getString("id")));
+                return refunding;
+              });
+        }))
+        .compose(refunding -> {
+          List<Future<JsonObject>> refunds = new ArrayList<>();
+          refunding.forEach(milestone -> refunds.add(refund(id, milestone)));
+          return Future.all(refunds).compose(v -> load(pool, id));
+        });
+  }
+
+  /** The contract if {@code caller} is a party and it is active (404, 409 otherwise), locked. */
+  private Future<JsonObject> active(SqlClient tx, Caller caller, UUID id) {
+    return tx.preparedQuery("SELECT status FROM contracts WHERE id = $1 FOR UPDATE").execute(Tuple.of(id))
+        .compose(rows -> rows.size() == 0 ? Problems.<JsonObject>fail(Problems.notFound("No such contract")) : load(tx, id))
+        .compose(contract -> {
+          if (!party(caller, contract) || !caller.userId().equals(contract.getString("employerId"))
+              && !caller.userId().equals(contract.getString("freelancerId"))) {
+            return Problems.fail(Problems.notFound("No such contract"));
+          }
+          if (!"active".equals(contract.getString("status"))) {
+            return Problems.fail(Problems.of(409, "contract_not_active", "The contract is " + contract.getString("status")));
+          }
+          return Future.succeededFuture(contract);
+        });
+  }
+
+  /** Asks finance to return a milestone's hold to the employer, then commits it refunded (or leaves the intent). */
+  private Future<JsonObject> refund(UUID contractId, String milestoneId) {
+    return load(pool, contractId).compose(contract -> escrow.get()
+        .refund(new MilestoneRequest(contractId.toString(), milestoneId, contract.getString("freelancerId")))
+        .transform(ar -> {
+          if (ar.succeeded() || ar.cause() instanceof ServiceException se && se.failureCode() == 409) {
+            return pool.preparedQuery("""
+                    UPDATE contract_milestones SET status = 'refunded', updated_at = now()
+                    WHERE contract_id = $1 AND id = $2 AND status = 'refunding'""")
+                .execute(Tuple.of(contractId, milestoneId)).compose(v -> load(pool, contractId));
+          }
+          log.warn("Refunding milestone {} of {} has no answer from finance yet; it will be driven again", milestoneId,
+              contractId, ar.cause());
+          return load(pool, contractId);  // the contract shows the milestone refunding until it is done
+        }));
+  }
+
+  /** Either party disputes an active contract: nothing moves until an admin resolves it. */
+  Future<JsonObject> dispute(Caller caller, String contractId, String reason) {
+    UUID id = Jobs.uuid(contractId);
+    String why = reason == null ? "" : reason.strip();
+    if (id == null) {
+      return Problems.fail(Problems.notFound("No such contract"));
+    }
+    if (why.isEmpty() || why.length() > 2000) {
+      return Problems.fail(Problems.invalid("reason", "1 to 2000 characters"));
+    }
+    return pool.withTransaction(tx -> active(tx, caller, id)
+            .compose(contract -> tx.preparedQuery("""
+                    UPDATE contracts SET status = 'disputed', disputed_by = $2, dispute_reason = $3, updated_at = now()
+                    WHERE id = $1""").execute(Tuple.of(id, caller.userUuid(), why)))
+            .compose(v -> load(tx, id))
+            .compose(contract -> Nexus.emit(tx, MarketplaceEvents.CONTRACT_DISPUTED, new JsonObject()
+                    .put("contractId", id.toString()).put("employerId", contract.getString("employerId"))
+                    .put("freelancerId", contract.getString("freelancerId")).put("disputedBy", caller.userId())
+                    .put("reason", why))
+                .map(contract)))
+        .onSuccess(v -> OutboxRelay.nudge(vertx, MarketplaceEvents.SOURCE));
+  }
+
+  /**
+   * An admin resolves a dispute: of everything still held, {@code freelancerShare} percent goes to the
+   * freelancer (less the fee), the rest back to the employer ('resolving', finance splits, 'resolved').
+   */
+  Future<JsonObject> resolve(Caller caller, String contractId, int freelancerShare) {
+    UUID id = Jobs.uuid(contractId);
+    if (!caller.isAdmin()) {
+      return Problems.fail(Problems.forbidden("Only an admin resolves a dispute"));
+    }
+    if (id == null) {
+      return Problems.fail(Problems.notFound("No such contract"));
+    }
+    if (freelancerShare < 0 || freelancerShare > 100) {
+      return Problems.fail(Problems.invalid("freelancerShare", "0 to 100"));
+    }
+    return pool.preparedQuery("""
+            UPDATE contracts SET status = 'resolving', freelancer_share = $2, updated_at = now()
+            WHERE id = $1 AND status = 'disputed' RETURNING id""")
+        .execute(Tuple.of(id, freelancerShare))
+        .compose(rows -> rows.size() > 0 ? split(id)
+            : load(pool, id).compose(contract -> Problems.fail(Problems.of(409, "not_disputed",
+                "The contract is " + contract.getString("status")))));
+  }
+
+  /** Asks finance to split what is held, then commits the contract resolved (or leaves the intent). */
+  private Future<JsonObject> split(UUID contractId) {
+    return pool.preparedQuery("SELECT freelancer_id, freelancer_share FROM contracts WHERE id = $1 AND status = 'resolving'")
+        .execute(Tuple.of(contractId))
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return load(pool, contractId);
+          }
+          Row row = rows.iterator().next();
+          return escrow.get().split(new EscrowSplit(contractId.toString(), row.getUUID("freelancer_id").toString(),
+                  row.getInteger("freelancer_share")))
+              .transform(ar -> {
+                if (ar.succeeded() || ar.cause() instanceof ServiceException se && se.failureCode() == 409) {
+                  return pool.withTransaction(tx -> tx.preparedQuery(
+                          "UPDATE contracts SET status = 'resolved', updated_at = now() WHERE id = $1 AND status = 'resolving'")
+                      .execute(Tuple.of(contractId))
+                      .compose(v -> tx.preparedQuery("""
+                          UPDATE contract_milestones SET status = 'split', updated_at = now()
+                          WHERE contract_id = $1 AND status IN ('funded', 'submitted', 'changes_requested')""")
+                          .execute(Tuple.of(contractId)))
+                      .compose(v -> load(tx, contractId)));
+                }
+                log.warn("Splitting contract {} has no answer from finance yet; it will be driven again", contractId,
+                    ar.cause());
+                return Problems.fail(Problems.of(503, "resolution_pending",
+                    "Finance did not answer; the resolution is being settled."));
+              });
+        });
+  }
+
   // ---- recovery ----
 
   /**
-   * Drives the intents whose answer was lost (finance down or slow, a node gone): fundings and releases
+   * Drives the intents whose answer was lost (finance down or slow, a node gone): fundings, releases,
+   * refunds and dispute splits
    * older than {@link #STALE_INTENT_MS}, each claimed by one node at a time (SKIP LOCKED, then its clock
    * moved on), and settled as if answered now.
    */
   Future<Void> recover() {
     Future<Void> fundings = pool.preparedQuery("""
             UPDATE contracts SET updated_at = now() WHERE id IN (
-              SELECT id FROM contracts WHERE status = 'funding' AND updated_at < now() - make_interval(secs => $1)
-              ORDER BY updated_at LIMIT 20 FOR UPDATE SKIP LOCKED) RETURNING id""")
+              SELECT id FROM contracts WHERE status IN ('funding', 'resolving') AND updated_at < now() - make_interval(secs => $1)
+              ORDER BY updated_at LIMIT 20 FOR UPDATE SKIP LOCKED) RETURNING id, status""")
         .execute(Tuple.of(STALE_INTENT_MS / 1000.0))
         .compose(rows -> {
           List<Future<JsonObject>> all = new ArrayList<>();
-          rows.forEach(r -> all.add(fund(r.getUUID("id"))));
+          rows.forEach(r -> all.add("resolving".equals(r.getString("status")) ? split(r.getUUID("id")) : fund(r.getUUID("id"))));
           return Future.join(all).mapEmpty();
         });
     Future<Void> releases = pool.preparedQuery("""
             UPDATE contract_milestones m SET updated_at = now() FROM (
-              SELECT contract_id, id FROM contract_milestones WHERE status = 'releasing'
+              SELECT contract_id, id FROM contract_milestones WHERE status IN ('releasing', 'refunding')
                 AND updated_at < now() - make_interval(secs => $1) ORDER BY updated_at LIMIT 20 FOR UPDATE SKIP LOCKED) s
-            WHERE m.contract_id = s.contract_id AND m.id = s.id RETURNING m.contract_id, m.id""")
+            WHERE m.contract_id = s.contract_id AND m.id = s.id RETURNING m.contract_id, m.id, m.status""")
         .execute(Tuple.of(STALE_INTENT_MS / 1000.0))
         .compose(rows -> {
           List<Future<JsonObject>> all = new ArrayList<>();
-          rows.forEach(r -> all.add(release(r.getUUID("contract_id"), r.getString("id"))));
+          rows.forEach(r -> all.add("refunding".equals(r.getString("status")) ? refund(r.getUUID("contract_id"), r.getString("id"))
+              : release(r.getUUID("contract_id"), r.getString("id"))));
           return Future.join(all).mapEmpty();
         });
     return Future.join(fundings, releases).mapEmpty();

@@ -23,7 +23,15 @@ public final class MarketplaceEvents {
       "A milestone's escrow was paid to the freelancer, less the platform fee",
       "contractId", "milestoneId", "employerId", "freelancerId", "amount", "fee");
 
-  public static final List<EventType> ALL = List.of(JOB_POSTED, JOB_APPLIED, CONTRACT_FUNDED, MILESTONE_RELEASED);
+  public static final EventType CONTRACT_DISPUTED = EventType.of(SOURCE, "contract.disputed", 1,
+      "A party disputed a contract: nothing moves until an admin resolves it",
+      "contractId", "employerId", "freelancerId", "disputedBy", "reason");
+  public static final EventType REVIEW_POSTED = EventType.of(SOURCE, "review.posted", 1,
+      "A party of a finished contract reviewed the other (1 to 5)",
+      "contractId", "reviewerId", "revieweeId", "rating");
+
+  public static final List<EventType> ALL = List.of(JOB_POSTED, JOB_APPLIED, CONTRACT_FUNDED, MILESTONE_RELEASED,
+      CONTRACT_DISPUTED, REVIEW_POSTED);
 
   private MarketplaceEvents() {
   }

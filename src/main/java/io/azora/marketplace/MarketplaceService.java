@@ -70,4 +70,22 @@ public interface MarketplaceService {
 
   /** The employer approves a submitted milestone: released to the freelancer, less the platform fee. */
   Future<JsonObject> approveMilestone(Caller caller, String contractId, String milestoneId);
+
+  /** Either party cancels: funded milestones not yet submitted go back to the employer. */
+  Future<JsonObject> cancelContract(Caller caller, String contractId);
+
+  /** Either party disputes: {@code {reason}}; nothing moves until an admin resolves it. */
+  Future<JsonObject> disputeContract(Caller caller, String contractId, JsonObject request);
+
+  /** An admin resolves a dispute: {@code {freelancerShare: 0-100}} of what is held. */
+  Future<JsonObject> resolveDispute(Caller caller, String contractId, JsonObject request);
+
+  /** A party reviews the other once per finished contract: {@code {rating: 1-5, comment}}. */
+  Future<JsonObject> postReview(Caller caller, String contractId, JsonObject request);
+
+  /** The reviewer edits their review within 7 days. */
+  Future<JsonObject> editReview(Caller caller, String contractId, JsonObject request);
+
+  /** A user's reviews and their average. */
+  Future<JsonObject> userReviews(String userId, int limit, String cursor);
 }

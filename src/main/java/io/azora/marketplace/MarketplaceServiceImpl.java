@@ -15,8 +15,10 @@ final class MarketplaceServiceImpl implements MarketplaceService {
   private final Applications applications;
   private final Matches matches;
   private final Contracts contracts;
+  private final Reviews reviews;
 
-  MarketplaceServiceImpl(Jobs jobs, Applications applications, Matches matches, Contracts contracts) {
+  MarketplaceServiceImpl(Jobs jobs, Applications applications, Matches matches, Contracts contracts, Reviews reviews) {
+    this.reviews = reviews;
     this.jobs = jobs;
     this.applications = applications;
     this.matches = matches;
@@ -105,5 +107,37 @@ final class MarketplaceServiceImpl implements MarketplaceService {
   @Override
   public Future<JsonObject> approveMilestone(Caller caller, String contractId, String milestoneId) {
     return signedIn(caller, () -> contracts.approve(caller, contractId, milestoneId));
+  }
+
+  @Override
+  public Future<JsonObject> cancelContract(Caller caller, String contractId) {
+    return signedIn(caller, () -> contracts.cancel(caller, contractId));
+  }
+
+  @Override
+  public Future<JsonObject> disputeContract(Caller caller, String contractId, JsonObject request) {
+    return signedIn(caller, () -> contracts.dispute(caller, contractId, request.getValue("reason") instanceof String r ? r : null));
+  }
+
+  @Override
+  public Future<JsonObject> resolveDispute(Caller caller, String contractId, JsonObject request) {
+    Object share = request.getValue("freelancerShare");
+    return signedIn(caller, () -> share instanceof Integer s ? contracts.resolve(caller, contractId, s)
+        : Problems.fail(Problems.invalid("freelancerShare", "a whole number from 0 to 100")));
+  }
+
+  @Override
+  public Future<JsonObject> postReview(Caller caller, String contractId, JsonObject request) {
+    return signedIn(caller, () -> reviews.post(caller, contractId, request));
+  }
+
+  @Override
+  public Future<JsonObject> editReview(Caller caller, String contractId, JsonObject request) {
+    return signedIn(caller, () -> reviews.edit(caller, contractId, request));
+  }
+
+  @Override
+  public Future<JsonObject> userReviews(String userId, int limit, String cursor) {
+    return reviews.of(userId, limit, cursor);
   }
 }

@@ -59,7 +59,7 @@ public class MarketplaceVerticle extends VerticleBase {
               return Future.succeededFuture();
             });
             MarketplaceServiceImpl service = new MarketplaceServiceImpl(new Jobs(vertx, pool, skills),
-                new Applications(vertx, pool), new Matches(pool), contracts);
+                new Applications(vertx, pool), new Matches(pool), contracts, new Reviews(vertx, pool));
             return Services.serve(vertx, running, MarketplaceService.ADDRESS, MarketplaceService.class, service, SOURCE, pool);
           });
     });

@@ -179,6 +179,93 @@ class ContractsTest {
     assertEquals(List.of("released", "released"), statuses(done));
   }
 
+  /** An active contract of {@code employer} (40 AZR granted) with a new freelancer: {contract, freelancer}. */
+  static JsonObject activeContract(JsonObject employer) {
+    JsonObject freelancer = user("student");
+    grant(employer, "40");
+    String job = job(employer);
+    JsonObject contract = node.api().post("/api/applications/" + apply(job, freelancer) + "/accept",
+        employer.getString("token"), null).expect(201).json();
+    return new JsonObject().put("contract", contract).put("freelancer", freelancer);
+  }
+
+  @Test
+  void cancellingRefundsWhatWasNotSubmittedAndBothPartiesReviewOnce() {
+    HttpApi api = node.api();
+    JsonObject employer = user("employer");
+    JsonObject made = activeContract(employer);
+    JsonObject contract = made.getJsonObject("contract");
+    JsonObject freelancer = made.getJsonObject("freelancer");
+    String id = contract.getString("id");
+    String e = employer.getString("token");
+    String f = freelancer.getString("token");
+    String first = contract.getJsonArray("milestones").getJsonObject(0).getString("id");
+
+    api.post("/api/contracts/" + id + "/reviews", f, new JsonObject().put("rating", 5)).expectProblem(409, "contract_not_finished");
+    api.post("/api/contracts/" + id + "/milestones/" + first + "/submit", f, null).expect(200);
+    api.post("/api/contracts/" + id + "/cancel", e, null).expectProblem(409, "milestone_submitted");
+    api.post("/api/contracts/" + id + "/milestones/" + first + "/approve", e, null).expect(200);
+    api.post("/api/contracts/" + id + "/cancel", user("student").getString("token"), null).expectProblem(404, "not_found");
+    JsonObject cancelled = api.post("/api/contracts/" + id + "/cancel", f, null).expect(200).json();
+    assertEquals("cancelled", cancelled.getString("status"));
+    assertEquals(List.of("released", "refunded"), statuses(cancelled));
+    assertEquals("25", wallet(employer).getString("available"), "the second milestone came back");
+    assertEquals("13.5", wallet(freelancer).getString("balance"));
+    api.post("/api/contracts/" + id + "/milestones/" + first + "/submit", f, null).expectProblem(409, "contract_not_active");
+
+    // Reviews: once each, 1 to 5, edited within 7 days, public with the average.
+    api.post("/api/contracts/" + id + "/reviews", e, new JsonObject().put("rating", 6)).expectProblem(400, "validation_failed");
+    JsonObject review = api.post("/api/contracts/" + id + "/reviews", e, new JsonObject().put("rating", 4)
+        .put("comment", "Good work")).expect(201).json();
+    assertEquals(freelancer.getString("id"), review.getString("revieweeId"));
+    api.post("/api/contracts/" + id + "/reviews", e, new JsonObject().put("rating", 5)).expectProblem(409, "already_reviewed");
+    api.send(io.vertx.core.http.HttpMethod.PATCH, "/api/contracts/" + id + "/reviews", e,
+        new JsonObject().put("rating", 5).put("comment", "Great work").toBuffer(), java.util.Map.of()).expect(200);
+    api.post("/api/contracts/" + id + "/reviews", f, new JsonObject().put("rating", 3).put("comment", "Slow to pay")).expect(201);
+    JsonObject reviews = api.get("/api/users/" + freelancer.getString("id") + "/reviews", null).expect(200).json();
+    assertEquals(5.0, reviews.getDouble("average"));
+    assertEquals(1, reviews.getInteger("count"));
+    assertEquals("Great work", reviews.getJsonArray("items").getJsonObject(0).getString("comment"));
+    assertEquals(3.0, api.get("/api/users/" + employer.getString("id") + "/reviews", null).expect(200).json()
+        .getDouble("average"));
+  }
+
+  @Test
+  void aDisputeFreezesTheContractUntilAnAdminSplitsIt() {
+    HttpApi api = node.api();
+    JsonObject employer = user("employer");
+    JsonObject made = activeContract(employer);
+    JsonObject contract = made.getJsonObject("contract");
+    JsonObject freelancer = made.getJsonObject("freelancer");
+    String id = contract.getString("id");
+    String e = employer.getString("token");
+    String f = freelancer.getString("token");
+    String first = contract.getJsonArray("milestones").getJsonObject(0).getString("id");
+
+    api.post("/api/contracts/" + id + "/dispute", f, new JsonObject()).expectProblem(400, "validation_failed");
+    JsonObject disputed = api.post("/api/contracts/" + id + "/dispute", f, new JsonObject().put("reason", "Unpaid work"))
+        .expect(200).json();
+    assertEquals("disputed", disputed.getString("status"));
+    assertEquals("Unpaid work", disputed.getJsonObject("dispute").getString("reason"));
+    // Frozen: nothing moves.
+    api.post("/api/contracts/" + id + "/milestones/" + first + "/submit", f, null).expectProblem(409, "contract_not_active");
+    api.post("/api/contracts/" + id + "/cancel", e, null).expectProblem(409, "contract_not_active");
+    // Only an admin resolves.
+    api.post("/api/admin/disputes/" + id + "/resolve", e, new JsonObject().put("freelancerShare", 100))
+        .expectProblem(403, "forbidden");
+    api.post("/api/admin/disputes/" + id + "/resolve", admin, new JsonObject().put("freelancerShare", 101))
+        .expectProblem(400, "validation_failed");
+    JsonObject resolved = api.post("/api/admin/disputes/" + id + "/resolve", admin, new JsonObject().put("freelancerShare", 50))
+        .expect(200).json();
+    assertEquals("resolved", resolved.getString("status"));
+    assertEquals(List.of("split", "split"), statuses(resolved));
+    // Half of 40 to the freelancer less 10 %, the other half back to the employer.
+    assertEquals("18", wallet(freelancer).getString("balance"));
+    assertEquals("20", wallet(employer).getString("available"));
+    api.post("/api/admin/disputes/" + id + "/resolve", admin, new JsonObject().put("freelancerShare", 50))
+        .expectProblem(409, "not_disputed");
+  }
+
   static List<String> statuses(JsonObject contract) {
     return contract.getJsonArray("milestones").stream().map(m -> ((JsonObject) m).getString("status")).toList();
   }
