@@ -29,10 +29,11 @@ final class Applications {
   static final int MAX_PROPOSAL = 5_000;
   private static final String COLUMNS = "a.id, a.job_id, a.freelancer_id, a.proposal, a.bid, a.status, a.match_score, a.created_at";
   /** The caller's ($1) fit with a job's skills ($2) by {@link Matching}'s formula. */
-  private static final String SCORE = """
-      SELECT coalesce(round(100 * sum(w) / cardinality($2::text[]), 1), 0) FROM (
+  private static final String SCORE = ("""
+      SELECT coalesce(round(100 * sum(w) / cardinality($2::text[]) * REVIEWS_OF_CALLER, 1), 0) FROM (
         SELECT v.skill,""" + " " + Matching.WEIGHT + """
-       AS w FROM verified_skills v WHERE v.user_id = $1 AND v.skill = ANY($2) GROUP BY v.skill) held""";
+       AS w FROM verified_skills v WHERE v.user_id = $1 AND v.skill = ANY($2) GROUP BY v.skill) held""")
+      .replace("REVIEWS_OF_CALLER", Matching.reviews("$1"));
 
   private final Vertx vertx;
   private final Pool pool;

@@ -19,22 +19,26 @@ import java.util.UUID;
  */
 final class Matches {
 
-  private static final String CANDIDATES = """
-      SELECT user_id, round(100 * sum(w) / cardinality($1::text[]), 1) AS score, array_agg(skill ORDER BY skill) AS matched
+  private static final String CANDIDATES = ("""
+      SELECT user_id, round(100 * sum(w) / cardinality($1::text[]) * REVIEWS_OF_USER, 1) AS score,
+             array_agg(skill ORDER BY skill) AS matched
       FROM (SELECT v.user_id, v.skill,""" + " " + Matching.WEIGHT + """
              AS w
             FROM verified_skills v WHERE v.skill = ANY($1) AND v.user_id <> $2 GROUP BY v.user_id, v.skill) held
-      GROUP BY user_id ORDER BY score DESC, user_id LIMIT""" + " " + Matching.MAX_CANDIDATES;
-  private static final String JOBS = """
+      GROUP BY user_id ORDER BY score DESC, user_id LIMIT""" + " " + Matching.MAX_CANDIDATES)
+      .replace("REVIEWS_OF_USER", Matching.reviews("user_id"));
+  private static final String JOBS = ("""
       WITH mine AS (
         SELECT v.skill,""" + " " + Matching.WEIGHT + """
        AS w FROM verified_skills v WHERE v.user_id = $1 GROUP BY v.skill)
       SELECT""" + " " + Jobs.COLUMNS + """
-      , round(100 * sum(m.w) / cardinality(j.skills), 1) AS score, array_agg(m.skill ORDER BY m.skill) AS matched
+      , round(100 * sum(m.w) / cardinality(j.skills) * REVIEWS_OF_CALLER, 1) AS score,
+        array_agg(m.skill ORDER BY m.skill) AS matched
       FROM jobs j JOIN mine m ON m.skill = ANY(j.skills)
       WHERE j.skills && (SELECT coalesce(array_agg(skill), '{}') FROM mine)
         AND j.status = 'open' AND j.deadline > now() AND j.employer_id <> $1
-      GROUP BY j.id ORDER BY score DESC, j.created_at DESC, j.id LIMIT""" + " " + Matching.MAX_JOBS;
+      GROUP BY j.id ORDER BY score DESC, j.created_at DESC, j.id LIMIT""" + " " + Matching.MAX_JOBS)
+      .replace("REVIEWS_OF_CALLER", Matching.reviews("$1"));
 
   private final Pool pool;
 

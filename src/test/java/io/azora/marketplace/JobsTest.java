@@ -232,17 +232,17 @@ class JobsTest {
     JsonObject match = matches.stream().map(m -> (JsonObject) m)
         .filter(m -> jobId.equals(m.getJsonObject("job").getString("id"))).findFirst().orElseThrow();
     assertEquals(new JsonArray().add("go").add("grpc"), match.getJsonArray("matchedSkills"));
-    // Two of three skills at advanced (0.9), fresh: 100 × 2 × 0.9 / 3 = 60.
-    assertEquals(60.0, match.getDouble("score"));
+    // Two of three skills at advanced (0.9), fresh, no reviews yet (0.9): 100 × 2 × 0.9 / 3 × 0.9 = 54.
+    assertEquals(54.0, match.getDouble("score"));
 
     JsonArray candidates = api.get("/api/jobs/" + jobId + "/matches", employer.getString("token")).expect(200).jsonArray();
     JsonObject candidate = candidates.getJsonObject(0);
     assertEquals(learner.getString("id"), candidate.getString("userId"));
-    assertEquals(60.0, candidate.getDouble("score"));
+    assertEquals(54.0, candidate.getDouble("score"));
     api.get("/api/jobs/" + jobId + "/matches", learner.getString("token")).expectProblem(403, "forbidden");
 
     // Applying carries the same score.
-    assertEquals(60.0, api.post("/api/jobs/" + jobId + "/apply", learner.getString("token"), new JsonObject()
+    assertEquals(54.0, api.post("/api/jobs/" + jobId + "/apply", learner.getString("token"), new JsonObject()
         .put("proposal", "Verified").put("bidAmount", "70")).expect(201).json().getDouble("matchScore"));
   }
 
