@@ -42,11 +42,14 @@ final class Contracts {
   private final Vertx vertx;
   private final Pool pool;
   private final Supplier<EscrowService> escrow;
+  /** A submitted milestone the employer neither approves nor disputes is released after this. */
+  private final long autoReleaseSeconds;
 
-  Contracts(Vertx vertx, Pool pool, Supplier<EscrowService> escrow) {
+  Contracts(Vertx vertx, Pool pool, Supplier<EscrowService> escrow, long autoReleaseSeconds) {
     this.vertx = vertx;
     this.pool = pool;
     this.escrow = escrow;
+    this.autoReleaseSeconds = autoReleaseSeconds;
   }
 
   // ---- reading ----
@@ -502,6 +505,32 @@ final class Contracts {
               : release(r.getUUID("contract_id"), r.getString("id"))));
           return Future.join(all).mapEmpty();
         });
-    return Future.join(fundings, releases).mapEmpty();
+    return Future.join(fundings, releases, autoRelease()).mapEmpty();
+  }
+
+  /**
+   * Releases the milestones submitted longer than the auto-release time ago in contracts still active (a
+   * dispute stops it). Every node runs this; each milestone is claimed by one of them (its move from
+   * submitted to releasing, under SKIP LOCKED), and finance pays once whatever else happens.
+   */
+  Future<Void> autoRelease() {
+    return pool.preparedQuery("""
+            UPDATE contract_milestones m SET status = 'releasing', updated_at = now() FROM (
+              SELECT d.contract_id, d.id FROM contract_milestones d JOIN contracts c ON c.id = d.contract_id
+              WHERE d.status = 'submitted' AND c.status = 'active'
+                AND d.submitted_at < now() - make_interval(secs => $1)
+              ORDER BY d.submitted_at LIMIT 20 FOR UPDATE OF d SKIP LOCKED) due
+            WHERE m.contract_id = due.contract_id AND m.id = due.id AND m.status = 'submitted'
+            RETURNING m.contract_id, m.id""")
+        .execute(Tuple.of((double) autoReleaseSeconds))
+        .compose(rows -> {
+          List<Future<JsonObject>> all = new ArrayList<>();
+          rows.forEach(r -> {
+            log.info("Milestone {} of contract {} was submitted {} s ago without an answer: released", r.getString("id"),
+                r.getUUID("contract_id"), autoReleaseSeconds);
+            all.add(release(r.getUUID("contract_id"), r.getString("id")));
+          });
+          return Future.join(all).mapEmpty();
+        });
   }
 }

@@ -51,7 +51,8 @@ public class MarketplaceVerticle extends VerticleBase {
             running.add(Nexus.parkedEvents(vertx, pool, SOURCE, List.of(subscription)), MessageConsumer::unregister);
             long timeout = config.http().serviceTimeoutMs();
             // Proxies made per call: each call waits no longer than the request being served has left.
-            Contracts contracts = new Contracts(vertx, pool, () -> EscrowService.createProxy(vertx, Deadline.delivery(timeout)));
+            Contracts contracts = new Contracts(vertx, pool, () -> EscrowService.createProxy(vertx, Deadline.delivery(timeout)),
+                autoReleaseSeconds(config()));
             long recovery = vertx.setPeriodic(RECOVER_EVERY_MS, id -> contracts.recover()
                 .onFailure(err -> log.warn("Driving unfinished contract steps failed; next round retries", err)));
             running.add(recovery, id -> {
@@ -63,6 +64,12 @@ public class MarketplaceVerticle extends VerticleBase {
             return Services.serve(vertx, running, MarketplaceService.ADDRESS, MarketplaceService.class, service, SOURCE, pool);
           });
     });
+  }
+
+  /** marketplace.autoReleaseSeconds: 14 days unless configured (a minute to a year). */
+  static long autoReleaseSeconds(JsonObject config) {
+    long seconds = config.getJsonObject("marketplace", new JsonObject()).getLong("autoReleaseSeconds", 14L * 86_400);
+    return Math.max(60, Math.min(seconds, 365L * 86_400));
   }
 
   /** marketplace.skillSynonyms: spelling → the one name it means, both normalised like any skill. */

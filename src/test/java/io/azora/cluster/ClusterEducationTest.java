@@ -3,6 +3,7 @@ package io.azora.cluster;
 import io.azora.support.ChildNode;
 import io.azora.support.Courses;
 import io.azora.support.HttpApi;
+import io.azora.support.Market;
 import io.azora.support.SocketClient;
 import io.azora.support.TestInfra;
 import io.azora.support.TestNode;
@@ -26,7 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * finance and a second gateway. "Pass an assessment → AZR in the wallet" travels over the clustered bus
  * both ways, and a catalogue edit made through one gateway is seen at once through the other. Real time
  * across the two: a course's room with a participant on each gateway, and a notification pushed to a socket
- * on the other node than the one that took the transfer.
+ * on the other node than the one that took the transfer. The marketplace runs on both: a milestone left
+ * unanswered past the auto-release time is released once, whichever node's scheduler gets there.
  */
 @ExtendWith(VertxExtension.class)
 class ClusterEducationTest {
@@ -40,7 +42,7 @@ class ClusterEducationTest {
     prefix = TestNode.newPrefix();
     String clusterName = "azora-test-" + UUID.randomUUID();
     financeNode = ChildNode.start(prefix, TestInfra.freePort(),
-        Map.of("AZORA_VERTICLES", "finance,gateway", "AZORA_NODE_CLUSTER_NAME", clusterName),
+        Map.of("AZORA_VERTICLES", "finance,marketplace,gateway", "AZORA_NODE_CLUSTER_NAME", clusterName),
         "--cluster");
     int port = TestInfra.freePort();
     JsonObject config = TestNode.config(prefix, port, Courses.withAdmin(new JsonObject().put("node", new JsonObject()
@@ -205,5 +207,43 @@ class ClusterEducationTest {
     java.util.Set<String> ids = new java.util.HashSet<>();
     presence.getJsonArray("users").forEach(u -> ids.add(((JsonObject) u).getString("id")));
     return ids;
+  }
+
+  @Test
+  void aMilestoneDueForAutoReleaseIsPaidOnceByTwoSchedulers(Vertx vertx) throws Exception {
+    HttpApi here = new HttpApi(vertx, node.port);
+    HttpApi there = new HttpApi(vertx, financeNode.port);
+    awaitCluster(here, there);
+    JsonObject employer = Market.user(here, "employer");
+    JsonObject freelancer = Market.user(here, "student");
+    Market.grant(here, Courses.admin(here), employer, "40");
+    String job = Market.twoMilestoneJob(here, employer);
+    String application = Market.apply(here, job, freelancer);
+    JsonObject contract = there.post("/api/applications/" + application + "/accept", employer.getString("token"), null)
+        .expect(201).json();
+    String id = contract.getString("id");
+    String first = contract.getJsonArray("milestones").getJsonObject(0).getString("id");
+    there.post("/api/contracts/" + id + "/milestones/" + first + "/submit", freelancer.getString("token"), null).expect(200);
+
+    // The test's clock: the submission is moved 15 days into the past (the auto-release time is 14).
+    io.vertx.sqlclient.Pool db = node.database(vertx, "marketplace");
+    db.preparedQuery("UPDATE contract_milestones SET submitted_at = now() - interval '15 days' WHERE contract_id = $1 AND id = $2")
+        .execute(io.vertx.sqlclient.Tuple.of(UUID.fromString(id), first)).await(5, java.util.concurrent.TimeUnit.SECONDS);
+    db.close();
+
+    long deadline = System.currentTimeMillis() + 30_000;
+    String status = null;
+    while (System.currentTimeMillis() < deadline) {
+      status = here.get("/api/contracts/" + id, employer.getString("token")).expect(200).json().getJsonArray("milestones")
+          .getJsonObject(0).getString("status");
+      if ("released".equals(status)) {
+        break;
+      }
+      Thread.sleep(250);
+    }
+    assertEquals("released", status);
+    Thread.sleep(6_000);  // another round of both schedulers: nothing more is paid
+    // Paid once: 15 less the 10 % fee (twice would be 27).
+    assertEquals("13.5", here.get("/api/wallet/balance", freelancer.getString("token")).expect(200).json().getString("balance"));
   }
 }

@@ -2,8 +2,8 @@ package io.azora.marketplace;
 
 import io.azora.support.Courses;
 import io.azora.support.HttpApi;
+import io.azora.support.Market;
 import io.azora.support.NodeExtension;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,47 +37,23 @@ class ContractsTest {
   }
 
   static JsonObject user(String role) {
-    return user(node.api(), role);
-  }
-
-  static JsonObject user(HttpApi api, String role) {
-    JsonObject t = api.register(role + "-" + UUID.randomUUID() + "@azora.test", "contract-passphrase", "C", role);
-    return new JsonObject().put("id", t.getJsonObject("user").getString("id")).put("token", t.getString("accessToken"));
+    return Market.user(node.api(), role);
   }
 
   static void grant(JsonObject user, String amount) {
-    grant(node.api(), admin, user, amount);
-  }
-
-  static void grant(HttpApi api, String admin, JsonObject user, String amount) {
-    api.post("/api/admin/wallets/" + user.getString("id") + "/grants", admin,
-        new JsonObject().put("amount", amount).put("reason", "test")).expect(201);
+    Market.grant(node.api(), admin, user, amount);
   }
 
   static JsonObject wallet(JsonObject user) {
     return node.api().get("/api/wallet/balance", user.getString("token")).expect(200).json();
   }
 
-  /** A job of two milestones (15 + 25) by {@code employer}: its id. */
   static String job(JsonObject employer) {
-    return job(node.api(), employer);
-  }
-
-  static String job(HttpApi api, JsonObject employer) {
-    return api.post("/api/jobs", employer.getString("token"), JobsTest.job("Contracted work", "40", "web",
-            new JsonArray().add("go")).put("milestones", new JsonArray()
-            .add(new JsonObject().put("title", "First half").put("amount", "15"))
-            .add(new JsonObject().put("title", "Second half").put("amount", "25"))))
-        .expect(201).json().getString("id");
+    return Market.twoMilestoneJob(node.api(), employer);
   }
 
   static String apply(String job, JsonObject freelancer) {
-    return apply(node.api(), job, freelancer);
-  }
-
-  static String apply(HttpApi api, String job, JsonObject freelancer) {
-    return api.post("/api/jobs/" + job + "/apply", freelancer.getString("token"), new JsonObject()
-        .put("proposal", "I will do it").put("bidAmount", "40")).expect(201).json().getString("id");
+    return Market.apply(node.api(), job, freelancer);
   }
 
   @Test

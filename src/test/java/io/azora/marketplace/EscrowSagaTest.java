@@ -3,6 +3,7 @@ package io.azora.marketplace;
 import io.azora.finance.FinanceVerticle;
 import io.azora.support.Courses;
 import io.azora.support.HttpApi;
+import io.azora.support.Market;
 import io.azora.support.NodeExtension;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.json.JsonObject;
@@ -55,11 +56,11 @@ class EscrowSagaTest {
   void stepsInterruptedByFinanceGoingAwayCompleteOnceItIsBack() throws Exception {
     financeUp();
     HttpApi api = node.api();
-    JsonObject employer = ContractsTest.user(api, "employer");
-    JsonObject freelancer = ContractsTest.user(api, "student");
-    ContractsTest.grant(api, Courses.admin(api), employer, "100");
-    String job = ContractsTest.job(api, employer);
-    String application = ContractsTest.apply(api, job, freelancer);
+    JsonObject employer = Market.user(api, "employer");
+    JsonObject freelancer = Market.user(api, "student");
+    Market.grant(api, Courses.admin(api), employer, "100");
+    String job = Market.twoMilestoneJob(api, employer);
+    String application = Market.apply(api, job, freelancer);
     String e = employer.getString("token");
 
     // Accepting while finance is away: 503, the contract left funding, nothing else changed.

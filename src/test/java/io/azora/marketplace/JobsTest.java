@@ -2,6 +2,7 @@ package io.azora.marketplace;
 
 import io.azora.support.Courses;
 import io.azora.support.HttpApi;
+import io.azora.support.Market;
 import io.azora.support.NodeExtension;
 import io.azora.support.SocketClient;
 import io.vertx.core.Vertx;
@@ -13,8 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -38,17 +37,11 @@ class JobsTest {
   static JsonObject freelancer;
 
   static JsonObject user(HttpApi api, String role) {
-    JsonObject t = api.register(role + "-" + UUID.randomUUID() + "@azora.test", "market-passphrase", "M " + role, role);
-    return new JsonObject().put("id", t.getJsonObject("user").getString("id")).put("token", t.getString("accessToken"));
-  }
-
-  static String inDays(int days) {
-    return Instant.now().plus(days, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS).toString();
+    return Market.user(api, role);
   }
 
   static JsonObject job(String title, String budget, String category, JsonArray skills) {
-    return new JsonObject().put("title", title).put("description", "Build " + title.toLowerCase() + " for our shop")
-        .put("budget", budget).put("skills", skills).put("category", category).put("deadline", inDays(30));
+    return Market.job(title, budget, category, skills);
   }
 
   @BeforeAll
