@@ -39,7 +39,7 @@ non2xx() { awk '/Non-2xx/ {print $NF}' "$WORK/$1.txt"; }
 
 # Fresh bench databases and Redis keys (every domain's: Azora runs them all by default).
 fresh_bench_data() {
-  for db in azora_bench_auth azora_bench_mint azora_bench_education azora_bench_tutoring; do
+  for db in azora_bench_auth azora_bench_mint azora_bench_education azora_bench_tutoring azora_bench_forge; do
     psql -d postgres -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)"
   done
   redis-cli -h 127.0.0.1 --scan --pattern 'azora-bench:*' | xargs -r redis-cli -h 127.0.0.1 del >/dev/null
@@ -49,7 +49,7 @@ fresh_bench_data() {
 # extra settings given (start_azora VAR=value ...; AZORA_JAVA_OPTS for the JVM), and waits until healthy.
 start_azora() {
   env AZORA_DATABASE_HOST=127.0.0.1 AZORA_DATABASE_AUTH=azora_bench_auth AZORA_DATABASE_FINANCE=azora_bench_mint \
-    AZORA_DATABASE_EDUCATION=azora_bench_education AZORA_DATABASE_TUTORING=azora_bench_tutoring AZORA_REDIS_URL=redis://127.0.0.1:6379 \
+    AZORA_DATABASE_EDUCATION=azora_bench_education AZORA_DATABASE_TUTORING=azora_bench_tutoring AZORA_DATABASE_MARKETPLACE=azora_bench_forge AZORA_REDIS_URL=redis://127.0.0.1:6379 \
     AZORA_REDIS_KEY_PREFIX="azora-bench:" AZORA_MANAGEMENT_PORT=0 \
     AZORA_RATE_LIMIT_ANONYMOUS=100000000 AZORA_RATE_LIMIT_AUTHENTICATED=100000000 \
     AZORA_RATE_LIMIT_LOGIN_PER_IP=100000000 "$@" \
