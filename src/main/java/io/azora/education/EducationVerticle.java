@@ -10,7 +10,9 @@ import io.azora.platform.Nexus;
 import io.azora.platform.NexusSubscription;
 import io.azora.platform.OutboxRelay;
 import io.azora.platform.Services;
+import io.azora.platform.SharedRedis;
 import io.azora.platform.StopList;
+import io.azora.platform.VersionedCache;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -42,7 +44,8 @@ public class EducationVerticle extends VerticleBase {
       Completion completion = new Completion(pool, auth);
       EducationConfig education = EducationConfig.from(config());
       redis = Services.redis(vertx, config.redis());
-      CatalogCache cache = new CatalogCache(config.redis().keyPrefix());
+      VersionedCache cache = new VersionedCache(SharedRedis.Catalog.versionKey(config.redis().keyPrefix()),
+          SharedRedis.Catalog.entryPrefix(config.redis().keyPrefix()), "Catalogue");
       // After a committed change: its event goes out at once, and the cache is invalidated.
       CatalogQueries queries = new CatalogQueries(pool);
       CatalogCommands catalog = new CatalogCommands(pool, education, queries, eventId -> {
@@ -65,7 +68,7 @@ public class EducationVerticle extends VerticleBase {
           .compose(rewardNotices -> {
             running.add(rewardNotices, NexusSubscription::stop);
             subscriptions.add(rewardNotices);
-            // Catalogue changes invalidate the cache again from their own events (durably; see CatalogCache).
+            // Catalogue changes invalidate the cache again from their own events (durably; see VersionedCache).
             return Nexus.subscribe(vertx, pool, "education.catalog-cache",
                 Set.of(EducationEvents.COURSE_PUBLISHED, EducationEvents.COURSE_UPDATED), (tx, event) -> cache.onChanged(redis, event.id()));
           })

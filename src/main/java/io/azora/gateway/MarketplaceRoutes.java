@@ -2,12 +2,14 @@ package io.azora.gateway;
 
 import io.azora.gateway.Api.Access;
 import io.azora.marketplace.MarketplaceService;
+import io.azora.platform.SharedRedis;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
 
@@ -17,22 +19,52 @@ import static io.azora.gateway.Api.caller;
 final class MarketplaceRoutes implements DomainRoutes {
 
   private static final List<String> LIST_PARAMS = List.of("q", "category", "skills", "skillsMatch", "minBudget",
-      "maxBudget", "cursor");
+      "maxBudget", "limit", "cursor");
+
+  private static final long NEAR_CACHE_BYTES = 16L << 20;
 
   private final Api api;
   private final MarketplaceService marketplace;
+  private final boolean cacheOn;
+  private final String cacheVersionKey;
+  private final String cacheEntryPrefix;
+  /** This verticle's copies of job-list pages (see {@link NearCache}). */
+  private final NearCache near;
 
   MarketplaceRoutes(Api api) {
     this.api = api;
     this.marketplace = MarketplaceService.createProxy(api.vertx(), api.delivery());
+    int cacheSeconds = SharedRedis.Jobs.ttlSeconds(api.rawConfig());
+    this.cacheOn = cacheSeconds > 0;
+    this.near = new NearCache(NEAR_CACHE_BYTES, Duration.ofSeconds(Math.max(1, cacheSeconds)));
+    this.cacheVersionKey = SharedRedis.Jobs.versionKey(api.config().redis().keyPrefix());
+    this.cacheEntryPrefix = SharedRedis.Jobs.entryPrefix(api.config().redis().keyPrefix());
+  }
+
+  /**
+   * The open-job list, answered from the shared cache in the rate limiter's round trip when it has the page
+   * (no trip to the marketplace); otherwise the marketplace reads it and fills the cache. Concurrent misses of
+   * one page share one call.
+   */
+  private void mountJobList(Router r) {
+    r.get("/api/jobs")
+        .handler(api.guard(Access.PUBLIC, ctx -> cacheOn
+            ? near.probe(cacheVersionKey, cacheEntryPrefix, SharedRedis.Jobs.listEntry(listQuery(ctx))) : null))
+        .handler(api.validate("listJobs"))
+        .handler(call(200, ctx -> {
+          RateLimiter.CacheProbe miss = ctx.get(Api.CACHE_MISS);
+          return miss == null ? marketplace.listJobs(listQuery(ctx))
+              : near.once(miss.entry(), () -> marketplace.listJobs(listQuery(ctx)));
+        }));
   }
 
   private <T> Handler<RoutingContext> call(int status, Function<RoutingContext, Future<T>> call) {
     return api.respond(status, "marketplace", call);
   }
 
+  /** The list's parameters as sent (also the cache entry's name, probed before validation: nothing parsed here). */
   private static JsonObject listQuery(RoutingContext ctx) {
-    JsonObject query = new JsonObject().put("limit", Api.limit(ctx));
+    JsonObject query = new JsonObject();
     LIST_PARAMS.forEach(p -> {
       String v = ctx.queryParams().get(p);
       if (v != null) {
@@ -48,8 +80,7 @@ final class MarketplaceRoutes implements DomainRoutes {
 
   @Override
   public void mount(Router r) {
-    r.get("/api/jobs").handler(api.guard(Access.PUBLIC)).handler(api.validate("listJobs"))
-        .handler(call(200, ctx -> marketplace.listJobs(listQuery(ctx))));
+    mountJobList(r);
     r.post("/api/jobs").handler(api.guard(Access.USER)).handler(api.validate("postJob")).handler(api.idempotent())
         .handler(call(201, ctx -> marketplace.postJob(caller(ctx), job(ctx))));
     r.get("/api/jobs/:id").handler(api.guard(Access.PUBLIC)).handler(api.validate("job"))

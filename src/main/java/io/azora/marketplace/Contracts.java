@@ -44,12 +44,15 @@ final class Contracts {
   private final Supplier<EscrowService> escrow;
   /** A submitted milestone the employer neither approves nor disputes is released after this. */
   private final long autoReleaseSeconds;
+  /** Called when a job is filled: the open-job lists change. */
+  private final Runnable jobsChanged;
 
-  Contracts(Vertx vertx, Pool pool, Supplier<EscrowService> escrow, long autoReleaseSeconds) {
+  Contracts(Vertx vertx, Pool pool, Supplier<EscrowService> escrow, long autoReleaseSeconds, Runnable jobsChanged) {
     this.vertx = vertx;
     this.pool = pool;
     this.escrow = escrow;
     this.autoReleaseSeconds = autoReleaseSeconds;
+    this.jobsChanged = jobsChanged;
   }
 
   // ---- reading ----
@@ -214,7 +217,10 @@ final class Contracts {
                           .put("amount", total(contract)))
                       .map(contract));
             }))
-        .onSuccess(v -> OutboxRelay.nudge(vertx, MarketplaceEvents.SOURCE));
+        .onSuccess(v -> {
+          OutboxRelay.nudge(vertx, MarketplaceEvents.SOURCE);
+          jobsChanged.run();
+        });
   }
 
   private static String total(JsonObject contract) {

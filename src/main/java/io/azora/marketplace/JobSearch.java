@@ -57,7 +57,12 @@ final class JobSearch {
     if (query.getString("maxBudget") != null) {
       where.add("j.budget <= " + param(Money.parse(query.getString("maxBudget"), "maxBudget")));
     }
-    limit = Math.max(1, Math.min(query.getInteger("limit", 20), 100));
+    Object size = query.getValue("limit");
+    try {
+      limit = Math.max(1, Math.min(size instanceof Number n ? n.intValue() : size == null ? 20 : Integer.parseInt((String) size), 100));
+    } catch (NumberFormatException e) {
+      throw Problems.invalid("limit", "1 to 100");
+    }
     String cursor = query.getString("cursor");
     if (cursor != null) {
       String[] at = Jobs.decodeCursor(cursor, 3);

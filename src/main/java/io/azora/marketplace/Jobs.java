@@ -29,7 +29,9 @@ import java.util.UUID;
 /**
  * Jobs: employers post them (milestones summing to the budget; one of the whole budget by default), edit
  * them while open, close them; they expire at their deadline. The list of open jobs searches title and
- * description (ranked), filters by category, skills (any or all) and budget, and pages by cursor.
+ * description (ranked), filters by category, skills (any or all) and budget, and pages by cursor; its pages
+ * are cached for every node ({@code marketplace.jobsCacheSeconds}), and any change to a job moves the
+ * cache on at once (a deadline passing shows within that time).
  */
 final class Jobs {
 
@@ -43,11 +45,22 @@ final class Jobs {
   private final Vertx vertx;
   private final Pool pool;
   private final Skills skills;
+  /** Open-job lists through the shared cache ({@code read(entry, load)}); null: no cache. */
+  private final ListCache lists;
+  /** Called after a change to what the lists show commits: the cache's version moves on. */
+  private final Runnable changed;
 
-  Jobs(Vertx vertx, Pool pool, Skills skills) {
+  /** The shared cache of job lists, as Jobs uses it. */
+  interface ListCache {
+    Future<JsonObject> read(String entry, java.util.function.Supplier<Future<JsonObject>> load);
+  }
+
+  Jobs(Vertx vertx, Pool pool, Skills skills, ListCache lists, Runnable changed) {
     this.vertx = vertx;
     this.pool = pool;
     this.skills = skills;
+    this.lists = lists;
+    this.changed = changed;
   }
 
   /** A job as the API shows it; {@code expired} once an open job's deadline has passed. */
@@ -182,7 +195,10 @@ final class Jobs {
                       .put("category", job.getString("category")).put("deadline", job.getString("deadline")))
                   .map(job);
             }))
-        .onSuccess(v -> OutboxRelay.nudge(vertx, MarketplaceEvents.SOURCE));
+        .onSuccess(v -> {
+          OutboxRelay.nudge(vertx, MarketplaceEvents.SOURCE);
+          changed.run();
+        });
   }
 
   Future<JsonObject> get(String jobId) {
@@ -232,23 +248,25 @@ final class Jobs {
           .execute(Tuple.of(current.getUUID("id"), d.title(), d.description(), d.budget(), d.skills().toArray(String[]::new),
               d.category(), d.deadline(), d.milestones()))
           .map(rows -> json(rows.iterator().next()));
-    }));
+    })).onSuccess(v -> changed.run());
   }
 
   Future<JsonObject> close(Caller caller, String jobId) {
     return pool.withTransaction(tx -> ownOpen(tx, caller, jobId).compose(current -> tx.preparedQuery(
             "UPDATE jobs j SET status = 'closed', updated_at = now() WHERE j.id = $1 RETURNING " + COLUMNS)
         .execute(Tuple.of(current.getUUID("id")))
-        .map(rows -> json(rows.iterator().next()))));
+        .map(rows -> json(rows.iterator().next())))).onSuccess(v -> changed.run());
   }
 
   /** Open jobs: {@code {items, nextCursor}}, ranked by {@code q} when given, else newest first. */
   Future<JsonObject> list(JsonObject query) {
+    JobSearch search;
     try {
-      return list(new JobSearch(query, skills));
+      search = new JobSearch(query, skills);
     } catch (ServiceException e) {
       return Future.failedFuture(e);
     }
+    return lists.read(io.azora.platform.SharedRedis.Jobs.listEntry(query), () -> list(search));
   }
 
   private Future<JsonObject> list(JobSearch search) {

@@ -8,11 +8,14 @@ import io.azora.platform.Deadline;
 import io.azora.platform.Nexus;
 import io.azora.platform.NexusSubscription;
 import io.azora.platform.Services;
+import io.azora.platform.SharedRedis;
+import io.azora.platform.VersionedCache;
 import io.azora.platform.StopList;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Redis;
 import io.vertx.sqlclient.Pool;
 
 import java.util.HashMap;
@@ -33,6 +36,7 @@ public class MarketplaceVerticle extends VerticleBase {
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(MarketplaceVerticle.class);
 
   private Pool pool;
+  private Redis redis;
   private final StopList running = new StopList();
 
   @Override
@@ -41,6 +45,13 @@ public class MarketplaceVerticle extends VerticleBase {
     Skills skills = new Skills(synonyms(config()));
     return Databases.open(vertx, config.database(), SOURCE).compose(p -> {
       pool = p;
+      redis = Services.redis(vertx, config.redis());
+      String prefix = config.redis().keyPrefix();
+      VersionedCache cache = new VersionedCache(SharedRedis.Jobs.versionKey(prefix), SharedRedis.Jobs.entryPrefix(prefix),
+          "Job list");
+      int ttl = SharedRedis.Jobs.ttlSeconds(config());
+      Runnable jobsChanged = () -> cache.invalidate(redis, null);
+      Jobs jobs = new Jobs(vertx, pool, skills, (entry, load) -> cache.read(redis, entry, ttl, load), jobsChanged);
       return Nexus.relay(vertx, config, SOURCE)
           .compose(relay -> {
             running.add(relay, Nexus.Relay::release);
@@ -52,14 +63,14 @@ public class MarketplaceVerticle extends VerticleBase {
             long timeout = config.http().serviceTimeoutMs();
             // Proxies made per call: each call waits no longer than the request being served has left.
             Contracts contracts = new Contracts(vertx, pool, () -> EscrowService.createProxy(vertx, Deadline.delivery(timeout)),
-                autoReleaseSeconds(config()));
+                autoReleaseSeconds(config()), jobsChanged);
             long recovery = vertx.setPeriodic(RECOVER_EVERY_MS, id -> contracts.recover()
                 .onFailure(err -> log.warn("Driving unfinished contract steps failed; next round retries", err)));
             running.add(recovery, id -> {
               vertx.cancelTimer(id);
               return Future.succeededFuture();
             });
-            MarketplaceServiceImpl service = new MarketplaceServiceImpl(new Jobs(vertx, pool, skills),
+            MarketplaceServiceImpl service = new MarketplaceServiceImpl(jobs,
                 new Applications(vertx, pool), new Matches(pool), contracts, new Reviews(vertx, pool));
             return Services.serve(vertx, running, MarketplaceService.ADDRESS, MarketplaceService.class, service, SOURCE, pool);
           });
@@ -89,6 +100,8 @@ public class MarketplaceVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return running.stopAll().eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
+    return running.stopAll()
+        .eventually(() -> pool == null ? Future.succeededFuture() : pool.close())
+        .eventually(() -> redis == null ? Future.succeededFuture() : redis.close());
   }
 }

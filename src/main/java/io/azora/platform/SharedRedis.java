@@ -38,12 +38,7 @@ public final class SharedRedis {
      * that no two different queries share a name (whatever their values contain).
      */
     public static String listEntry(JsonObject query) {
-      StringBuilder entry = new StringBuilder("list:");
-      for (String name : new TreeSet<>(query.fieldNames())) {
-        String value = String.valueOf(query.getValue(name));
-        entry.append(name).append(':').append(value.length()).append(':').append(value).append(';');
-      }
-      return entry.toString();
+      return SharedRedis.listEntry(query);
     }
 
     public static String courseEntry(String courseId) {
@@ -54,6 +49,48 @@ public final class SharedRedis {
     public static int ttlSeconds(JsonObject config) {
       return config.getJsonObject("education", new JsonObject()).getInteger("catalogCacheSeconds", 60);
     }
+  }
+
+  /**
+   * The marketplace's open-job lists: the marketplace fills entries and bumps the version whenever a job is
+   * posted, changed, closed or filled; the gateway answers hits itself. An entry is
+   * {@code <prefix>jobs:<version>:<entry name>}.
+   */
+  public static final class Jobs {
+
+    private Jobs() {
+    }
+
+    public static String versionKey(String keyPrefix) {
+      return keyPrefix + "jobs:version";
+    }
+
+    public static String entryPrefix(String keyPrefix) {
+      return keyPrefix + "jobs:";
+    }
+
+    /** The entry name of a job list query (as {@link Catalog#listEntry}). */
+    public static String listEntry(JsonObject query) {
+      return SharedRedis.listEntry(query);
+    }
+
+    /** marketplace.jobsCacheSeconds of the whole configuration: how long entries live; 0 turns the cache off. */
+    public static int ttlSeconds(JsonObject config) {
+      return config.getJsonObject("marketplace", new JsonObject()).getInteger("jobsCacheSeconds", 30);
+    }
+  }
+
+  /**
+   * The entry name of a list query: its parameters in name order, each value length-prefixed so that no two
+   * different queries share a name (whatever their values contain).
+   */
+  private static String listEntry(JsonObject query) {
+    StringBuilder entry = new StringBuilder("list:");
+    for (String name : new TreeSet<>(query.fieldNames())) {
+      String value = String.valueOf(query.getValue(name));
+      entry.append(name).append(':').append(value.length()).append(':').append(value).append(';');
+    }
+    return entry.toString();
   }
 
   /**

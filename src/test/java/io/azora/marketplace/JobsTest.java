@@ -132,6 +132,25 @@ class JobsTest {
   }
 
   @Test
+  void aChangeToAJobShowsInTheListsAtOnce() {
+    HttpApi api = node.api();
+    String e = employer.getString("token");
+    String category = "cache-" + UUID.randomUUID().toString().substring(0, 8);
+    String id = api.post("/api/jobs", e, job("Cached one", "10", category, new JsonArray().add("go"))).expect(201).json()
+        .getString("id");
+    for (int i = 0; i < 2; i++) {  // the second read is a cache hit
+      assertEquals(List.of("Cached one"), titles(api, "/api/jobs?category=" + category));
+    }
+    api.send(io.vertx.core.http.HttpMethod.PATCH, "/api/jobs/" + id, e, new JsonObject().put("title", "Renamed").toBuffer(),
+        java.util.Map.of()).expect(200);
+    assertEquals(List.of("Renamed"), titles(api, "/api/jobs?category=" + category));
+    api.post("/api/jobs", e, job("Second", "10", category, new JsonArray().add("go"))).expect(201);
+    assertEquals(List.of("Renamed", "Second"), titles(api, "/api/jobs?category=" + category));
+    api.post("/api/jobs/" + id + "/close", e, null).expect(200);
+    assertEquals(List.of("Second"), titles(api, "/api/jobs?category=" + category));
+  }
+
+  @Test
   void onlyTheEmployerEditsAndClosesAndOnlyWhileOpen() {
     HttpApi api = node.api();
     String e = employer.getString("token");

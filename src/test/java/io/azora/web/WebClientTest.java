@@ -129,8 +129,20 @@ class WebClientTest {
     // Find the course, open it, enrol, read the lesson.
     byId("search").sendKeys(title, Keys.ENTER);
     waitForText("courses", title, 10);
-    byId("courses").findElement(By.xpath(".//*[contains(normalize-space(.), '" + title + "')]")).click();
-    waitForText("course-title", title, 10);
+    // The list may be drawn again while the page settles (its first load racing the search): find the
+    // result afresh for each click, and click again if the course did not open.
+    for (int attempt = 1; ; attempt++) {
+      try {
+        byId("courses").findElement(By.xpath(".//button[contains(normalize-space(.), '" + title + "')]"
+            + " | .//a[contains(normalize-space(.), '" + title + "')]")).click();
+        waitForText("course-title", title, 5);
+        break;
+      } catch (org.openqa.selenium.TimeoutException | org.openqa.selenium.StaleElementReferenceException e) {
+        if (attempt == 3) {
+          throw new AssertionError("the course did not open; browser log: " + browser.manage().logs().get("browser").getAll(), e);
+        }
+      }
+    }
     byId("enrol").click();
     waitForText("course-status", "enrolled", 10);
     byId("lessons").findElement(By.xpath(".//button[contains(., 'Chlorophyll')]")).click();

@@ -1,0 +1,128 @@
+package io.azora.platform;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+
+import java.util.function.Supplier;
+
+/**
+ * A domain's public reads cached in Redis, shared by every node (education's catalogue, the marketplace's
+ * job lists; the key layouts are in {@link SharedRedis}). Entries live under a version; any change to what
+ * they show increments it, so every node's next read misses and sees the change at once, and old entries
+ * simply expire. The gateway answers hits itself; misses go to the domain, which reads its database and
+ * fills the entry under the version it saw before reading (a change meanwhile leaves it unreachable, never
+ * stale). A cache that is down only costs speed: reads go to the database.
+ */
+public final class VersionedCache {
+
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(VersionedCache.class);
+
+  /** KEYS[1] version key; ARGV[1] entry prefix, ARGV[2] entry name → {version, entry or false}. */
+  private static final String LOOKUP = """
+      local v = redis.call('GET', KEYS[1]) or '0'
+      return {v, redis.call('GET', ARGV[1] .. v .. ':' .. ARGV[2])}""";
+
+  /**
+   * KEYS[1] version key, KEYS[2] the change's marker; ARGV[1] marker lifetime, ARGV[2] event id ('' for a
+   * change without an event) → the new version, or false when this change already bumped it.
+   */
+  private static final String BUMP = """
+      if ARGV[2] == '' or redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[1]) then
+        return redis.call('INCR', KEYS[1])
+      end
+      return false""";
+  private static final int MARKER_SECONDS = 86_400;
+
+  private final String versionKey;
+  private final String entryPrefix;
+  private final String name;
+
+  /** A cache under {@code versionKey}, entries under {@code entryPrefix}; {@code name} says whose, in logs. */
+  public VersionedCache(String versionKey, String entryPrefix, String name) {
+    this.versionKey = versionKey;
+    this.entryPrefix = entryPrefix;
+    this.name = name;
+  }
+
+  /** The key holding the current version. */
+  public String versionKey() {
+    return versionKey;
+  }
+
+  /** The prefix of entry keys: an entry is {@code <prefix><version>:<entry name>}. */
+  public String entryPrefix() {
+    return entryPrefix;
+  }
+
+  /** One round trip: the current version and the entry cached under it (if any). */
+  public Request lookup(String entry) {
+    return Request.cmd(Command.EVAL).arg(LOOKUP).arg(1).arg(versionKey).arg(entryPrefix).arg(entry);
+  }
+
+  /** The version of a {@link #lookup} answer. */
+  public static String version(Response response) {
+    return response.get(0).toString();
+  }
+
+  /** The cached JSON of a {@link #lookup} answer, or null on a miss. */
+  public static String cached(Response response) {
+    Response entry = response.size() > 1 ? response.get(1) : null;
+    return entry == null ? null : entry.toString();
+  }
+
+  public Request store(String version, String entry, String json, int ttlSeconds) {
+    return Request.cmd(Command.SET).arg(entryPrefix + version + ":" + entry).arg(json).arg("EX").arg(ttlSeconds);
+  }
+
+  /**
+   * After a change commits: every node's next read misses. Never fails: if Redis cannot be reached now, the
+   * change's event does it ({@link #onChanged}); a change without an event ({@code eventId} null) is then
+   * seen when its entries expire.
+   */
+  public Future<Void> invalidate(Redis redis, String eventId) {
+    return bump(redis, eventId)
+        .onFailure(err -> log.warn("{} cache not invalidated yet (the change's event will): {}", name, err.getMessage()))
+        .otherwiseEmpty();
+  }
+
+  /**
+   * Nexus: the same invalidation, driven by the change's own event, so it happens even when the node that
+   * made the change died between its commit and {@link #invalidate}. Once per change: whichever comes second
+   * finds the change's marker and leaves the version alone. A Redis failure fails the handler, and the event
+   * is delivered again.
+   */
+  public Future<Void> onChanged(Redis redis, String eventId) {
+    return bump(redis, eventId);
+  }
+
+  /** The entry's JSON from the cache, or {@code load}'s (then stored for {@code ttlSeconds}; 0: no caching). */
+  public Future<JsonObject> read(Redis redis, String entry, int ttlSeconds, Supplier<Future<JsonObject>> load) {
+    if (ttlSeconds <= 0) {
+      return load.get();
+    }
+    return redis.send(lookup(entry))
+        .compose(found -> {
+          String json = cached(found);
+          if (json != null) {
+            return Future.succeededFuture(new JsonObject(json));
+          }
+          String version = version(found);
+          return load.get().onSuccess(value -> redis.send(store(version, entry, value.encode(), ttlSeconds))
+              .onFailure(err -> log.debug("{} cache write failed: {}", name, err.getMessage())));
+        }, err -> {
+          log.debug("{} cache unavailable: {}", name, err.getMessage());
+          return load.get();
+        });
+  }
+
+  private Future<Void> bump(Redis redis, String eventId) {
+    return redis.send(Request.cmd(Command.EVAL).arg(BUMP).arg(2).arg(versionKey)
+            .arg(entryPrefix + "bumped:" + (eventId == null ? "-" : eventId))
+            .arg(MARKER_SECONDS).arg(eventId == null ? "" : eventId))
+        .mapEmpty();
+  }
+}
