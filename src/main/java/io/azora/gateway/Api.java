@@ -20,6 +20,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.serviceproxy.ServiceException;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
@@ -258,6 +259,18 @@ final class Api {
     } catch (DecodeException | ClassCastException e) {
       return new JsonObject();
     }
+  }
+
+  /** The named query parameters the request has, as sent (strings: nothing parsed). */
+  static JsonObject queryOf(RoutingContext ctx, List<String> names) {
+    JsonObject query = new JsonObject();
+    names.forEach(p -> {
+      String v = ctx.queryParams().get(p);
+      if (v != null) {
+        query.put(p, v);
+      }
+    });
+    return query;
   }
 
   /** The list size asked for: {@code ?limit=} (validated 1..100 by the schema), 20 by default. */

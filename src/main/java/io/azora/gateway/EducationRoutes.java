@@ -66,14 +66,7 @@ final class EducationRoutes implements DomainRoutes {
   }
 
   private static JsonObject listQuery(RoutingContext ctx) {
-    JsonObject query = new JsonObject();
-    LIST_PARAMS.forEach(p -> {
-      String v = ctx.queryParams().get(p);
-      if (v != null) {
-        query.put(p, v);
-      }
-    });
-    return query;
+    return Api.queryOf(ctx, LIST_PARAMS);
   }
 
   private <T> Handler<RoutingContext> call(int status, Function<RoutingContext, Future<T>> call) {

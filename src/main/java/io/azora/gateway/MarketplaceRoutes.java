@@ -64,14 +64,7 @@ final class MarketplaceRoutes implements DomainRoutes {
 
   /** The list's parameters as sent (also the cache entry's name, probed before validation: nothing parsed here). */
   private static JsonObject listQuery(RoutingContext ctx) {
-    JsonObject query = new JsonObject();
-    LIST_PARAMS.forEach(p -> {
-      String v = ctx.queryParams().get(p);
-      if (v != null) {
-        query.put(p, v);
-      }
-    });
-    return query;
+    return Api.queryOf(ctx, LIST_PARAMS);
   }
 
   private static JsonObject job(RoutingContext ctx) {

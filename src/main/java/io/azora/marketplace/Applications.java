@@ -4,6 +4,7 @@ import io.azora.platform.Caller;
 import io.azora.platform.Money;
 import io.azora.platform.Nexus;
 import io.azora.platform.OutboxRelay;
+import io.azora.platform.Page;
 import io.azora.platform.Problems;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -149,21 +150,8 @@ final class Applications {
     }
     return pool.preparedQuery("SELECT " + COLUMNS + " FROM applications a WHERE " + filter + after
             + " ORDER BY a.created_at DESC, a.id DESC LIMIT $2")
-        .execute(params).map(rows -> {
-          JsonArray items = new JsonArray();
-          String next = null;
-          int n = 0;
-          for (Row row : rows) {
-            if (++n > size) {
-              break;
-            }
-            items.add(json(row));
-            if (n == size) {
-              next = Jobs.encodeCursor(row.getOffsetDateTime("created_at").toInstant().toString(), row.getUUID("id").toString());
-            }
-          }
-          return new JsonObject().put("items", items).put("nextCursor", n > size ? next : null);
-        });
+        .execute(params).map(rows -> Page.of(rows, size, Applications::json, row -> Jobs.encodeCursor(
+            row.getOffsetDateTime("created_at").toInstant().toString(), row.getUUID("id").toString())));
   }
 
   /** A freelancer takes back a pending application (409 once it was decided). */

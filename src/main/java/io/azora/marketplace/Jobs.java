@@ -4,6 +4,7 @@ import io.azora.platform.Caller;
 import io.azora.platform.Money;
 import io.azora.platform.Nexus;
 import io.azora.platform.OutboxRelay;
+import io.azora.platform.Page;
 import io.azora.platform.Problems;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -270,21 +271,8 @@ final class Jobs {
   }
 
   private Future<JsonObject> list(JobSearch search) {
-    return pool.preparedQuery(search.sql()).execute(search.params()).map(rows -> {
-      JsonArray items = new JsonArray();
-      String next = null;
-      int n = 0;
-      for (Row row : rows) {
-        if (++n > search.limit()) {
-          break;
-        }
-        items.add(json(row));
-        if (n == search.limit()) {
-          next = search.cursorAfter(row);
-        }
-      }
-      return new JsonObject().put("items", items).put("nextCursor", n > search.limit() ? next : null);
-    });
+    return pool.preparedQuery(search.sql()).execute(search.params())
+        .map(rows -> Page.of(rows, search.limit(), Jobs::json, search::cursorAfter));
   }
 
   static UUID uuid(String id) {

@@ -3,6 +3,7 @@ package io.azora.marketplace;
 import io.azora.platform.Caller;
 import io.azora.platform.Nexus;
 import io.azora.platform.OutboxRelay;
+import io.azora.platform.Page;
 import io.azora.platform.Problems;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -43,7 +44,7 @@ final class Reviews {
         .put("updatedAt", row.getOffsetDateTime("updated_at").toInstant().toString());
   }
 
-  private record Checked(int rating, String comment) {
+  private record Checked(int rating, String comment, UUID contract) {
   }
 
   private static Checked check(JsonObject request) {
@@ -55,21 +56,27 @@ final class Reviews {
     if (comment.length() > MAX_COMMENT) {
       throw Problems.invalid("comment", "at most " + MAX_COMMENT + " characters");
     }
-    return new Checked(rating, comment);
+    return new Checked(rating, comment, null);
+  }
+
+  /** The request's rating and comment, checked, and the contract's id: or the refusal. */
+  private static Future<Checked> checked(String contractId, JsonObject request) {
+    try {
+      Checked review = check(request);
+      UUID id = Jobs.uuid(contractId);
+      return id == null ? Problems.fail(Problems.notFound("No such contract"))
+          : Future.succeededFuture(new Checked(review.rating(), review.comment(), id));
+    } catch (io.vertx.serviceproxy.ServiceException e) {
+      return Future.failedFuture(e);
+    }
   }
 
   /** A party reviews the other once per finished contract (409 the second time). */
   Future<JsonObject> post(Caller caller, String contractId, JsonObject request) {
-    UUID id = Jobs.uuid(contractId);
-    Checked review;
-    try {
-      review = check(request);
-    } catch (io.vertx.serviceproxy.ServiceException e) {
-      return Future.failedFuture(e);
-    }
-    if (id == null) {
-      return Problems.fail(Problems.notFound("No such contract"));
-    }
+    return checked(contractId, request).compose(review -> post(caller, review.contract(), review));
+  }
+
+  private Future<JsonObject> post(Caller caller, UUID id, Checked review) {
     return pool.withTransaction(tx -> tx.preparedQuery("SELECT employer_id, freelancer_id, status FROM contracts WHERE id = $1")
             .execute(Tuple.of(id))
             .compose(rows -> {
@@ -103,16 +110,10 @@ final class Reviews {
 
   /** The reviewer edits their review within 7 days of posting it (409 after). */
   Future<JsonObject> edit(Caller caller, String contractId, JsonObject request) {
-    UUID id = Jobs.uuid(contractId);
-    Checked review;
-    try {
-      review = check(request);
-    } catch (io.vertx.serviceproxy.ServiceException e) {
-      return Future.failedFuture(e);
-    }
-    if (id == null) {
-      return Problems.fail(Problems.notFound("No such review"));
-    }
+    return checked(contractId, request).compose(review -> edit(caller, review.contract(), review));
+  }
+
+  private Future<JsonObject> edit(Caller caller, UUID id, Checked review) {
     return pool.preparedQuery("""
             UPDATE reviews r SET rating = $3, comment = $4, updated_at = now()
             WHERE contract_id = $1 AND reviewer_id = $2 AND created_at > now() - make_interval(days => $5) RETURNING"""
@@ -152,21 +153,11 @@ final class Reviews {
     Future<io.vertx.sqlclient.RowSet<Row>> summary = pool.preparedQuery(
         "SELECT round(avg(rating), 2) AS average, count(*) AS count FROM reviews WHERE reviewee_id = $1").execute(Tuple.of(user));
     return Future.all(page, summary).map(both -> {
-      JsonArray items = new JsonArray();
-      String next = null;
-      int n = 0;
-      for (Row row : page.result()) {
-        if (++n > size) {
-          break;
-        }
-        items.add(json(row));
-        if (n == size) {
-          next = Jobs.encodeCursor(row.getOffsetDateTime("created_at").toInstant().toString(), row.getUUID("contract_id").toString());
-        }
-      }
       Row s = summary.result().iterator().next();
-      return new JsonObject().put("average", s.getBigDecimal("average") == null ? null : s.getBigDecimal("average").doubleValue())
-          .put("count", s.getLong("count")).put("items", items).put("nextCursor", n > size ? next : null);
+      return Page.of(page.result(), size, Reviews::json, row -> Jobs.encodeCursor(
+              row.getOffsetDateTime("created_at").toInstant().toString(), row.getUUID("contract_id").toString()))
+          .put("average", s.getBigDecimal("average") == null ? null : s.getBigDecimal("average").doubleValue())
+          .put("count", s.getLong("count"));
     });
   }
 }

@@ -6,6 +6,7 @@ import io.azora.platform.Caller;
 import io.azora.platform.DomainEvent;
 import io.azora.platform.EventType;
 import io.azora.platform.Ids;
+import io.azora.platform.Page;
 import io.azora.platform.Problems;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -141,26 +142,17 @@ final class Notifications {
     Future<RowSet<Row>> unread = pool.preparedQuery("""
             SELECT count(*) FROM (SELECT 1 FROM notifications WHERE user_id = $1 AND read_at IS NULL LIMIT $2) u""")
         .execute(Tuple.of(caller.userUuid(), MAX_UNREAD_COUNTED));
-    return Future.all(page, unread).map(both -> {
-      JsonArray items = new JsonArray();
-      String next = null;
-      int n = 0;
-      for (Row row : page.result()) {
-        if (++n > size) {
-          break;
-        }
-        items.add(new JsonObject().put("id", row.getUUID("id").toString()).put("kind", row.getString("kind"))
-            .put("data", row.getValue("data")).put("createdAt", row.getOffsetDateTime("created_at").toInstant().toString())
-            .put("readAt", row.getOffsetDateTime("read_at") == null ? null
-                : row.getOffsetDateTime("read_at").toInstant().toString()));
-        if (n == size) {
-          next = Base64.getUrlEncoder().withoutPadding()
-              .encodeToString(String.valueOf(row.getLong("seq")).getBytes(StandardCharsets.UTF_8));
-        }
-      }
-      return new JsonObject().put("items", items).put("nextCursor", n > size ? next : null)
-          .put("unread", unread.result().iterator().next().getLong(0));
-    });
+    return Future.all(page, unread).map(both -> Page.of(page.result(), size, Notifications::json,
+            row -> Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(String.valueOf(row.getLong("seq")).getBytes(StandardCharsets.UTF_8)))
+        .put("unread", unread.result().iterator().next().getLong(0)));
+  }
+
+  private static JsonObject json(Row row) {
+    return new JsonObject().put("id", row.getUUID("id").toString()).put("kind", row.getString("kind"))
+        .put("data", row.getValue("data")).put("createdAt", row.getOffsetDateTime("created_at").toInstant().toString())
+        .put("readAt", row.getOffsetDateTime("read_at") == null ? null
+            : row.getOffsetDateTime("read_at").toInstant().toString());
   }
 
   /** Marks one of the caller's notifications read (again is fine); 404 if it is not theirs. */

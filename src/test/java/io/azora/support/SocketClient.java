@@ -3,6 +3,7 @@ package io.azora.support;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
@@ -20,12 +21,15 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 public final class SocketClient {
 
   public final WebSocket ws;
+  /** Held as long as the socket: a client nothing refers to may be collected, its connections with it. */
+  private final WebSocketClient client;
   private final LinkedBlockingQueue<JsonObject> queue = new LinkedBlockingQueue<>();
   /** The close code and reason, once the server closed it. */
   public volatile Short closedWith;
   public volatile String closeReason;
 
-  private SocketClient(WebSocket ws) {
+  private SocketClient(WebSocketClient client, WebSocket ws) {
+    this.client = client;
     this.ws = ws;
     ws.textMessageHandler(text -> queue.add(new JsonObject(text)));
     ws.closeHandler(v -> {
@@ -44,9 +48,10 @@ public final class SocketClient {
       throws Exception {
     try {
       // Handlers set on the socket's event loop as it opens, or a message sent at once could be missed.
-      return vertx.createWebSocketClient(options).connect(new WebSocketConnectOptions().setHost("127.0.0.1")
+      WebSocketClient client = vertx.createWebSocketClient(options);
+      return client.connect(new WebSocketConnectOptions().setHost("127.0.0.1")
               .setPort(port).setURI(path + (token == null ? "" : "?token=" + token)))
-          .map(SocketClient::new)
+          .map(ws -> new SocketClient(client, ws))
           .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       throw e.getCause() instanceof Exception cause ? cause : e;
@@ -123,6 +128,6 @@ public final class SocketClient {
   }
 
   public void close() {
-    ws.close();
+    ws.close().eventually(client::close);
   }
 }
