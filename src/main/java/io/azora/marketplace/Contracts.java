@@ -2,7 +2,6 @@ package io.azora.marketplace;
 
 import io.azora.finance.EscrowFunding;
 import io.azora.finance.EscrowService;
-import io.azora.finance.EscrowSplit;
 import io.azora.finance.MilestoneRequest;
 import io.azora.platform.Caller;
 import io.azora.platform.Money;
@@ -26,7 +25,8 @@ import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
- * Contracts and their milestones, with the money moved only by finance's escrow over the bus. Each step that
+ * Contracts and their milestones (accepting, funding, submitting, approving, auto-release; cancelling and
+ * disputes are {@link Settlements}), with the money moved only by finance's escrow over the bus. Each step that
  * moves money is a saga of three: the intent is committed here first ({@code funding}, {@code releasing}),
  * then finance is asked (its calls are idempotent by contract and milestone), then the outcome is committed.
  * An answer that never comes leaves the intent, which {@link #recover} drives to its end later, on whichever
@@ -46,6 +46,8 @@ final class Contracts {
   private final long autoReleaseSeconds;
   /** Called when a job is filled: the open-job lists change. */
   private final Runnable jobsChanged;
+  /** Cancelling and disputes, whose unfinished steps {@link #recover} drives too. */
+  final Settlements settlements;
 
   Contracts(Vertx vertx, Pool pool, Supplier<EscrowService> escrow, long autoReleaseSeconds, Runnable jobsChanged) {
     this.vertx = vertx;
@@ -53,6 +55,7 @@ final class Contracts {
     this.escrow = escrow;
     this.autoReleaseSeconds = autoReleaseSeconds;
     this.jobsChanged = jobsChanged;
+    this.settlements = new Settlements(vertx, pool, escrow);
   }
 
   // ---- reading ----
@@ -60,7 +63,7 @@ final class Contracts {
   private static final String CONTRACT = "SELECT c.* FROM contracts c WHERE c.id = $1";
   private static final String MILESTONES = "SELECT m.* FROM contract_milestones m WHERE m.contract_id = $1 ORDER BY m.position";
 
-  private Future<JsonObject> load(SqlClient db, UUID id) {
+  static Future<JsonObject> load(SqlClient db, UUID id) {
     return Future.all(db.preparedQuery(CONTRACT).execute(Tuple.of(id)), db.preparedQuery(MILESTONES).execute(Tuple.of(id)))
         .compose(both -> {
           RowSet<Row> contract = both.resultAt(0);
@@ -101,7 +104,7 @@ final class Contracts {
         : Problems.fail(Problems.notFound("No such contract")));
   }
 
-  private static boolean party(Caller caller, JsonObject contract) {
+  static boolean party(Caller caller, JsonObject contract) {
     return caller.isAdmin() || caller.userId().equals(contract.getString("employerId"))
         || caller.userId().equals(contract.getString("freelancerId"));
   }
@@ -334,152 +337,6 @@ final class Contracts {
   }
 
 
-  // ---- cancelling, disputes ----
-
-  /**
-   * Either party cancels: every funded milestone not yet submitted is refunded to the employer ('refunding',
-   * then finance voids the hold, then 'refunded'), and the contract is cancelled. A submitted milestone must
-   * be approved or disputed first (409).
-   */
-  Future<JsonObject> cancel(Caller caller, String contractId) {
-    UUID id = Jobs.uuid(contractId);
-    if (id == null) {
-      return Problems.fail(Problems.notFound("No such contract"));
-    }
-    return pool.withTransaction(tx -> active(tx, caller, id).compose(contract -> {
-          if (contract.getJsonArray("milestones").stream().anyMatch(m -> List.of("submitted", "releasing")
-              .contains(((JsonObject) m).getString("status")))) {
-            return Problems.<List<String>>fail(Problems.of(409, "milestone_submitted",
-                "A submitted milestone must be approved or disputed before the contract is cancelled"));
-          }
-          return tx.preparedQuery("UPDATE contracts SET status = 'cancelled', updated_at = now() WHERE id = $1")
-              .execute(Tuple.of(id))
-              .compose(v -> tx.preparedQuery("""
-                  UPDATE contract_milestones SET status = 'refunding', updated_at = now()
-                  WHERE contract_id = $1 AND status IN ('funded', 'changes_requested') RETURNING id""").execute(Tuple.of(id)))
-              .map(rows -> {
-                List<String> refunding = new ArrayList<>();
-                rows.forEach(r -> refunding.add(r.getString("id")));
-                return refunding;
-              });
-        }))
-        .compose(refunding -> {
-          List<Future<JsonObject>> refunds = new ArrayList<>();
-          refunding.forEach(milestone -> refunds.add(refund(id, milestone)));
-          return Future.all(refunds).compose(v -> load(pool, id));
-        });
-  }
-
-  /** The contract if {@code caller} is a party and it is active (404, 409 otherwise), locked. */
-  private Future<JsonObject> active(SqlClient tx, Caller caller, UUID id) {
-    return tx.preparedQuery("SELECT status FROM contracts WHERE id = $1 FOR UPDATE").execute(Tuple.of(id))
-        .compose(rows -> rows.size() == 0 ? Problems.<JsonObject>fail(Problems.notFound("No such contract")) : load(tx, id))
-        .compose(contract -> {
-          if (!party(caller, contract) || !caller.userId().equals(contract.getString("employerId"))
-              && !caller.userId().equals(contract.getString("freelancerId"))) {
-            return Problems.fail(Problems.notFound("No such contract"));
-          }
-          if (!"active".equals(contract.getString("status"))) {
-            return Problems.fail(Problems.of(409, "contract_not_active", "The contract is " + contract.getString("status")));
-          }
-          return Future.succeededFuture(contract);
-        });
-  }
-
-  /** Asks finance to return a milestone's hold to the employer, then commits it refunded (or leaves the intent). */
-  private Future<JsonObject> refund(UUID contractId, String milestoneId) {
-    return load(pool, contractId).compose(contract -> escrow.get()
-        .refund(new MilestoneRequest(contractId.toString(), milestoneId, contract.getString("freelancerId")))
-        .transform(ar -> {
-          if (ar.succeeded() || ar.cause() instanceof ServiceException se && se.failureCode() == 409) {
-            return pool.preparedQuery("""
-                    UPDATE contract_milestones SET status = 'refunded', updated_at = now()
-                    WHERE contract_id = $1 AND id = $2 AND status = 'refunding'""")
-                .execute(Tuple.of(contractId, milestoneId)).compose(v -> load(pool, contractId));
-          }
-          log.warn("Refunding milestone {} of {} has no answer from finance yet; it will be driven again", milestoneId,
-              contractId, ar.cause());
-          return load(pool, contractId);  // the contract shows the milestone refunding until it is done
-        }));
-  }
-
-  /** Either party disputes an active contract: nothing moves until an admin resolves it. */
-  Future<JsonObject> dispute(Caller caller, String contractId, String reason) {
-    UUID id = Jobs.uuid(contractId);
-    String why = reason == null ? "" : reason.strip();
-    if (id == null) {
-      return Problems.fail(Problems.notFound("No such contract"));
-    }
-    if (why.isEmpty() || why.length() > 2000) {
-      return Problems.fail(Problems.invalid("reason", "1 to 2000 characters"));
-    }
-    return pool.withTransaction(tx -> active(tx, caller, id)
-            .compose(contract -> tx.preparedQuery("""
-                    UPDATE contracts SET status = 'disputed', disputed_by = $2, dispute_reason = $3, updated_at = now()
-                    WHERE id = $1""").execute(Tuple.of(id, caller.userUuid(), why)))
-            .compose(v -> load(tx, id))
-            .compose(contract -> Nexus.emit(tx, MarketplaceEvents.CONTRACT_DISPUTED, new JsonObject()
-                    .put("contractId", id.toString()).put("employerId", contract.getString("employerId"))
-                    .put("freelancerId", contract.getString("freelancerId")).put("disputedBy", caller.userId())
-                    .put("reason", why))
-                .map(contract)))
-        .onSuccess(v -> OutboxRelay.nudge(vertx, MarketplaceEvents.SOURCE));
-  }
-
-  /**
-   * An admin resolves a dispute: of everything still held, {@code freelancerShare} percent goes to the
-   * freelancer (less the fee), the rest back to the employer ('resolving', finance splits, 'resolved').
-   */
-  Future<JsonObject> resolve(Caller caller, String contractId, int freelancerShare) {
-    UUID id = Jobs.uuid(contractId);
-    if (!caller.isAdmin()) {
-      return Problems.fail(Problems.forbidden("Only an admin resolves a dispute"));
-    }
-    if (id == null) {
-      return Problems.fail(Problems.notFound("No such contract"));
-    }
-    if (freelancerShare < 0 || freelancerShare > 100) {
-      return Problems.fail(Problems.invalid("freelancerShare", "0 to 100"));
-    }
-    return pool.preparedQuery("""
-            UPDATE contracts SET status = 'resolving', freelancer_share = $2, updated_at = now()
-            WHERE id = $1 AND status = 'disputed' RETURNING id""")
-        .execute(Tuple.of(id, freelancerShare))
-        .compose(rows -> rows.size() > 0 ? split(id)
-            : load(pool, id).compose(contract -> Problems.fail(Problems.of(409, "not_disputed",
-                "The contract is " + contract.getString("status")))));
-  }
-
-  /** Asks finance to split what is held, then commits the contract resolved (or leaves the intent). */
-  private Future<JsonObject> split(UUID contractId) {
-    return pool.preparedQuery("SELECT freelancer_id, freelancer_share FROM contracts WHERE id = $1 AND status = 'resolving'")
-        .execute(Tuple.of(contractId))
-        .compose(rows -> {
-          if (rows.size() == 0) {
-            return load(pool, contractId);
-          }
-          Row row = rows.iterator().next();
-          return escrow.get().split(new EscrowSplit(contractId.toString(), row.getUUID("freelancer_id").toString(),
-                  row.getInteger("freelancer_share")))
-              .transform(ar -> {
-                if (ar.succeeded() || ar.cause() instanceof ServiceException se && se.failureCode() == 409) {
-                  return pool.withTransaction(tx -> tx.preparedQuery(
-                          "UPDATE contracts SET status = 'resolved', updated_at = now() WHERE id = $1 AND status = 'resolving'")
-                      .execute(Tuple.of(contractId))
-                      .compose(v -> tx.preparedQuery("""
-                          UPDATE contract_milestones SET status = 'split', updated_at = now()
-                          WHERE contract_id = $1 AND status IN ('funded', 'submitted', 'changes_requested')""")
-                          .execute(Tuple.of(contractId)))
-                      .compose(v -> load(tx, contractId)));
-                }
-                log.warn("Splitting contract {} has no answer from finance yet; it will be driven again", contractId,
-                    ar.cause());
-                return Problems.fail(Problems.of(503, "resolution_pending",
-                    "Finance did not answer; the resolution is being settled."));
-              });
-        });
-  }
-
   // ---- recovery ----
 
   /**
@@ -496,7 +353,7 @@ final class Contracts {
         .execute(Tuple.of(STALE_INTENT_MS / 1000.0))
         .compose(rows -> {
           List<Future<JsonObject>> all = new ArrayList<>();
-          rows.forEach(r -> all.add("resolving".equals(r.getString("status")) ? split(r.getUUID("id")) : fund(r.getUUID("id"))));
+          rows.forEach(r -> all.add("resolving".equals(r.getString("status")) ? settlements.split(r.getUUID("id")) : fund(r.getUUID("id"))));
           return Future.join(all).mapEmpty();
         });
     Future<Void> releases = pool.preparedQuery("""
@@ -507,7 +364,7 @@ final class Contracts {
         .execute(Tuple.of(STALE_INTENT_MS / 1000.0))
         .compose(rows -> {
           List<Future<JsonObject>> all = new ArrayList<>();
-          rows.forEach(r -> all.add("refunding".equals(r.getString("status")) ? refund(r.getUUID("contract_id"), r.getString("id"))
+          rows.forEach(r -> all.add("refunding".equals(r.getString("status")) ? settlements.refund(r.getUUID("contract_id"), r.getString("id"))
               : release(r.getUUID("contract_id"), r.getString("id"))));
           return Future.join(all).mapEmpty();
         });

@@ -111,18 +111,18 @@ final class MarketplaceServiceImpl implements MarketplaceService {
 
   @Override
   public Future<JsonObject> cancelContract(Caller caller, String contractId) {
-    return signedIn(caller, () -> contracts.cancel(caller, contractId));
+    return signedIn(caller, () -> contracts.settlements.cancel(caller, contractId));
   }
 
   @Override
   public Future<JsonObject> disputeContract(Caller caller, String contractId, JsonObject request) {
-    return signedIn(caller, () -> contracts.dispute(caller, contractId, request.getValue("reason") instanceof String r ? r : null));
+    return signedIn(caller, () -> contracts.settlements.dispute(caller, contractId, request.getValue("reason") instanceof String r ? r : null));
   }
 
   @Override
   public Future<JsonObject> resolveDispute(Caller caller, String contractId, JsonObject request) {
     Object share = request.getValue("freelancerShare");
-    return signedIn(caller, () -> share instanceof Integer s ? contracts.resolve(caller, contractId, s)
+    return signedIn(caller, () -> share instanceof Integer s ? contracts.settlements.resolve(caller, contractId, s)
         : Problems.fail(Problems.invalid("freelancerShare", "a whole number from 0 to 100")));
   }
 

@@ -21,7 +21,7 @@ class SocketTokenExpiryTest {
 
   @RegisterExtension
   static final NodeExtension node = NodeExtension.with(new JsonObject()
-      .put("auth", new JsonObject().put("accessTokenTtlSeconds", 3)));
+      .put("auth", new JsonObject().put("accessTokenTtlSeconds", 6)));
 
   @Test
   void anExpiredTokenClosesItsSocketAndARenewedOneKeepsItOpen(Vertx vertx) throws Exception {
@@ -36,16 +36,16 @@ class SocketTokenExpiryTest {
         .getString("accessToken");
     renewed.send(new JsonObject().put("type", "auth").put("id", "a1").put("token", stranger));
     assertEquals(401, renewed.next("error", 5).getInteger("status"));
-    Thread.sleep(2000);  // so the next token expires (whole seconds) well after the first
+    Thread.sleep(3000);  // so the next token expires (whole seconds) well after the first
     String next = api.post("/api/auth/refresh", null, new JsonObject().put("refreshToken", tokens.getString("refreshToken")))
         .expect(200).json().getString("accessToken");
     renewed.send(new JsonObject().put("type", "auth").put("id", "a2").put("token", next));
     assertEquals("a2", renewed.next("auth", 5).getString("id"));
 
-    assertEquals((short) 1008, left.awaitClose(6));
+    assertEquals((short) 1008, left.awaitClose(10));
     assertEquals("Access token expired", left.closeReason);
     Thread.sleep(300);
     assertNull(renewed.closedWith, "renewed: still open after the first token expired");
-    assertEquals((short) 1008, renewed.awaitClose(6));
+    assertEquals((short) 1008, renewed.awaitClose(10));
   }
 }
