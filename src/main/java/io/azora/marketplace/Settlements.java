@@ -40,7 +40,6 @@ final class Settlements {
     this.escrow = escrow;
   }
 
-
   /**
    * Either party cancels: every funded milestone not yet submitted is refunded to the employer ('refunding',
    * then finance voids the hold, then 'refunded'), and the contract is cancelled. A submitted milestone must
