@@ -84,8 +84,15 @@ final class MarketplaceRoutes implements DomainRoutes {
         .handler(call(200, ctx -> marketplace.closeJob(caller(ctx), ctx.pathParam("id"))));
     r.get("/api/jobs/:id/matches").handler(api.guard(Access.USER)).handler(api.validate("jobMatches"))
         .handler(call(200, ctx -> marketplace.jobMatches(caller(ctx), ctx.pathParam("id"))));
-    r.get("/api/me/job-matches").handler(api.guard(Access.USER))
-        .handler(call(200, ctx -> marketplace.myJobMatches(caller(ctx))));
+    // A person's ranked matches, answered from the shared cache when current (as the job lists).
+    r.get("/api/me/job-matches")
+        .handler(api.guard(Access.USER, ctx -> cacheOn
+            ? near.probe(cacheVersionKey, cacheEntryPrefix, SharedRedis.Jobs.matchesEntry(caller(ctx).userId())) : null))
+        .handler(call(200, ctx -> {
+          RateLimiter.CacheProbe miss = ctx.get(Api.CACHE_MISS);
+          return miss == null ? marketplace.myJobMatches(caller(ctx))
+              : near.once(miss.entry(), () -> marketplace.myJobMatches(caller(ctx)));
+        }));
     r.post("/api/jobs/:id/apply").handler(api.guard(Access.USER)).handler(api.validate("applyToJob"))
         .handler(api.idempotent())
         .handler(call(201, ctx -> marketplace.apply(caller(ctx), ctx.pathParam("id"), ExactAmounts.body(ctx, "bidAmount"))));

@@ -52,10 +52,14 @@ public class MarketplaceVerticle extends VerticleBase {
       int ttl = SharedRedis.Jobs.ttlSeconds(config());
       Runnable jobsChanged = () -> cache.invalidate(redis, null);
       Jobs jobs = new Jobs(vertx, pool, skills, (entry, load) -> cache.read(redis, entry, ttl, load), jobsChanged);
+      Matches matches = new Matches(pool, (entry, load) -> cache.readText(redis, entry, ttl, load));
       return Nexus.relay(vertx, config, SOURCE)
           .compose(relay -> {
             running.add(relay, Nexus.Relay::release);
-            return Nexus.subscribe(vertx, pool, SOURCE, Set.of(EducationEvents.COURSE_COMPLETED), skills::onCourseCompleted);
+            // A verified skill changes what its holder's matches rank: the cache moves on with the event.
+            return Nexus.subscribe(vertx, pool, SOURCE, Set.of(EducationEvents.COURSE_COMPLETED), (tx, event) ->
+                skills.onCourseCompleted(tx, event).compose(changed -> changed ? cache.onChanged(redis, event.id())
+                    : Future.succeededFuture()));
           })
           .compose(subscription -> {
             running.add(subscription, NexusSubscription::stop);
@@ -71,7 +75,7 @@ public class MarketplaceVerticle extends VerticleBase {
               return Future.succeededFuture();
             });
             MarketplaceServiceImpl service = new MarketplaceServiceImpl(jobs,
-                new Applications(vertx, pool), new Matches(pool), contracts, new Reviews(vertx, pool));
+                new Applications(vertx, pool), matches, contracts, new Reviews(vertx, pool, jobsChanged));
             return Services.serve(vertx, running, MarketplaceService.ADDRESS, MarketplaceService.class, service, SOURCE, pool);
           });
     });

@@ -15,7 +15,7 @@ import java.util.UUID;
 /**
  * Ranked fits by {@link Matching}'s formula, read through the indexes rather than scanned: a job's
  * candidates from the verified-skills index of its skills, a person's jobs from the jobs' skills index
- * (GIN) of the skills they hold.
+ * (GIN) of the skills they hold, kept in the shared cache until something they rank changes.
  */
 final class Matches {
 
@@ -41,9 +41,17 @@ final class Matches {
       .replace("REVIEWS_OF_CALLER", Matching.reviews("$1"));
 
   private final Pool pool;
+  /** Each person's ranked matches through the shared cache (entry, load of the JSON text). */
+  private final TextCache cache;
 
-  Matches(Pool pool) {
+  /** The shared cache, as Matches uses it. */
+  interface TextCache {
+    Future<String> read(String entry, java.util.function.Supplier<Future<String>> load);
+  }
+
+  Matches(Pool pool, TextCache cache) {
     this.pool = pool;
+    this.cache = cache;
   }
 
   /** A job's best candidates, for its employer (or an admin): {@code [{userId, score, matchedSkills}]}. */
@@ -75,8 +83,16 @@ final class Matches {
         });
   }
 
-  /** Open jobs ranked by the caller's fit: {@code [{job, score, matchedSkills}]}. */
+  /**
+   * Open jobs ranked by the caller's fit: {@code [{job, score, matchedSkills}]}, from the shared cache while
+   * no job, skill or review changed (the gateway answers hits itself).
+   */
   Future<JsonArray> jobsFor(Caller caller) {
+    return cache.read(io.azora.platform.SharedRedis.Jobs.matchesEntry(caller.userId()), () -> rank(caller).map(JsonArray::encode))
+        .map(JsonArray::new);
+  }
+
+  private Future<JsonArray> rank(Caller caller) {
     return pool.preparedQuery(JOBS).execute(Tuple.of(caller.userUuid())).map(rows -> {
       JsonArray items = new JsonArray();
       for (Row row : rows) {

@@ -30,10 +30,13 @@ final class Reviews {
 
   private final Vertx vertx;
   private final Pool pool;
+  /** A review changes the reviewee's place in matches: the shared cache moves on. */
+  private final Runnable changed;
 
-  Reviews(Vertx vertx, Pool pool) {
+  Reviews(Vertx vertx, Pool pool, Runnable changed) {
     this.vertx = vertx;
     this.pool = pool;
+    this.changed = changed;
   }
 
   static JsonObject json(Row row) {
@@ -105,7 +108,10 @@ final class Reviews {
                         .map(posted);
                   });
             }))
-        .onSuccess(v -> OutboxRelay.nudge(vertx, MarketplaceEvents.SOURCE));
+        .onSuccess(v -> {
+          OutboxRelay.nudge(vertx, MarketplaceEvents.SOURCE);
+          changed.run();
+        });
   }
 
   /** The reviewer edits their review within 7 days of posting it (409 after). */
@@ -121,6 +127,7 @@ final class Reviews {
         .execute(Tuple.of(id, caller.userUuid(), review.rating(), review.comment(), (int) EDITABLE.toDays()))
         .compose(rows -> {
           if (rows.size() > 0) {
+            changed.run();
             return Future.succeededFuture(json(rows.iterator().next()));
           }
           return pool.preparedQuery("SELECT 1 FROM reviews WHERE contract_id = $1 AND reviewer_id = $2")

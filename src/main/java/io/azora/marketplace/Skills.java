@@ -64,13 +64,16 @@ final class Skills {
     return new ArrayList<>(names);
   }
 
-  /** Nexus: course.completed. A credential of a course verified for rewards adds its skills at the reviewed level. */
-  Future<Void> onCourseCompleted(SqlClient tx, DomainEvent event) {
+  /**
+   * Nexus: course.completed. A credential of a course verified for rewards adds its skills at the reviewed
+   * level; true when it did (the matches it ranks changed).
+   */
+  Future<Boolean> onCourseCompleted(SqlClient tx, DomainEvent event) {
     JsonObject data = event.data();
     // rewardable: the course is verified for rewards and the learner is not its instructor (who could
     // otherwise certify themselves); an unreviewed course proves nothing.
     if (!Boolean.TRUE.equals(data.getBoolean("rewardable"))) {
-      return Future.succeededFuture();
+      return Future.succeededFuture(false);
     }
     UUID user = UUID.fromString(data.getString("userId"));
     UUID course = UUID.fromString(data.getString("courseId"));
@@ -81,11 +84,11 @@ final class Skills {
       rows.add(Tuple.of(user, skill, course, level, completedAt));
     }
     if (rows.isEmpty()) {
-      return Future.succeededFuture();
+      return Future.succeededFuture(false);
     }
     return tx.preparedQuery("""
             INSERT INTO verified_skills (user_id, skill, course_id, level, completed_at) VALUES ($1, $2, $3, $4, $5)
             ON CONFLICT (user_id, skill, course_id) DO UPDATE SET level = excluded.level, completed_at = excluded.completed_at""")
-        .executeBatch(rows).mapEmpty();
+        .executeBatch(rows).map(true);
   }
 }

@@ -52,8 +52,9 @@ public final class SharedRedis {
   }
 
   /**
-   * The marketplace's open-job lists: the marketplace fills entries and bumps the version whenever a job is
-   * posted, changed, closed or filled; the gateway answers hits itself. An entry is
+   * The marketplace's open-job lists and each person's ranked matches: the marketplace fills entries and
+   * bumps the version whenever a job is posted, changed, closed or filled, a skill is verified or a review
+   * posted; the gateway answers hits itself. An entry is
    * {@code <prefix>jobs:<version>:<entry name>}.
    */
   public static final class Jobs {
@@ -67,6 +68,11 @@ public final class SharedRedis {
 
     public static String entryPrefix(String keyPrefix) {
       return keyPrefix + "jobs:";
+    }
+
+    /** The entry name of a person's ranked job matches (under the same version: job and skill changes move it). */
+    public static String matchesEntry(String userId) {
+      return "matches:" + userId;
     }
 
     /** The entry name of a job list query (as {@link Catalog#listEntry}). */

@@ -99,19 +99,24 @@ public final class VersionedCache {
     return bump(redis, eventId);
   }
 
-  /** The entry's JSON from the cache, or {@code load}'s (then stored for {@code ttlSeconds}; 0: no caching). */
+  /** The entry's JSON object from the cache, or {@code load}'s (then stored for {@code ttlSeconds}; 0: none). */
   public Future<JsonObject> read(Redis redis, String entry, int ttlSeconds, Supplier<Future<JsonObject>> load) {
+    return readText(redis, entry, ttlSeconds, () -> load.get().map(JsonObject::encode)).map(JsonObject::new);
+  }
+
+  /** The entry's text (whatever JSON the answer is) from the cache, or {@code load}'s, stored as for {@link #read}. */
+  public Future<String> readText(Redis redis, String entry, int ttlSeconds, Supplier<Future<String>> load) {
     if (ttlSeconds <= 0) {
       return load.get();
     }
     return redis.send(lookup(entry))
         .compose(found -> {
-          String json = cached(found);
-          if (json != null) {
-            return Future.succeededFuture(new JsonObject(json));
+          String text = cached(found);
+          if (text != null) {
+            return Future.succeededFuture(text);
           }
           String version = version(found);
-          return load.get().onSuccess(value -> redis.send(store(version, entry, value.encode(), ttlSeconds))
+          return load.get().onSuccess(value -> redis.send(store(version, entry, value, ttlSeconds))
               .onFailure(err -> log.debug("{} cache write failed: {}", name, err.getMessage())));
         }, err -> {
           log.debug("{} cache unavailable: {}", name, err.getMessage());

@@ -253,6 +253,13 @@ class JobsTest {
     assertEquals(54.0, candidate.getDouble("score"));
     api.get("/api/jobs/" + jobId + "/matches", learner.getString("token")).expectProblem(403, "forbidden");
 
+    // A new job that fits shows in the learner's matches at once (the cached ranking moves on).
+    String newer = api.post("/api/jobs", employer.getString("token"), job("gRPC only", "20", "backend",
+        new JsonArray().add("grpc"))).expect(201).json().getString("id");
+    JsonObject fresh = api.get("/api/me/job-matches", learner.getString("token")).expect(200).jsonArray().stream()
+        .map(m -> (JsonObject) m).filter(m -> newer.equals(m.getJsonObject("job").getString("id"))).findFirst().orElseThrow();
+    assertEquals(81.0, fresh.getDouble("score"), "one of one skill at advanced, no reviews: 100 × 0.9 × 0.9");
+
     // Applying carries the same score.
     assertEquals(54.0, api.post("/api/jobs/" + jobId + "/apply", learner.getString("token"), new JsonObject()
         .put("proposal", "Verified").put("bidAmount", "70")).expect(201).json().getDouble("matchScore"));
