@@ -198,6 +198,14 @@ class ContractsTest {
     api.send(io.vertx.core.http.HttpMethod.PATCH, "/api/contracts/" + id + "/reviews", e,
         new JsonObject().put("rating", 5).put("comment", "Great work").toBuffer(), java.util.Map.of()).expect(200);
     api.post("/api/contracts/" + id + "/reviews", f, new JsonObject().put("rating", 3).put("comment", "Slow to pay")).expect(201);
+    // Eight days on (the test moves the review's clock), it can no longer be edited.
+    io.vertx.sqlclient.Pool db = node.node().database(node.node().vertx(), "marketplace");
+    db.preparedQuery("UPDATE reviews SET created_at = now() - interval '8 days' WHERE contract_id = $1 AND reviewer_id = $2")
+        .execute(io.vertx.sqlclient.Tuple.of(UUID.fromString(id), UUID.fromString(employer.getString("id"))))
+        .await(5, java.util.concurrent.TimeUnit.SECONDS);
+    db.close();
+    api.send(io.vertx.core.http.HttpMethod.PATCH, "/api/contracts/" + id + "/reviews", e,
+        new JsonObject().put("rating", 1).toBuffer(), java.util.Map.of()).expectProblem(409, "review_locked");
     JsonObject reviews = api.get("/api/users/" + freelancer.getString("id") + "/reviews", null).expect(200).json();
     assertEquals(5.0, reviews.getDouble("average"));
     assertEquals(1, reviews.getInteger("count"));
