@@ -166,7 +166,7 @@ class ContractsTest {
   }
 
   @Test
-  void cancellingRefundsWhatWasNotSubmittedAndBothPartiesReviewOnce() {
+  void cancellingRefundsWhatWasNotSubmittedAndBothPartiesReviewOnce() throws Exception {
     HttpApi api = node.api();
     JsonObject employer = user("employer");
     JsonObject made = activeContract(employer);
