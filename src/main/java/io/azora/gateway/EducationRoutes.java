@@ -59,10 +59,7 @@ final class EducationRoutes implements DomainRoutes {
 
   /** A catalogue read through education after a cache miss; concurrent misses of one entry share one call. */
   private Handler<RoutingContext> cachedCall(Function<RoutingContext, Future<JsonObject>> read) {
-    return call(200, ctx -> {
-      RateLimiter.CacheProbe miss = ctx.get(Api.CACHE_MISS);
-      return miss == null ? read.apply(ctx) : near.once(miss.entry(), () -> read.apply(ctx));
-    });
+    return call(200, ctx -> near.afterMiss(ctx, () -> read.apply(ctx)));
   }
 
   private static JsonObject listQuery(RoutingContext ctx) {

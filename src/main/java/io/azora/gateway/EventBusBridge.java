@@ -60,7 +60,7 @@ final class EventBusBridge {
         .addInboundPermitted(new PermittedOptions().setAddress(TutoringService.ADDRESS))
         .addOutboundPermitted(new PermittedOptions().setAddressRegex(OWN_NOTIFICATIONS.pattern()))
         .setMaxAddressLength(100).setMaxHandlersPerSocket(16).setReplyTimeout(api.config().http().serviceTimeoutMs())
-        .setPingTimeout(TutorSocket.SILENCE_MS);
+        .setPingTimeout(LiveSocket.SILENCE_MS);
     router.route(PATH + "/*").handler(TutoringRoutes::socketToken).handler(api.guard(Access.USER))
         .subRouter(SockJSHandler.create(api.vertx(), sockJs).bridge(bridge, this::onEvent));
   }

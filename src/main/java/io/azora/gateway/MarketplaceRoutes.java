@@ -51,11 +51,7 @@ final class MarketplaceRoutes implements DomainRoutes {
         .handler(api.guard(Access.PUBLIC, ctx -> cacheOn
             ? near.probe(cacheVersionKey, cacheEntryPrefix, SharedRedis.Jobs.listEntry(listQuery(ctx))) : null))
         .handler(api.validate("listJobs"))
-        .handler(call(200, ctx -> {
-          RateLimiter.CacheProbe miss = ctx.get(Api.CACHE_MISS);
-          return miss == null ? marketplace.listJobs(listQuery(ctx))
-              : near.once(miss.entry(), () -> marketplace.listJobs(listQuery(ctx)));
-        }));
+        .handler(call(200, ctx -> near.afterMiss(ctx, () -> marketplace.listJobs(listQuery(ctx)))));
   }
 
   private <T> Handler<RoutingContext> call(int status, Function<RoutingContext, Future<T>> call) {
@@ -88,11 +84,7 @@ final class MarketplaceRoutes implements DomainRoutes {
     r.get("/api/me/job-matches")
         .handler(api.guard(Access.USER, ctx -> cacheOn
             ? near.probe(cacheVersionKey, cacheEntryPrefix, SharedRedis.Jobs.matchesEntry(caller(ctx).userId())) : null))
-        .handler(call(200, ctx -> {
-          RateLimiter.CacheProbe miss = ctx.get(Api.CACHE_MISS);
-          return miss == null ? marketplace.myJobMatches(caller(ctx))
-              : near.once(miss.entry(), () -> marketplace.myJobMatches(caller(ctx)));
-        }));
+        .handler(call(200, ctx -> near.afterMiss(ctx, () -> marketplace.myJobMatches(caller(ctx)))));
     r.post("/api/jobs/:id/apply").handler(api.guard(Access.USER)).handler(api.validate("applyToJob"))
         .handler(api.idempotent())
         .handler(call(201, ctx -> marketplace.apply(caller(ctx), ctx.pathParam("id"), ExactAmounts.body(ctx, "bidAmount"))));

@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.RoutingContext;
 
 import java.time.Duration;
 import java.util.HashMap;
@@ -55,6 +56,15 @@ final class NearCache {
     Copy copy = copies.getIfPresent(probe.entry());
     // Evicted or replaced since the probe was made: only a copy of the version Redis confirmed will do.
     return copy != null && copy.version().equals(decision.version()) ? copy.body() : null;
+  }
+
+  /**
+   * The answer of a request the cache probe missed ({@link Api#CACHE_MISS}): loaded once for every request
+   * missing the same entry meanwhile; a request that was never probed (the cache off) just loads.
+   */
+  <T> Future<T> afterMiss(RoutingContext ctx, Supplier<Future<T>> load) {
+    RateLimiter.CacheProbe miss = ctx.get(Api.CACHE_MISS);
+    return miss == null ? load.get() : once(miss.entry(), load);
   }
 
   /**
