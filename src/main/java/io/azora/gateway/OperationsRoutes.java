@@ -18,7 +18,7 @@ import java.util.List;
 /**
  * API.md's Operations: events a consumer parked after its retries, from every domain's own database
  * (each answers for its consumers), and a retry of one of them. A domain that is down or consumes nothing
- * lists nothing.
+ * lists nothing. An admin may also rebuild a consumer's read model from its producer's feed.
  */
 final class OperationsRoutes {
 
@@ -35,6 +35,8 @@ final class OperationsRoutes {
         .handler(this::list);
     r.post("/api/admin/nexus/parked/:id/retry").handler(api.guard(Access.ADMIN)).handler(api.validate("retryParkedEvent"))
         .handler(this::retry);
+    r.post("/api/admin/nexus/consumers/:consumer/rebuild").handler(api.guard(Access.ADMIN))
+        .handler(api.validate("rebuildReadModel")).handler(this::rebuild);
   }
 
   private DeliveryOptions delivery() {
@@ -60,22 +62,29 @@ final class OperationsRoutes {
 
   /** Asks each domain in turn; the one that has the parked event retries it (202 with the outcome). */
   private void retry(RoutingContext ctx) {
-    retryFrom(ctx, 0);
+    askInTurn(ctx, 0, new JsonObject().put("action", "retry").put("id", ctx.pathParam("id")),
+        "No parked event with this id");
   }
 
-  private void retryFrom(RoutingContext ctx, int index) {
+  /** Asks each domain in turn; the one whose consumer group it is rebuilds it (202: the cursor rewound). */
+  private void rebuild(RoutingContext ctx) {
+    askInTurn(ctx, 0, new JsonObject().put("action", "rebuild").put("consumer", ctx.pathParam("consumer")),
+        "No consumer with this name keeps a rebuildable read model");
+  }
+
+  /** The first domain that answers {@code request} answers the client (202); 404 when none does. */
+  private void askInTurn(RoutingContext ctx, int index, JsonObject request, String notFound) {
     if (index == domains.size()) {
-      ProblemJson.send(ctx, 404, "not_found", "No parked event with this id");
+      ProblemJson.send(ctx, 404, "not_found", notFound);
       return;
     }
-    api.vertx().eventBus().<JsonObject>request(Nexus.parkedAddress(domains.get(index)),
-            new JsonObject().put("action", "retry").put("id", ctx.pathParam("id")), delivery())
+    api.vertx().eventBus().<JsonObject>request(Nexus.parkedAddress(domains.get(index)), request, delivery())
         .onSuccess(reply -> Api.send(ctx, 202, reply.body()))
         .onFailure(err -> {
           if (err instanceof ReplyException re && re.failureCode() == 500) {
             ProblemJson.fail(ctx, err);
           } else {
-            retryFrom(ctx, index + 1);  // not parked there, or the domain consumes nothing
+            askInTurn(ctx, index + 1, request, notFound);  // not there, or the domain consumes nothing
           }
         });
   }

@@ -62,6 +62,8 @@ public class MarketplaceVerticle extends VerticleBase {
                     : Future.succeededFuture()));
           })
           .compose(subscription -> {
+            // Kept only from education's events, so rebuildable from its feed (a new synonym, a loss).
+            subscription.rebuildable(tx -> tx.query("DELETE FROM verified_skills").execute().mapEmpty(), jobsChanged);
             running.add(subscription, NexusSubscription::stop);
             running.add(Nexus.parkedEvents(vertx, pool, SOURCE, List.of(subscription)), MessageConsumer::unregister);
             long timeout = config.http().serviceTimeoutMs();

@@ -97,7 +97,7 @@ public final class Nexus {
     return "nexus.feed." + source;
   }
 
-  /** Where a domain answers operators about its parked events (list, retry). */
+  /** Where a domain answers operators about its parked events (list, retry) and rebuilds its read models. */
   public static String parkedAddress(String domain) {
     return "azora.nexus.parked." + domain;
   }
@@ -105,18 +105,28 @@ public final class Nexus {
   /**
    * A domain's parked events for operators, on the bus at {@link #parkedAddress}: {@code {action: "list",
    * limit}} → {items}; {@code {action: "retry", id}} → {id, outcome: handled|failed, lastError?}, the event
-   * handled again by its consumer (once: the inbox still guards), or 404 if it is not parked here.
+   * handled again by its consumer (once: the inbox still guards), or 404 if it is not parked here;
+   * {@code {action: "rebuild", consumer}} → {consumer, source, position: 0} (see {@link NexusSubscription#rebuildable}),
+   * or 404 if no rebuildable group of that name consumes here.
    */
   public static MessageConsumer<JsonObject> parkedEvents(Vertx vertx, Pool pool, String domain,
                                                          List<NexusSubscription> subscriptions) {
     return vertx.eventBus().consumer(parkedAddress(domain), msg -> {
       JsonObject body = msg.body();
-      Future<JsonObject> answer = "retry".equals(body.getString("action"))
-          ? retryParked(pool, body.getString("id"), subscriptions)
+      String action = body.getString("action", "list");
+      Future<JsonObject> answer = "retry".equals(action) ? retryParked(pool, body.getString("id"), subscriptions)
+          : "rebuild".equals(action) ? rebuild(body.getString("consumer"), subscriptions)
           : NexusParking.list(pool, Math.min(body.getInteger("limit", 100), 500)).map(items -> new JsonObject().put("items", items));
       answer.onSuccess(msg::reply).onFailure(err -> msg.fail(err instanceof java.util.NoSuchElementException ? 404 : 500,
           String.valueOf(err.getMessage())));
     });
+  }
+
+  /** Rebuilds the read model of the group named {@code consumer}, if it is one of this domain's. */
+  private static Future<JsonObject> rebuild(String consumer, List<NexusSubscription> subscriptions) {
+    return subscriptions.stream().filter(s -> s.consumer().equals(consumer)).findFirst()
+        .map(NexusSubscription::rebuild)
+        .orElseGet(() -> Future.failedFuture(new java.util.NoSuchElementException("no consumer " + consumer + " here")));
   }
 
   private static Future<JsonObject> retryParked(Pool pool, String id, List<NexusSubscription> subscriptions) {

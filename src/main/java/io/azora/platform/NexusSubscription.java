@@ -9,6 +9,7 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,9 +39,15 @@ public final class NexusSubscription {
       ON CONFLICT DO NOTHING RETURNING event_id""";
   private static final String READ_CURSOR = "SELECT position FROM nexus_cursor WHERE consumer = $1 AND source = $2";
   private static final String HANDLED = "SELECT event_id FROM nexus_inbox WHERE consumer = $1 AND event_id = ANY($2)";
+  // Moves the cursor on only from where this reader started: a rebuild (or another node's catch-up) that moved
+  // it meanwhile wins, and this reader starts again from the stored position.
   private static final String WRITE_CURSOR = """
       INSERT INTO nexus_cursor (consumer, source, position) VALUES ($1, $2, $3)
-      ON CONFLICT (consumer, source) DO UPDATE SET position = GREATEST(nexus_cursor.position, EXCLUDED.position)""";
+      ON CONFLICT (consumer, source) DO UPDATE SET position = EXCLUDED.position WHERE nexus_cursor.position = $4
+      RETURNING position""";
+  private static final String REWIND = """
+      INSERT INTO nexus_cursor (consumer, source, position) VALUES ($1, $2, 0)
+      ON CONFLICT (consumer, source) DO UPDATE SET position = 0""";
 
   private final Vertx vertx;
   private final Pool pool;
@@ -54,8 +61,9 @@ public final class NexusSubscription {
   private final String domain;
   private final List<MessageConsumer<JsonObject>> live = new ArrayList<>();
   private long timer = -1;
-  /** The feed position read up to, once known: a catch-up that finds nothing new costs one feed read. */
-  private Long cursor;
+  /** Clears the read model this group keeps, for a rebuild from the producer's whole feed; null: not rebuildable. */
+  private java.util.function.Function<SqlClient, Future<Void>> readModelReset;
+  private Runnable readModelCleared;
   private boolean catchingUp;
   private boolean stopped;
   /** Live deliveries being handled now, and the promise stop() waits on until there are none. */
@@ -76,6 +84,43 @@ public final class NexusSubscription {
     this.catchUpMs = config.catchUpMs();
     int dot = consumer.indexOf('.');
     this.domain = dot < 0 ? consumer : consumer.substring(0, dot);
+  }
+
+  /**
+   * Makes this group's read model rebuildable from the producer's feed: {@code reset} clears it (in the
+   * rebuild's transaction), {@code cleared} runs once that committed (to drop caches of it). A read model
+   * kept only from events can then be rebuilt after a change in how events are read (a new synonym, a fixed
+   * bug) or a loss, with no access to the producer's database.
+   */
+  public NexusSubscription rebuildable(java.util.function.Function<SqlClient, Future<Void>> reset, Runnable cleared) {
+    this.readModelReset = reset;
+    this.readModelCleared = cleared;
+    return this;
+  }
+
+  String consumer() {
+    return consumer;
+  }
+
+  /**
+   * Rebuild: in one transaction the read model is cleared, the group forgets which events it handled and its
+   * cursor goes back to the feed's start; the catch-ups (this node's now, every node's next round) then read
+   * the whole feed again, in order. Answers the rewound cursor {consumer, source, position: 0}.
+   */
+  Future<JsonObject> rebuild() {
+    if (readModelReset == null) {
+      return Future.failedFuture(new java.util.NoSuchElementException(consumer + " keeps no rebuildable read model"));
+    }
+    return pool.withTransaction(tx -> readModelReset.apply(tx)
+            .compose(v -> tx.preparedQuery("DELETE FROM nexus_inbox WHERE consumer = $1 AND type = ANY($2)")
+                .execute(Tuple.tuple().addString(consumer).addArrayOfString(types.toArray(String[]::new))))
+            .compose(v -> tx.preparedQuery(REWIND).execute(Tuple.of(consumer, source))))
+        .map(v -> {
+          log.info("{} rebuilds its read model from {}'s feed", consumer, source);
+          readModelCleared.run();
+          catchUpIfFirst();
+          return new JsonObject().put("consumer", consumer).put("source", source).put("position", 0);
+        });
   }
 
   /** True if this subscription is {@code consumer}'s, for events like {@code event}. */
@@ -158,12 +203,11 @@ public final class NexusSubscription {
       return;
     }
     catchingUp = true;
-    Future<Long> from = cursor != null ? Future.succeededFuture(cursor)
-        : pool.preparedQuery(READ_CURSOR).execute(Tuple.of(consumer, source))
-            .map(rows -> rows.size() == 0 ? 0L : rows.iterator().next().getLong(0));
-    from.compose(this::readFrom)
+    // The stored cursor each round (one key lookup): a rebuild on any node rewinds it for every node.
+    pool.preparedQuery(READ_CURSOR).execute(Tuple.of(consumer, source))
+        .map(rows -> rows.size() == 0 ? 0L : rows.iterator().next().getLong(0))
+        .compose(this::readFrom)
         .onFailure(err -> {
-          cursor = null;
           log.debug("{} catch-up from {} postponed: {}", consumer, source, err.getMessage());
         })
         .onComplete(ar -> {
@@ -175,7 +219,6 @@ public final class NexusSubscription {
   }
 
   private Future<Void> readFrom(long after) {
-    cursor = after;
     // Events relayed in the last moments are usually being handled live: reading them now would mostly race
     // that (harmlessly: the inbox keeps each handled once), so the catch-up leaves them for its next round.
     JsonObject request = new JsonObject().put("after", after).put("limit", 200).put("settledMs", catchUpMs);
@@ -192,10 +235,8 @@ public final class NexusSubscription {
           return Future.all(parking.waiting(), handledAlready(events))
               .compose(both -> handleInOrder(events, 0, after, both.resultAt(0), both.resultAt(1)))
               .compose(reached -> reached == after ? Future.<Void>succeededFuture()
-                  : pool.preparedQuery(WRITE_CURSOR).execute(Tuple.of(consumer, source, reached)).compose(v -> {
-                    cursor = reached;
-                    return reached == next && !stopped ? readFrom(next) : Future.<Void>succeededFuture();
-                  }));
+                  : pool.preparedQuery(WRITE_CURSOR).execute(Tuple.of(consumer, source, reached, after)).compose(moved ->
+                      moved.size() == 1 && reached == next && !stopped ? readFrom(next) : Future.<Void>succeededFuture()));
         });
   }
 

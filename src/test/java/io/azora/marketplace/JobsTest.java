@@ -20,6 +20,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The marketplace's jobs and applications through the gateway: posting (milestones, defaults, the rules on
@@ -215,6 +217,82 @@ class JobsTest {
   @Test
   void verifiedSkillsMatchJobsAndCandidates() throws Exception {
     HttpApi api = node.api();
+    JsonObject learner = verifiedLearner(api);
+
+    String skill = "go";  // "Golang" is a synonym of go
+    String jobId = api.post("/api/jobs", employer.getString("token"), job("Go and gRPC backend", "80", "backend",
+        new JsonArray().add(skill).add("grpc").add("kafka"))).expect(201).json().getString("id");
+
+    JsonObject match = matchOf(api, learner, jobId, 15_000);
+    assertEquals(new JsonArray().add("go").add("grpc"), match.getJsonArray("matchedSkills"));
+    // Two of three skills at advanced (0.9), fresh, no reviews yet (0.9): 100 × 2 × 0.9 / 3 × 0.9 = 54.
+    assertEquals(54.0, match.getDouble("score"));
+
+    JsonArray candidates = api.get("/api/jobs/" + jobId + "/matches", employer.getString("token")).expect(200).jsonArray();
+    // Other tests' learners may hold the same skills: this one is among them, in a list ranked best first.
+    JsonObject candidate = candidates.stream().map(c -> (JsonObject) c)
+        .filter(c -> learner.getString("id").equals(c.getString("userId"))).findFirst().orElseThrow();
+    for (int i = 1; i < candidates.size(); i++) {
+      assertTrue(candidates.getJsonObject(i - 1).getDouble("score") >= candidates.getJsonObject(i).getDouble("score"));
+    }
+    assertEquals(54.0, candidate.getDouble("score"));
+    api.get("/api/jobs/" + jobId + "/matches", learner.getString("token")).expectProblem(403, "forbidden");
+
+    // A new job that fits shows in the learner's matches at once (the cached ranking moves on).
+    String newer = api.post("/api/jobs", employer.getString("token"), job("gRPC only", "20", "backend",
+        new JsonArray().add("grpc"))).expect(201).json().getString("id");
+    JsonObject fresh = api.get("/api/me/job-matches", learner.getString("token")).expect(200).jsonArray().stream()
+        .map(m -> (JsonObject) m).filter(m -> newer.equals(m.getJsonObject("job").getString("id"))).findFirst().orElseThrow();
+    assertEquals(81.0, fresh.getDouble("score"), "one of one skill at advanced, no reviews: 100 × 0.9 × 0.9");
+
+    // Applying carries the same score.
+    assertEquals(54.0, api.post("/api/jobs/" + jobId + "/apply", learner.getString("token"), new JsonObject()
+        .put("proposal", "Verified").put("bidAmount", "70")).expect(201).json().getDouble("matchScore"));
+  }
+
+  @Test
+  void anAdminRebuildsVerifiedSkillsFromEducationsFeed() throws Exception {
+    HttpApi api = node.api();
+    String admin = Courses.admin(api);
+    JsonObject learner = verifiedLearner(api);
+    String jobId = api.post("/api/jobs", employer.getString("token"), job("Go and gRPC rebuild", "80", "backend",
+        new JsonArray().add("go").add("grpc").add("kafka"))).expect(201).json().getString("id");
+    assertEquals(54.0, matchOf(api, learner, jobId, 15_000).getDouble("score"));
+
+    // The read model goes wrong behind the marketplace's back: one skill lost, one made up.
+    UUID user = UUID.fromString(learner.getString("id"));
+    io.vertx.sqlclient.Pool db = node.node().database(node.node().vertx(), "marketplace");
+    List<String> before = verifiedSkills(db, user);
+    assertEquals(List.of("go:advanced", "grpc:advanced"), before);
+    db.preparedQuery("DELETE FROM verified_skills WHERE user_id = $1 AND skill = 'grpc'").execute(io.vertx.sqlclient.Tuple.of(user))
+        .compose(v -> db.preparedQuery("""
+            INSERT INTO verified_skills (user_id, skill, course_id, level, completed_at) VALUES ($1, 'kafka', $2, 'expert', now())""")
+            .execute(io.vertx.sqlclient.Tuple.of(user, UUID.randomUUID())))
+        .await(5, java.util.concurrent.TimeUnit.SECONDS);
+
+    api.post("/api/admin/nexus/consumers/marketplace/rebuild", learner.getString("token"), null).expectProblem(403, "forbidden");
+    api.post("/api/admin/nexus/consumers/nobody/rebuild", admin, null).expectProblem(404, "not_found");
+    api.post("/api/admin/nexus/consumers/Not%20a%20name/rebuild", admin, null).expectProblem(400, "validation_failed");
+    JsonObject rewound = api.post("/api/admin/nexus/consumers/marketplace/rebuild", admin, null).expect(202).json();
+    assertEquals(new JsonObject().put("consumer", "marketplace").put("source", "education").put("position", 0), rewound);
+
+    // Replayed from education's feed: exactly what its events say, nothing made up, nothing twice.
+    long deadline = System.currentTimeMillis() + 15_000;
+    while (!verifiedSkills(db, user).equals(before) && System.currentTimeMillis() < deadline) {
+      Thread.sleep(200);
+    }
+    assertEquals(before, verifiedSkills(db, user));
+    long cursor = db.preparedQuery("SELECT position FROM nexus_cursor WHERE consumer = 'marketplace' AND source = 'education'")
+        .execute().await(5, java.util.concurrent.TimeUnit.SECONDS).iterator().next().getLong(0);
+    assertTrue(cursor > 0, "the cursor moved on through the feed again");
+    db.close();
+    JsonObject match = matchOf(api, learner, jobId, 5_000);
+    assertEquals(new JsonArray().add("go").add("grpc"), match.getJsonArray("matchedSkills"));
+    assertEquals(54.0, match.getDouble("score"));
+  }
+
+  /** A learner who completed a published course an admin verified at advanced, teaching Golang and gRPC. */
+  static JsonObject verifiedLearner(HttpApi api) {
     String admin = Courses.admin(api);
     JsonObject teacher = user(api, "instructor");
     JsonObject learner = user(api, "student");
@@ -229,40 +307,29 @@ class JobsTest {
     api.post("/api/courses/" + course + "/enroll", learner.getString("token"), null).expect(201);
     Courses.pass(api, learner.getString("token"), quiz, 3);
     api.post("/api/lessons/" + lesson + "/complete", learner.getString("token"), null).expect(200);  // completed
+    return learner;
+  }
 
-    String skill = "go";  // "Golang" is a synonym of go
-    String jobId = api.post("/api/jobs", employer.getString("token"), job("Go and gRPC backend", "80", "backend",
-        new JsonArray().add(skill).add("grpc").add("kafka"))).expect(201).json().getString("id");
+  /** {@code learner}'s match with {@code jobId}, once education's course.completed has reached the marketplace. */
+  static JsonObject matchOf(HttpApi api, JsonObject learner, String jobId, long waitMs) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + waitMs;
+    while (true) {
+      JsonObject match = api.get("/api/me/job-matches", learner.getString("token")).expect(200).jsonArray().stream()
+          .map(m -> (JsonObject) m).filter(m -> jobId.equals(m.getJsonObject("job").getString("id"))).findFirst().orElse(null);
+      if (match != null || System.currentTimeMillis() > deadline) {
+        assertNotNull(match, "job " + jobId + " among the learner's matches");
+        return match;
+      }
+      Thread.sleep(200);
+    }
+  }
 
-    long deadline = System.currentTimeMillis() + 15_000;
-    JsonArray matches;
-    do {  // until education's course.completed has reached the marketplace
-      matches = api.get("/api/me/job-matches", learner.getString("token")).expect(200).jsonArray();
-      Thread.sleep(matches.stream().anyMatch(m -> jobId.equals(((JsonObject) m).getJsonObject("job").getString("id"))) ? 0 : 200);
-    } while (matches.stream().noneMatch(m -> jobId.equals(((JsonObject) m).getJsonObject("job").getString("id")))
-        && System.currentTimeMillis() < deadline);
-    JsonObject match = matches.stream().map(m -> (JsonObject) m)
-        .filter(m -> jobId.equals(m.getJsonObject("job").getString("id"))).findFirst().orElseThrow();
-    assertEquals(new JsonArray().add("go").add("grpc"), match.getJsonArray("matchedSkills"));
-    // Two of three skills at advanced (0.9), fresh, no reviews yet (0.9): 100 × 2 × 0.9 / 3 × 0.9 = 54.
-    assertEquals(54.0, match.getDouble("score"));
-
-    JsonArray candidates = api.get("/api/jobs/" + jobId + "/matches", employer.getString("token")).expect(200).jsonArray();
-    JsonObject candidate = candidates.getJsonObject(0);
-    assertEquals(learner.getString("id"), candidate.getString("userId"));
-    assertEquals(54.0, candidate.getDouble("score"));
-    api.get("/api/jobs/" + jobId + "/matches", learner.getString("token")).expectProblem(403, "forbidden");
-
-    // A new job that fits shows in the learner's matches at once (the cached ranking moves on).
-    String newer = api.post("/api/jobs", employer.getString("token"), job("gRPC only", "20", "backend",
-        new JsonArray().add("grpc"))).expect(201).json().getString("id");
-    JsonObject fresh = api.get("/api/me/job-matches", learner.getString("token")).expect(200).jsonArray().stream()
-        .map(m -> (JsonObject) m).filter(m -> newer.equals(m.getJsonObject("job").getString("id"))).findFirst().orElseThrow();
-    assertEquals(81.0, fresh.getDouble("score"), "one of one skill at advanced, no reviews: 100 × 0.9 × 0.9");
-
-    // Applying carries the same score.
-    assertEquals(54.0, api.post("/api/jobs/" + jobId + "/apply", learner.getString("token"), new JsonObject()
-        .put("proposal", "Verified").put("bidAmount", "70")).expect(201).json().getDouble("matchScore"));
+  static List<String> verifiedSkills(io.vertx.sqlclient.Pool db, UUID user) throws Exception {
+    List<String> skills = new ArrayList<>();
+    db.preparedQuery("SELECT skill, level FROM verified_skills WHERE user_id = $1 ORDER BY skill")
+        .execute(io.vertx.sqlclient.Tuple.of(user)).await(5, java.util.concurrent.TimeUnit.SECONDS)
+        .forEach(r -> skills.add(r.getString("skill") + ":" + r.getString("level")));
+    return skills;
   }
 
   static JsonArray items(HttpApi api, String path) {
