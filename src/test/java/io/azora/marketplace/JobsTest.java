@@ -291,6 +291,40 @@ class JobsTest {
     assertEquals(54.0, match.getDouble("score"));
   }
 
+  @Test
+  void aPersonsReviewsMoveTheirMatches() throws Exception {
+    HttpApi api = node.api();
+    String admin = Courses.admin(api);
+    JsonObject learner = verifiedLearner(api);
+    JsonObject hirer = user(api, "employer");
+    Market.grant(api, admin, hirer, "50");
+    String gig = api.post("/api/jobs", hirer.getString("token"), job("A Go gig", "20", "backend",
+        new JsonArray().add("go"))).expect(201).json().getString("id");
+    String watched = api.post("/api/jobs", employer.getString("token"), job("A gRPC service", "30", "backend",
+        new JsonArray().add("grpc"))).expect(201).json().getString("id");
+    assertEquals(81.0, matchOf(api, learner, watched, 15_000).getDouble("score"), "no reviews yet: × 0.9");
+
+    String application = Market.apply(api, gig, learner);
+    JsonObject contract = api.post("/api/applications/" + application + "/accept", hirer.getString("token"), null)
+        .expect(201).json();
+    String id = contract.getString("id");
+    String milestone = contract.getJsonArray("milestones").getJsonObject(0).getString("id");
+    api.post("/api/contracts/" + id + "/milestones/" + milestone + "/submit", learner.getString("token"), null).expect(200);
+    api.post("/api/contracts/" + id + "/milestones/" + milestone + "/approve", hirer.getString("token"), null).expect(200);
+    api.post("/api/contracts/" + id + "/reviews", hirer.getString("token"), new JsonObject().put("rating", 5)
+        .put("comment", "Excellent")).expect(201);
+    // Five stars: × (0.8 + 0.04 × 5) = × 1.0, at once (the cached ranking moves on with the review).
+    assertEquals(90.0, matchOf(api, learner, watched, 0).getDouble("score"));
+    JsonObject candidate = api.get("/api/jobs/" + watched + "/matches", employer.getString("token")).expect(200).jsonArray()
+        .stream().map(c -> (JsonObject) c).filter(c -> learner.getString("id").equals(c.getString("userId")))
+        .findFirst().orElseThrow();
+    assertEquals(90.0, candidate.getDouble("score"));
+
+    api.send(io.vertx.core.http.HttpMethod.PATCH, "/api/contracts/" + id + "/reviews", hirer.getString("token"),
+        new JsonObject().put("rating", 1).toBuffer(), java.util.Map.of()).expect(200);
+    assertEquals(75.6, matchOf(api, learner, watched, 0).getDouble("score"), "one star: 81 ÷ 0.9 × 0.84");
+  }
+
   /** A learner who completed a published course an admin verified at advanced, teaching Golang and gRPC. */
   static JsonObject verifiedLearner(HttpApi api) {
     String admin = Courses.admin(api);
