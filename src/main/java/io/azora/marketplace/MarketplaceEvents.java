@@ -26,12 +26,15 @@ public final class MarketplaceEvents {
   public static final EventType CONTRACT_DISPUTED = EventType.of(SOURCE, "contract.disputed", 1,
       "A party disputed a contract: nothing moves until an admin resolves it",
       "contractId", "employerId", "freelancerId", "disputedBy", "reason");
+  public static final EventType CONTRACT_RESOLVED = EventType.of(SOURCE, "contract.resolved", 1,
+      "An admin resolved a disputed contract: of what was held, freelancerShare percent went to the freelancer",
+      "contractId", "employerId", "freelancerId", "freelancerShare");
   public static final EventType REVIEW_POSTED = EventType.of(SOURCE, "review.posted", 1,
       "A party of a finished contract reviewed the other (1 to 5)",
       "contractId", "reviewerId", "revieweeId", "rating");
 
   public static final List<EventType> ALL = List.of(JOB_POSTED, JOB_APPLIED, CONTRACT_FUNDED, MILESTONE_RELEASED,
-      CONTRACT_DISPUTED, REVIEW_POSTED);
+      CONTRACT_DISPUTED, CONTRACT_RESOLVED, REVIEW_POSTED);
 
   private MarketplaceEvents() {
   }

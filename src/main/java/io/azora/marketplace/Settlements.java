@@ -156,7 +156,8 @@ final class Settlements {
 
   /** Asks finance to split what is held, then commits the contract resolved (or leaves the intent). */
   Future<JsonObject> split(UUID contractId) {
-    return pool.preparedQuery("SELECT freelancer_id, freelancer_share FROM contracts WHERE id = $1 AND status = 'resolving'")
+    return pool.preparedQuery(
+            "SELECT employer_id, freelancer_id, freelancer_share FROM contracts WHERE id = $1 AND status = 'resolving'")
         .execute(Tuple.of(contractId))
         .compose(rows -> {
           if (rows.size() == 0) {
@@ -170,11 +171,18 @@ final class Settlements {
                   return pool.withTransaction(tx -> tx.preparedQuery(
                           "UPDATE contracts SET status = 'resolved', updated_at = now() WHERE id = $1 AND status = 'resolving'")
                       .execute(Tuple.of(contractId))
-                      .compose(v -> tx.preparedQuery("""
-                          UPDATE contract_milestones SET status = 'split', updated_at = now()
-                          WHERE contract_id = $1 AND status IN ('funded', 'submitted', 'changes_requested')""")
-                          .execute(Tuple.of(contractId)))
-                      .compose(v -> Contracts.load(tx, contractId)));
+                      .compose(updated -> updated.rowCount() == 0 ? Future.succeededFuture()  // another node finished it
+                          : tx.preparedQuery("""
+                              UPDATE contract_milestones SET status = 'split', updated_at = now()
+                              WHERE contract_id = $1 AND status IN ('funded', 'submitted', 'changes_requested')""")
+                          .execute(Tuple.of(contractId))
+                          .compose(v -> Nexus.emit(tx, MarketplaceEvents.CONTRACT_RESOLVED, new JsonObject()
+                              .put("contractId", contractId.toString())
+                              .put("employerId", row.getUUID("employer_id").toString())
+                              .put("freelancerId", row.getUUID("freelancer_id").toString())
+                              .put("freelancerShare", row.getInteger("freelancer_share")))))
+                      .compose(v -> Contracts.load(tx, contractId)))
+                      .onSuccess(v -> OutboxRelay.nudge(vertx, MarketplaceEvents.SOURCE));
                 }
                 log.warn("Splitting contract {} has no answer from finance yet; it will be driven again", contractId,
                     ar.cause());

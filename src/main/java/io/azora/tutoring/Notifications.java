@@ -39,6 +39,9 @@ final class Notifications {
   static final String APPLICATION_RECEIVED = "application.received";
   static final String CONTRACT_FUNDED = "contract.funded";
   static final String MILESTONE_RELEASED = "milestone.released";
+  static final String CONTRACT_DISPUTED = "contract.disputed";
+  static final String CONTRACT_RESOLVED = "contract.resolved";
+  static final String REVIEW_RECEIVED = "review.received";
 
   /** Finance's events this keeps notifications of (education's: course.enrolled). */
   static final Set<EventType> FROM_FINANCE = Set.of(
@@ -86,9 +89,30 @@ final class Notifications {
         .put("courseId", data.getString("courseId")).put("price", data.getString("price")));
   }
 
-  /** Nexus: the marketplace's events: an application told to the employer, a contract and a payment to the freelancer. */
+  /**
+   * Nexus: the marketplace's events: an application told to the employer, a contract and a payment to the
+   * freelancer, a dispute to the other party, its resolution to both, a review to the one reviewed.
+   */
   static Future<Void> onMarketplaceEvent(Vertx vertx, SqlClient tx, DomainEvent event) {
     JsonObject data = event.data();
+    if (MarketplaceEvents.CONTRACT_DISPUTED.name().equals(event.type())) {
+      String other = data.getString("employerId", "").equals(data.getString("disputedBy"))
+          ? data.getString("freelancerId") : data.getString("employerId");
+      return store(vertx, tx, event, other, CONTRACT_DISPUTED, new JsonObject()
+          .put("contractId", data.getString("contractId")).put("disputedBy", data.getString("disputedBy"))
+          .put("reason", data.getString("reason")));
+    }
+    if (MarketplaceEvents.CONTRACT_RESOLVED.name().equals(event.type())) {
+      JsonObject resolved = new JsonObject().put("contractId", data.getString("contractId"))
+          .put("freelancerShare", data.getInteger("freelancerShare"));
+      return store(vertx, tx, event, data.getString("employerId"), CONTRACT_RESOLVED, resolved)
+          .compose(v -> store(vertx, tx, event, data.getString("freelancerId"), CONTRACT_RESOLVED, resolved.copy()));
+    }
+    if (MarketplaceEvents.REVIEW_POSTED.name().equals(event.type())) {
+      return store(vertx, tx, event, data.getString("revieweeId"), REVIEW_RECEIVED, new JsonObject()
+          .put("contractId", data.getString("contractId")).put("reviewerId", data.getString("reviewerId"))
+          .put("rating", data.getInteger("rating")));
+    }
     if (MarketplaceEvents.CONTRACT_FUNDED.name().equals(event.type())) {
       return store(vertx, tx, event, data.getString("freelancerId"), CONTRACT_FUNDED, new JsonObject()
           .put("contractId", data.getString("contractId")).put("jobId", data.getString("jobId"))

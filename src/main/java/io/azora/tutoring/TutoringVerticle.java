@@ -53,7 +53,8 @@ public class TutoringVerticle extends VerticleBase {
                   (tx, event) -> Notifications.onFinanceEvent(vertx, tx, event)),
               Nexus.subscribe(vertx, pool, SOURCE, Set.of(AuthEvents.USER_REGISTERED), Rooms::onRegistered),
               Nexus.subscribe(vertx, pool, SOURCE, Set.of(MarketplaceEvents.JOB_APPLIED, MarketplaceEvents.CONTRACT_FUNDED,
-                  MarketplaceEvents.MILESTONE_RELEASED), (tx, event) -> Notifications.onMarketplaceEvent(vertx, tx, event)))
+                  MarketplaceEvents.MILESTONE_RELEASED, MarketplaceEvents.CONTRACT_DISPUTED,
+                  MarketplaceEvents.CONTRACT_RESOLVED, MarketplaceEvents.REVIEW_POSTED), (tx, event) -> Notifications.onMarketplaceEvent(vertx, tx, event)))
           .compose(subscribed -> {
             List<NexusSubscription> subscriptions = subscribed.list();
             subscriptions.forEach(s -> running.add(s, NexusSubscription::stop));

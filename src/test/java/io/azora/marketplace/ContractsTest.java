@@ -212,6 +212,9 @@ class ContractsTest {
     assertEquals("Great work", reviews.getJsonArray("items").getJsonObject(0).getString("comment"));
     assertEquals(3.0, api.get("/api/users/" + employer.getString("id") + "/reviews", null).expect(200).json()
         .getDouble("average"));
+    assertEquals(4, notification(freelancer, "review.received", id).getJsonObject("data").getInteger("rating"),
+        "told of the review as first posted");
+    assertEquals(3, notification(employer, "review.received", id).getJsonObject("data").getInteger("rating"));
   }
 
   @Test
@@ -248,6 +251,37 @@ class ContractsTest {
     assertEquals("20", wallet(employer).getString("available"));
     api.post("/api/admin/disputes/" + id + "/resolve", admin, new JsonObject().put("freelancerShare", 50))
         .expectProblem(409, "not_disputed");
+
+    // Each party heard: the employer of the dispute, both of its resolution (the freelancer not of their own dispute).
+    JsonObject toldOfDispute = notification(employer, "contract.disputed", id);
+    assertEquals("Unpaid work", toldOfDispute.getJsonObject("data").getString("reason"));
+    assertEquals(freelancer.getString("id"), toldOfDispute.getJsonObject("data").getString("disputedBy"));
+    assertEquals(50, notification(employer, "contract.resolved", id).getJsonObject("data").getInteger("freelancerShare"));
+    assertEquals(50, notification(freelancer, "contract.resolved", id).getJsonObject("data").getInteger("freelancerShare"));
+    assertTrue(notifications(freelancer).stream().noneMatch(n -> "contract.disputed".equals(((JsonObject) n).getString("kind"))));
+  }
+
+  /** {@code user}'s notification of {@code kind} about contract {@code id}, once tutoring has stored it. */
+  static JsonObject notification(JsonObject user, String kind, String id) {
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (true) {
+      JsonObject found = notifications(user).stream().map(n -> (JsonObject) n)
+          .filter(n -> kind.equals(n.getString("kind")) && id.equals(n.getJsonObject("data").getString("contractId")))
+          .findFirst().orElse(null);
+      if (found != null) {
+        return found;
+      }
+      assertTrue(System.currentTimeMillis() < deadline, user.getString("id") + " was told of " + kind);
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  static io.vertx.core.json.JsonArray notifications(JsonObject user) {
+    return node.api().get("/api/notifications", user.getString("token")).expect(200).json().getJsonArray("items");
   }
 
   static List<String> statuses(JsonObject contract) {
