@@ -74,8 +74,14 @@ public final class VersionedCache {
     return entry == null ? null : entry.toString();
   }
 
+  /**
+   * Stores an entry for {@code ttlSeconds} less up to a quarter of it, at random: entries filled together
+   * (a warm-up, a bench, a burst after a change) then expire spread out, not as one wave of reloads.
+   */
   public Request store(String version, String entry, String json, int ttlSeconds) {
-    return Request.cmd(Command.SET).arg(entryPrefix + version + ":" + entry).arg(json).arg("EX").arg(ttlSeconds);
+    int spread = ttlSeconds / 4;
+    int ttl = ttlSeconds - (spread == 0 ? 0 : java.util.concurrent.ThreadLocalRandom.current().nextInt(spread + 1));
+    return Request.cmd(Command.SET).arg(entryPrefix + version + ":" + entry).arg(json).arg("EX").arg(ttl);
   }
 
   /**
