@@ -26,6 +26,8 @@ final class NearCache {
   }
 
   private final Cache<String, Copy> copies;
+  /** How long a Redis entry is fresh: the cache's configured TTL. */
+  private final long freshMs;
   /** Loads under way, by entry: concurrent misses of one entry wait for one load, not one each. */
   private final Map<String, Future<?>> loading = new HashMap<>();
 
@@ -36,12 +38,13 @@ final class NearCache {
         .weigher((String entry, Copy copy) -> entry.length() + copy.body().length())
         .expireAfterWrite(lifetime)
         .build();
+    this.freshMs = lifetime.toMillis();
   }
 
   /** The probe for {@code entry}: Redis sends the entry's bytes only if the copy held here is not current. */
   RateLimiter.CacheProbe probe(String versionKey, String entryPrefix, String entry) {
     Copy copy = copies.getIfPresent(entry);
-    return new RateLimiter.CacheProbe(this, versionKey, entryPrefix, entry, copy == null ? null : copy.version());
+    return new RateLimiter.CacheProbe(this, versionKey, entryPrefix, entry, copy == null ? null : copy.version(), freshMs);
   }
 
   /** The cached answer to the probe, given what Redis said; null on a miss. */

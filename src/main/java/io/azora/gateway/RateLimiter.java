@@ -20,9 +20,11 @@ final class RateLimiter {
 
   /**
    * KEYS[1] counter, KEYS[2] deny-list entry, optional KEYS[3] cache version key; ARGV[1] limit, ARGV[2]
-   * window, optional ARGV[3] cache entry prefix, ARGV[4] entry name and ARGV[5] the version the caller
-   * already holds a copy of ('' for none) → {count or -1 if denied, ttl, [version, [entry]]}: the entry only
-   * when allowed, found, and not the caller's version.
+   * window, optional ARGV[3] cache entry prefix, ARGV[4] entry name, ARGV[5] the version the caller
+   * already holds a copy of ('' for none) and ARGV[6] the entry's fresh life in ms → {count or -1 if denied,
+   * ttl, [version, [entry]]}: the entry only when allowed, found, and not the caller's version. An entry past
+   * its fresh life ({@link io.azora.platform.VersionedCache}) is still answered, except to the one request
+   * that claims its refresh ('pending': the domain, asked next, reloads it).
    */
   private static final String SCRIPT = """
       if redis.call('EXISTS', KEYS[2]) == 1 then return {-1, 0} end
@@ -33,8 +35,13 @@ final class RateLimiter {
       if KEYS[3] and n <= tonumber(ARGV[1]) then
         local v = redis.call('GET', KEYS[3]) or '0'
         if v == ARGV[5] then return {n, ttl, v} end
-        local entry = redis.call('GET', ARGV[3] .. v .. ':' .. ARGV[4])
+        local key = ARGV[3] .. v .. ':' .. ARGV[4]
+        local entry = redis.call('GET', key)
         if not entry then return {n, ttl, v} end
+        if redis.call('PTTL', key) <= tonumber(ARGV[6])
+            and redis.call('SET', key .. '~refresh', 'pending', 'NX', 'EX', 10) then
+          return {n, ttl, v}
+        end
         return {n, ttl, v, entry}
       end
       return {n, ttl}""";
@@ -44,7 +51,8 @@ final class RateLimiter {
    * A cached answer to look up with the count: the entry {@code entry} under the version in
    * {@code versionKey}, unless {@code knownVersion} is current, in which case {@code near} holds it.
    */
-  record CacheProbe(NearCache near, String versionKey, String entryPrefix, String entry, String knownVersion) {
+  record CacheProbe(NearCache near, String versionKey, String entryPrefix, String entry, String knownVersion,
+                    long freshMs) {
     /** The answer, or null on a miss. */
     Buffer answer(Decision decision) {
       return near.answer(this, decision);
@@ -99,7 +107,7 @@ final class RateLimiter {
     }
     request.arg(limit).arg(window);
     return probe == null ? request : request.arg(probe.entryPrefix()).arg(probe.entry())
-        .arg(probe.knownVersion() == null ? "" : probe.knownVersion());
+        .arg(probe.knownVersion() == null ? "" : probe.knownVersion()).arg(probe.freshMs());
   }
 
   private static String sha1(String s) {

@@ -25,7 +25,23 @@ public record AzoraConfig(Node node, Http http, Database database, Redis redis, 
   }
 
   public record Node(String dataDir, boolean cluster, String clusterConfig, String clusterHost, String clusterName,
-                     List<String> verticles, int shutdownGraceSeconds, int instances) {
+                     List<String> verticles, int shutdownGraceSeconds, int instances, BusTls busTls) {
+  }
+
+  /**
+   * Mutual TLS on the clustered event bus: this node's certificate and key and the CA that signed every
+   * node's (PEM files). On when all three are set; {@code required} refuses to start a clustered node
+   * without them (production), instead of warning.
+   */
+  public record BusTls(String certPath, String keyPath, String caPath, boolean required) {
+    public boolean enabled() {
+      return !certPath.isBlank() && !keyPath.isBlank() && !caPath.isBlank();
+    }
+  }
+
+  private static BusTls busTls(JsonObject tls) {
+    return new BusTls(tls.getString("certPath", ""), tls.getString("keyPath", ""), tls.getString("caPath", ""),
+        tls.getBoolean("required", false));
   }
 
   public record Http(String host, int port, int bodyLimitBytes, List<String> corsOrigins, List<String> trustedProxies,
@@ -118,7 +134,7 @@ public record AzoraConfig(Node node, Http http, Database database, Redis redis, 
             node.getString("clusterConfig", "conf/cluster.xml"), node.getString("clusterHost", "127.0.0.1"),
             node.getString("clusterName", "azora"),
             list(node.getString("verticles", "")), node.getInteger("shutdownGraceSeconds", 10),
-            node.getInteger("instances", 0)),
+            node.getInteger("instances", 0), busTls(node.getJsonObject("busTls", new JsonObject()))),
         new Http(http.getString("host", "0.0.0.0"), http.getInteger("port", 4000),
             http.getInteger("bodyLimitBytes", 1 << 20), list(http.getString("corsOrigins", "")),
             list(http.getString("trustedProxies", "")),

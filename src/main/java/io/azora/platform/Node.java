@@ -10,7 +10,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.core.internal.VertxInternal;
@@ -78,9 +81,15 @@ public final class Node {
         .addDisabledMetricsCategory(MetricsDomain.DATAGRAM_SOCKET)
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true));
     // One event loop per core, as verticle instances are: no more threads than cores to switch between.
+    EventBusOptions bus;
+    try {
+      bus = eventBus(typed.node());
+    } catch (IllegalStateException e) {
+      return Future.failedFuture(e);
+    }
     VertxOptions options = new VertxOptions().setPreferNativeTransport(true).setMetricsOptions(metrics)
         .setEventLoopPoolSize(Runtime.getRuntime().availableProcessors())
-        .setEventBusOptions(new EventBusOptions().setHost(typed.node().clusterHost()));
+        .setEventBusOptions(bus);
     VertxBuilder builder = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry));
     Future<Vertx> vertx = typed.node().cluster()
         ? builder.withClusterManager(new HazelcastClusterManager(hazelcast(typed.node()))).buildClustered()
@@ -185,12 +194,45 @@ public final class Node {
     return new JsonObject(vertx.fileSystem().readFileBlocking("verticles.json"));
   }
 
+  /**
+   * The event bus binds to the cluster address only; with {@code node.busTls} every connection is mutual
+   * TLS: a node accepts only a peer showing a certificate of the cluster's CA and sends only to one
+   * (hostnames are not checked by Vert.x's bus client, so a certificate need not name a pod's address).
+   * A process that joins Hazelcast without one can register, but no message reaches it or comes from it.
+   */
+  static EventBusOptions eventBus(AzoraConfig.Node node) {
+    EventBusOptions options = new EventBusOptions().setHost(node.clusterHost());
+    AzoraConfig.BusTls tls = node.busTls();
+    if (!node.cluster()) {
+      return options;
+    }
+    if (!tls.enabled()) {
+      if (tls.required()) {
+        throw new IllegalStateException("node.busTls.required is set but certPath, keyPath and caPath are not all set");
+      }
+      log.warn("The clustered event bus is not encrypted and admits any process that reaches {}: set node.busTls "
+          + "(tools/cluster-ca.sh makes development certificates)", node.clusterHost());
+      return options;
+    }
+    for (String path : List.of(tls.certPath(), tls.keyPath(), tls.caPath())) {
+      if (!Files.isReadable(Path.of(path))) {
+        throw new IllegalStateException("node.busTls: cannot read " + path);
+      }
+    }
+    log.info("Event bus: mutual TLS with certificates of {}", tls.caPath());
+    return options.setSsl(true).setClientAuth(ClientAuth.REQUIRED)
+        .setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.certPath()).setKeyPath(tls.keyPath()))
+        .setTrustOptions(new PemTrustOptions().addCertPath(tls.caPath()));
+  }
+
   private static Config hazelcast(AzoraConfig.Node node) {
     Config config = load(() -> Files.exists(Path.of(node.clusterConfig()))
         ? new FileSystemXmlConfig(node.clusterConfig())
         : new ClasspathXmlConfig("conf/cluster.xml"));
     config.setClusterName(node.clusterName());
     config.getNetworkConfig().getInterfaces().setEnabled(true).setInterfaces(List.of(node.clusterHost()));
+    // Listen on the cluster address only, not on every interface (Hazelcast's default binds them all).
+    config.setProperty("hazelcast.socket.bind.any", "false");
     return config;
   }
 

@@ -16,15 +16,29 @@ import java.util.function.Supplier;
  * simply expire. The gateway answers hits itself; misses go to the domain, which reads its database and
  * fills the entry under the version it saw before reading (a change meanwhile leaves it unreachable, never
  * stale). A cache that is down only costs speed: reads go to the database.
+ * <p>
+ * An entry is fresh for the configured TTL and kept as long again: past its fresh life, one reader (the
+ * first to claim the entry's refresh marker) reloads it while the others are still answered from it, so
+ * entries expiring never send every reader to the database at once. The TTL bounds only what changed
+ * without a version bump (an operator's fix in SQL); such a change shows within about twice the TTL.
  */
 public final class VersionedCache {
 
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(VersionedCache.class);
 
-  /** KEYS[1] version key; ARGV[1] entry prefix, ARGV[2] entry name → {version, entry or false}. */
+  /**
+   * KEYS[1] version key; ARGV[1] entry prefix, ARGV[2] entry name, ARGV[3] fresh life in ms → {version,
+   * entry or false}: false also when the entry is past its fresh life and this reader is the one to reload
+   * it (no reload under way, or a gateway claimed it for this request: 'pending').
+   */
   private static final String LOOKUP = """
       local v = redis.call('GET', KEYS[1]) or '0'
-      return {v, redis.call('GET', ARGV[1] .. v .. ':' .. ARGV[2])}""";
+      local key = ARGV[1] .. v .. ':' .. ARGV[2]
+      local entry = redis.call('GET', key)
+      if not entry or redis.call('PTTL', key) > tonumber(ARGV[3]) then return {v, entry} end
+      if redis.call('GET', key .. '~refresh') == 'loading' then return {v, entry} end
+      redis.call('SET', key .. '~refresh', 'loading', 'EX', 10)
+      return {v, false}""";
 
   /**
    * KEYS[1] version key, KEYS[2] the change's marker; ARGV[1] marker lifetime, ARGV[2] event id ('' for a
@@ -58,9 +72,10 @@ public final class VersionedCache {
     return entryPrefix;
   }
 
-  /** One round trip: the current version and the entry cached under it (if any). */
-  public Request lookup(String entry) {
-    return Request.cmd(Command.EVAL).arg(LOOKUP).arg(1).arg(versionKey).arg(entryPrefix).arg(entry);
+  /** One round trip: the current version and the entry cached under it (if any, and not to be reloaded now). */
+  public Request lookup(String entry, int ttlSeconds) {
+    return Request.cmd(Command.EVAL).arg(LOOKUP).arg(1).arg(versionKey).arg(entryPrefix).arg(entry)
+        .arg(ttlSeconds * 1000L);
   }
 
   /** The version of a {@link #lookup} answer. */
@@ -75,13 +90,17 @@ public final class VersionedCache {
   }
 
   /**
-   * Stores an entry for {@code ttlSeconds} less up to a quarter of it, at random: entries filled together
-   * (a warm-up, a bench, a burst after a change) then expire spread out, not as one wave of reloads.
+   * Stores an entry, fresh for {@code ttlSeconds} less up to a quarter of it at random (entries filled
+   * together, as after a change, then fall due spread out), and kept {@code ttlSeconds} longer to answer
+   * from while one reader reloads it. The refresh marker goes: the next reload is this entry's own.
    */
-  public Request store(String version, String entry, String json, int ttlSeconds) {
+  private Future<Response> store(Redis redis, String version, String entry, String json, int ttlSeconds) {
     int spread = ttlSeconds / 4;
-    int ttl = ttlSeconds - (spread == 0 ? 0 : java.util.concurrent.ThreadLocalRandom.current().nextInt(spread + 1));
-    return Request.cmd(Command.SET).arg(entryPrefix + version + ":" + entry).arg(json).arg("EX").arg(ttl);
+    int fresh = ttlSeconds - (spread == 0 ? 0 : java.util.concurrent.ThreadLocalRandom.current().nextInt(spread + 1));
+    String key = entryPrefix + version + ":" + entry;
+    return redis.batch(java.util.List.of(Request.cmd(Command.SET).arg(key).arg(json).arg("EX").arg(fresh + ttlSeconds),
+            Request.cmd(Command.DEL).arg(key + "~refresh")))
+        .map(replies -> replies.get(0));
   }
 
   /**
@@ -115,14 +134,14 @@ public final class VersionedCache {
     if (ttlSeconds <= 0) {
       return load.get();
     }
-    return redis.send(lookup(entry))
+    return redis.send(lookup(entry, ttlSeconds))
         .compose(found -> {
           String text = cached(found);
           if (text != null) {
             return Future.succeededFuture(text);
           }
           String version = version(found);
-          return load.get().onSuccess(value -> redis.send(store(version, entry, value, ttlSeconds))
+          return load.get().onSuccess(value -> store(redis, version, entry, value, ttlSeconds)
               .onFailure(err -> log.debug("{} cache write failed: {}", name, err.getMessage())));
         }, err -> {
           log.debug("{} cache unavailable: {}", name, err.getMessage());
