@@ -152,7 +152,7 @@ final class AccountRecovery {
           if (weak != null) {
             return Problems.<List<UUID>>fail(weak);
           }
-          return vertx.executeBlocking(() -> Passwords.hash(password), false)
+          return HashingQueue.of(vertx, config.maxPendingHashes()).submit(() -> Passwords.hash(password))
               .compose(passwordHash -> repo.setPassword(tx, userId, passwordHash))
               .compose(v -> repo.spendEmailTokens(tx, userId, "reset"))
               .compose(v -> repo.verifyEmail(tx, userId, row.getString("email")))
@@ -171,7 +171,7 @@ final class AccountRecovery {
           if (weak != null) {
             return Problems.<List<UUID>>fail(weak);
           }
-          return vertx.executeBlocking(() -> Passwords.hash(password), false)
+          return HashingQueue.of(vertx, config.maxPendingHashes()).submit(() -> Passwords.hash(password))
               .compose(passwordHash -> repo.setPassword(tx, userId, passwordHash))
               .compose(v -> repo.spendEmailTokens(tx, userId, "reset"))
               .compose(v -> repo.revokeSessions(tx, userId, currentSession));

@@ -84,7 +84,7 @@ final class AuthServiceImpl implements AuthService {
       return Problems.fail(weak);
     }
     String[] verification = new String[1];
-    return vertx.executeBlocking(() -> Passwords.hash(password), false)
+    return HashingQueue.of(vertx, config.maxPendingHashes()).submit(() -> Passwords.hash(password))
         .compose(hash -> pool.withTransaction(tx -> createUser(tx, email, name, hash, null, List.of(role), false)
             .compose(user -> recovery.verificationToken(tx, user).map(token -> {
               verification[0] = token;
@@ -114,16 +114,19 @@ final class AuthServiceImpl implements AuthService {
   public Future<JsonObject> login(JsonObject request, JsonObject client) {
     String email = normalizeEmail(request.getString("email"));
     String password = request.getString("password", "");
-    return (email == null ? Future.succeededFuture((User) null) : repo.byEmail(pool, email))
-        .compose(user -> throttleCounts(email, user, client).compose(counts -> throttled(counts)
-            .compose(v -> vertx.executeBlocking(() -> Passwords.matches(password, user == null ? null : user.passwordHash()), false))
-            .compose(ok -> {
-              if (ok) {
-                return Future.join(counts.stream().map(c -> repo.clearFailures(pool, c.subject())).toList()).map(user);
-              }
-              log.info("Failed login{}", user == null ? " for an unknown email" : " for user " + user.id());
-              return Future.failedFuture(Problems.unauthorized("Invalid email or password"));
-            })))
+    // The hashing place first: a login refused as busy is not counted against the account.
+    return HashingQueue.of(vertx, config.maxPendingHashes()).reserve().compose(place ->
+        (email == null ? Future.succeededFuture((User) null) : repo.byEmail(pool, email))
+            .compose(user -> throttleCounts(email, user, client).compose(counts -> throttled(counts)
+                .compose(v -> place.run(() -> Passwords.matches(password, user == null ? null : user.passwordHash())))
+                .compose(ok -> {
+                  if (ok) {
+                    return Future.join(counts.stream().map(c -> repo.clearFailures(pool, c.subject())).toList()).map(user);
+                  }
+                  log.info("Failed login{}", user == null ? " for an unknown email" : " for user " + user.id());
+                  return Future.failedFuture(Problems.unauthorized("Invalid email or password"));
+                })))
+            .onComplete(ar -> place.release()))
         .compose(user -> signIn(user, client));
   }
 

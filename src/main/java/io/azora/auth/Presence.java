@@ -53,7 +53,7 @@ final class Presence {
           }
           Future<Boolean> proved;
           if (password != null && user.passwordHash() != null) {
-            proved = vertx.executeBlocking(() -> Passwords.matches(password, user.passwordHash()), false);
+            proved = HashingQueue.of(vertx, config.maxPendingHashes()).submit(() -> Passwords.matches(password, user.passwordHash()));
           } else if (code != null && user.mfaEnabled()) {
             proved = mfa.secondFactor(tx, user, code.strip());
           } else {

@@ -305,7 +305,14 @@ final class Api {
    */
   <T> Handler<RoutingContext> respond(int status, String domain, long timeoutMs, Function<RoutingContext, Future<T>> call) {
     CircuitBreaker breaker = breakers.computeIfAbsent(domain, this::breaker);
-    return ctx -> breaker.<T>execute(() -> {
+    Bulkheads bulkheads = Bulkheads.of(vertx, config.http().maxCallsPerDomain());
+    return ctx -> {
+      if (!bulkheads.enter(domain)) {
+        ctx.response().putHeader("Retry-After", "1");
+        ProblemJson.send(ctx, 503, "overloaded", domain + " is busy; try again in a moment");
+        return;
+      }
+      breaker.<T>execute(() -> {
           try {
             RequestContext.deadline(System.currentTimeMillis() + timeoutMs);
             return call.apply(ctx);
@@ -313,10 +320,12 @@ final class Api {
             return Future.failedFuture(e);
           }
         })
+        .onComplete(ar -> bulkheads.leave(domain))
         .onSuccess(value -> send(ctx, status != 0 ? status
             : Boolean.TRUE.equals(((JsonObject) value).remove("created")) ? 201 : 200, value))
         .onFailure(err -> ProblemJson.fail(ctx, err instanceof OpenCircuitException
             ? new TimeoutException(domain + " is unavailable") : err));
+    };
   }
 
   /**

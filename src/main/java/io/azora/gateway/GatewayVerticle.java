@@ -99,7 +99,8 @@ public class GatewayVerticle extends VerticleBase {
     for (HttpMethod method : List.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH)) {
       router.route().method(method).handler(body);
     }
-    new HealthRoutes(vertx, config.domains().stream().map(AzoraConfig.Domain::name).toList()).mount(router);
+    new HealthRoutes(vertx, config.domains().stream().map(AzoraConfig.Domain::name).toList(),
+        config.http().maxCallsPerDomain()).mount(router);
     openApi.mount(router);
     for (AzoraConfig.Domain domain : config.domains()) {
       routesOf(domain, api).mount(router);

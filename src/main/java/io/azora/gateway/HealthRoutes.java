@@ -20,10 +20,12 @@ final class HealthRoutes {
 
   private final Vertx vertx;
   private final List<String> domains;
+  private final Bulkheads bulkheads;
 
-  HealthRoutes(Vertx vertx, List<String> domains) {
+  HealthRoutes(Vertx vertx, List<String> domains, int maxCallsPerDomain) {
     this.vertx = vertx;
     this.domains = domains;
+    this.bulkheads = Bulkheads.of(vertx, maxCallsPerDomain);
   }
 
   void mount(Router router) {
@@ -53,7 +55,7 @@ final class HealthRoutes {
       String status = redisUp && domainsUp == domains.size() ? "healthy"
           : !redisUp || domainsUp == 0 ? "unhealthy" : "degraded";
       Api.send(ctx, "unhealthy".equals(status) ? 503 : 200, new JsonObject().put("status", status)
-          .put("services", services).put("timestamp", Instant.now().toString()));
+          .put("services", services).put("bulkheads", bulkheads.describe()).put("timestamp", Instant.now().toString()));
     });
   }
 }

@@ -25,7 +25,7 @@ public record AzoraConfig(Node node, Http http, Database database, Redis redis, 
   }
 
   public record Node(String dataDir, boolean cluster, String clusterConfig, String clusterHost, String clusterName,
-                     List<String> verticles, int shutdownGraceSeconds, int instances, BusTls busTls) {
+                     List<String> verticles, int shutdownGraceSeconds, int instances, int busPort, BusTls busTls) {
   }
 
   /**
@@ -45,7 +45,7 @@ public record AzoraConfig(Node node, Http http, Database database, Redis redis, 
   }
 
   public record Http(String host, int port, int bodyLimitBytes, List<String> corsOrigins, List<String> trustedProxies,
-                     long serviceTimeoutMs, String publicBaseUrl) {
+                     long serviceTimeoutMs, String publicBaseUrl, int maxCallsPerDomain) {
   }
 
   public record Database(String url, String host, int port, String user, String password, int poolSize,
@@ -81,7 +81,7 @@ public record AzoraConfig(Node node, Http http, Database database, Redis redis, 
                      int signingKeyRotationDays, int passwordMinLength, int passwordMaxLength,
                      int loginFailuresBeforeThrottle, int loginThrottleBaseSeconds, int loginThrottleMaxSeconds,
                      String mfaIssuer, String adminEmail, String adminPassword, String adminName, String totpKeys,
-                     int emailVerificationHours) {
+                     int emailVerificationHours, int maxPendingHashes) {
     @Override
     public String toString() {
       return "Auth[issuer=" + issuer + ", audience=" + audience + ", accessTokenTtlSeconds=" + accessTokenTtlSeconds
@@ -134,11 +134,12 @@ public record AzoraConfig(Node node, Http http, Database database, Redis redis, 
             node.getString("clusterConfig", "conf/cluster.xml"), node.getString("clusterHost", "127.0.0.1"),
             node.getString("clusterName", "azora"),
             list(node.getString("verticles", "")), node.getInteger("shutdownGraceSeconds", 10),
-            node.getInteger("instances", 0), busTls(node.getJsonObject("busTls", new JsonObject()))),
+            node.getInteger("instances", 0), node.getInteger("busPort", 0), busTls(node.getJsonObject("busTls", new JsonObject()))),
         new Http(http.getString("host", "0.0.0.0"), http.getInteger("port", 4000),
             http.getInteger("bodyLimitBytes", 1 << 20), list(http.getString("corsOrigins", "")),
             list(http.getString("trustedProxies", "")),
-            http.getLong("serviceTimeoutMs", 5000L), http.getString("publicBaseUrl", "http://localhost:4000")),
+            http.getLong("serviceTimeoutMs", 5000L), http.getString("publicBaseUrl", "http://localhost:4000"),
+            Math.max(1, http.getInteger("maxCallsPerDomain", 512))),
         new Database(db.getString("url", ""), db.getString("host", ""), db.getInteger("port", 5432),
             db.getString("user", "postgres"), db.getString("password", ""), db.getInteger("poolSize", 16), names),
         new Redis(redis.getString("url", ""), redis.getInteger("poolSize", 32), redis.getString("keyPrefix", "azora:"),
@@ -150,7 +151,8 @@ public record AzoraConfig(Node node, Http http, Database database, Redis redis, 
             auth.getInteger("loginThrottleBaseSeconds", 2), auth.getInteger("loginThrottleMaxSeconds", 900),
             auth.getString("mfaIssuer", "Azora"), auth.getString("adminEmail", ""),
             auth.getString("adminPassword", ""), auth.getString("adminName", "Administrator"),
-            auth.getString("totpKeys", ""), auth.getInteger("emailVerificationHours", 48)),
+            auth.getString("totpKeys", ""), auth.getInteger("emailVerificationHours", 48),
+            Math.max(1, auth.getInteger("maxPendingHashes", 32))),
         new Google(google.getString("clientId", ""), google.getString("clientSecret", ""),
             google.getString("authorizationEndpoint", ""), google.getString("tokenEndpoint", ""),
             google.getString("jwksUri", ""), google.getString("issuer", "https://accounts.google.com"),

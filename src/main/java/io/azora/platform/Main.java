@@ -50,7 +50,13 @@ public final class Main {
       System.exit(1);
       return;
     }
-    log.info("Azora is up: API on port {}", AzoraConfig.from(resolved).http().port());
+    AzoraConfig started = AzoraConfig.from(resolved);
+    List<String> selected = started.node().verticles();
+    if (selected.isEmpty() || selected.contains("gateway")) {
+      log.info("Azora is up: API on port {}", started.http().port());
+    } else {
+      log.info("Azora is up: {} on the event bus (no API on this node)", String.join(", ", selected));
+    }
 
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

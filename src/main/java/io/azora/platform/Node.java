@@ -201,7 +201,7 @@ public final class Node {
    * A process that joins Hazelcast without one can register, but no message reaches it or comes from it.
    */
   static EventBusOptions eventBus(AzoraConfig.Node node) {
-    EventBusOptions options = new EventBusOptions().setHost(node.clusterHost());
+    EventBusOptions options = new EventBusOptions().setHost(node.clusterHost()).setPort(node.busPort());
     AzoraConfig.BusTls tls = node.busTls();
     if (!node.cluster()) {
       return options;

@@ -47,6 +47,13 @@ public final class Problems {
     return e;
   }
 
+  /** 503 {@code busy}: a bounded queue is full; the client retries after {@code retryAfterSeconds}. */
+  public static ServiceException busy(String detail, long retryAfterSeconds) {
+    ServiceException e = of(503, "busy", detail);
+    e.getDebugInfo().put("retryAfter", retryAfterSeconds);
+    return e;
+  }
+
   public static <T> Future<T> fail(ServiceException e) {
     return Future.failedFuture(e);
   }
