@@ -2,11 +2,13 @@ package io.azora.gateway;
 
 import io.azora.platform.Caller;
 import io.azora.platform.AzoraConfig;
+import io.azora.platform.ClusterRouting;
 import io.azora.platform.RequestContext;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;
 import io.vertx.circuitbreaker.OpenCircuitException;
 import io.vertx.core.Future;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -312,14 +314,17 @@ final class Api {
         ProblemJson.send(ctx, 503, "overloaded", domain + " is busy; try again in a moment");
         return;
       }
-      breaker.<T>execute(() -> {
+      // A read whose domain node dies before answering is asked again of another node; anything else
+      // fails at once (the client retries it with its Idempotency-Key), never waiting out the timeout.
+      boolean repeatable = ctx.request().method() == HttpMethod.GET || ctx.request().method() == HttpMethod.HEAD;
+      breaker.<T>execute(() -> ClusterRouting.watched(vertx, () -> {
           try {
             RequestContext.deadline(System.currentTimeMillis() + timeoutMs);
             return call.apply(ctx);
           } catch (RuntimeException e) {
             return Future.failedFuture(e);
           }
-        })
+        }, repeatable))
         .onComplete(ar -> bulkheads.leave(domain))
         .onSuccess(value -> send(ctx, status != 0 ? status
             : Boolean.TRUE.equals(((JsonObject) value).remove("created")) ? 201 : 200, value))

@@ -76,6 +76,12 @@ final class ProblemJson {
       send(ctx, se.failureCode(), code, se.getMessage(), errors, info.isEmpty() ? null : info);
       return;
     }
+    if (err instanceof io.azora.platform.ClusterRouting.NodeLost) {
+      log.warn("Domain node lost mid-request: {}", err.getMessage());
+      ctx.response().putHeader("Retry-After", "1");
+      send(ctx, 503, "service_unavailable", "The node serving this request left; try again");
+      return;
+    }
     // Not delivered, not answered in time, or refused by a domain as unavailable (a 503 failure: say, a
     // request whose deadline passed before the domain could start it).
     if (err instanceof ReplyException re && (re.failureType() != ReplyFailure.RECIPIENT_FAILURE || re.failureCode() == 503)

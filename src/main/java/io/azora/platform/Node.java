@@ -7,7 +7,6 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.http.ClientAuth;
@@ -90,10 +89,10 @@ public final class Node {
     VertxOptions options = new VertxOptions().setPreferNativeTransport(true).setMetricsOptions(metrics)
         .setEventLoopPoolSize(Runtime.getRuntime().availableProcessors())
         .setEventBusOptions(bus);
-    VertxBuilder builder = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry));
+    MicrometerMetricsFactory metricsFactory = new MicrometerMetricsFactory(registry);
     Future<Vertx> vertx = typed.node().cluster()
-        ? builder.withClusterManager(new HazelcastClusterManager(hazelcast(typed.node()))).buildClustered()
-        : Future.succeededFuture(builder.build());
+        ? clustered(options, metricsFactory, typed.node())
+        : Future.succeededFuture(Vertx.builder().with(options).withMetrics(metricsFactory).build());
     return vertx.compose(v -> {
       v.eventBus().addOutboundInterceptor(RequestContext::propagate);
       Node node = new Node(v, registry);
@@ -184,6 +183,7 @@ public final class Node {
     chain.onComplete(ar -> new Thread(() -> vertx.close().onComplete(closed), "azora-close").start());
     return closed.future().onComplete(ar -> {
       NodeHealth.forget(vertx);
+      ClusterRouting.forget(vertx);
       NodeMetrics.forget(vertx);
       registry.close();
     });
@@ -192,6 +192,38 @@ public final class Node {
   /** verticles.json from the working directory, else the copy in the jar. */
   public static JsonObject descriptor(Vertx vertx) {
     return new JsonObject(vertx.fileSystem().readFileBlocking("verticles.json"));
+  }
+
+  /**
+   * A clustered Vert.x whose sends go through {@link ClusterRouting} (Vert.x's round-robin, skipping nodes
+   * seen leaving, and watched by the gateway), told by Hazelcast as soon as a member leaves.
+   */
+  private static Future<Vertx> clustered(VertxOptions options, MicrometerMetricsFactory metrics, AzoraConfig.Node node) {
+    HazelcastClusterManager manager = new HazelcastClusterManager(hazelcast(node));
+    ClusterRouting routing = new ClusterRouting();
+    io.vertx.core.transport.Transport transport = options.getPreferNativeTransport()
+        ? io.vertx.core.transport.Transport.nativeTransport() : null;
+    io.vertx.core.impl.VertxBootstrapImpl bootstrap = (io.vertx.core.impl.VertxBootstrapImpl) io.vertx.core.internal.VertxBootstrap
+        .create().options(options).metricsFactory(metrics);
+    bootstrap.transport((transport != null ? transport : io.vertx.core.transport.Transport.NIO).implementation());
+    bootstrap.clusterManager(manager).clusterNodeSelector(routing);
+    return bootstrap.init().clusteredVertx().onSuccess(v -> {
+      routing.bind(v);
+      manager.getHazelcastInstance().getCluster().addMembershipListener(new com.hazelcast.cluster.MembershipListener() {
+        @Override
+        public void memberAdded(com.hazelcast.cluster.MembershipEvent event) {
+        }
+
+        @Override
+        public void memberRemoved(com.hazelcast.cluster.MembershipEvent event) {
+          // Vert.x names a node by its own id, kept as a member attribute (not Hazelcast's member UUID).
+          String nodeId = event.getMember().getAttribute("__vertx.nodeId");
+          if (nodeId != null) {
+            routing.departed(nodeId);
+          }
+        }
+      });
+    });
   }
 
   /**
