@@ -21,7 +21,10 @@ import java.util.HexFormat;
  * with the same key and body gets the first response again (status and body); the same key with another
  * body is 409 {@code idempotency_conflict}; while the first is still running, 409 {@code conflict}.
  * Answers of 500 and above are forgotten so the client can retry. Keys live 24 h. (Money-moving domains
- * also key their own writes, durably, in their databases.)
+ * also key their own writes, durably, in their databases.) A pending key names the node handling it: if
+ * that node has left the cluster (it died mid-request), a retry on another gateway takes the key over at
+ * once instead of waiting out the pending marker, and the domain's own durable key makes the outcome the
+ * one the first attempt reached, if it reached one.
  */
 final class Idempotency {
 
@@ -35,15 +38,49 @@ final class Idempotency {
       if existing then return existing end
       redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
       return false""";
+  /** KEYS[1] record; ARGV[1] the pending record seen, ARGV[2] ours, ARGV[3] ttl → 1 if ours replaced it. */
+  private static final String TAKE_OVER = """
+      if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+      redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
+      return 1""";
 
   private final RedisLink redis;
   private final String prefix;
+  private final ClusterNodes nodes;
+
+  /** Which node this is, and whether another is still in the cluster. */
+  interface ClusterNodes {
+    String self();
+
+    boolean alive(String node);
+  }
 
   /** Shares {@code link}, the verticle's pipelined Redis connection, with the rate limiter. */
-  Idempotency(RedisLink link, String prefix) {
+  Idempotency(RedisLink link, String prefix, ClusterNodes nodes) {
     this.redis = link;
     this.prefix = prefix + "idem:";
+    this.nodes = nodes;
   }
+
+  /** The cluster as Vert.x's cluster manager knows it; a node not clustered is the only one there is. */
+  static ClusterNodes of(io.vertx.core.Vertx vertx) {
+    io.vertx.core.spi.cluster.ClusterManager manager = ((io.vertx.core.internal.VertxInternal) vertx).clusterManager();
+    String self = manager == null ? PROCESS : manager.getNodeId();
+    return new ClusterNodes() {
+      @Override
+      public String self() {
+        return self;
+      }
+
+      @Override
+      public boolean alive(String node) {
+        return self.equals(node) || manager != null && manager.getNodes().contains(node);
+      }
+    };
+  }
+
+  /** Names this process when it is not clustered (a restart is another process: its keys are orphans). */
+  private static final String PROCESS = java.util.UUID.randomUUID().toString();
 
   private record Claim(String redisKey, String fingerprint, RedisLink redis) {
   }
@@ -62,15 +99,15 @@ final class Idempotency {
       Caller caller = Api.caller(ctx);
       String scope = caller != null ? "user:" + caller.userId() : "ip:" + Api.clientIp(ctx);
       Claim claim = new Claim(prefix + scope + ":" + sha256(key), fingerprint(ctx), redis);
-      JsonObject pending = new JsonObject().put("state", "pending").put("fp", claim.fingerprint());
-      redis.send(Request.cmd(Command.EVAL).arg(CLAIM).arg(1).arg(claim.redisKey())
-              .arg(pending.encode()).arg(PENDING_SECONDS))
+      String pending = new JsonObject().put("state", "pending").put("fp", claim.fingerprint()).put("node", nodes.self())
+          .encode();
+      redis.send(Request.cmd(Command.EVAL).arg(CLAIM).arg(1).arg(claim.redisKey()).arg(pending).arg(PENDING_SECONDS))
           .onFailure(err -> ProblemJson.fail(ctx, new java.util.concurrent.TimeoutException("idempotency store unavailable")))
-          .onSuccess(existing -> decide(ctx, claim, existing));
+          .onSuccess(existing -> decide(ctx, claim, existing, pending));
     };
   }
 
-  private void decide(RoutingContext ctx, Claim claim, Response existing) {
+  private void decide(RoutingContext ctx, Claim claim, Response existing, String pending) {
     if (existing == null) {
       ctx.put(RECORD, claim);
       ctx.next();
@@ -79,6 +116,20 @@ final class Idempotency {
     JsonObject record = new JsonObject(existing.toString());
     if (!claim.fingerprint().equals(record.getString("fp"))) {
       ProblemJson.send(ctx, 409, "idempotency_conflict", "This Idempotency-Key was used with a different request");
+    } else if ("pending".equals(record.getString("state")) && record.getString("node") != null
+        && !nodes.alive(record.getString("node"))) {
+      // Its node died mid-request: take the key over (once, whoever comes first) and ask the domain again.
+      redis.send(Request.cmd(Command.EVAL).arg(TAKE_OVER).arg(1).arg(claim.redisKey()).arg(existing.toString())
+              .arg(pending).arg(PENDING_SECONDS))
+          .onFailure(err -> ProblemJson.fail(ctx, new java.util.concurrent.TimeoutException("idempotency store unavailable")))
+          .onSuccess(took -> {
+            if (took.toInteger() == 1) {
+              ctx.put(RECORD, claim);
+              ctx.next();
+            } else {
+              ProblemJson.send(ctx, 409, "conflict", "A request with this Idempotency-Key is still being processed");
+            }
+          });
     } else if ("pending".equals(record.getString("state"))) {
       ProblemJson.send(ctx, 409, "conflict", "A request with this Idempotency-Key is still being processed");
     } else {
@@ -133,7 +184,7 @@ final class Idempotency {
     return sha256(ctx.request().method() + " " + ctx.request().path() + "\n" + (body == null ? "" : body.toString()));
   }
 
-  private static String sha256(String value) {
+  static String sha256(String value) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {

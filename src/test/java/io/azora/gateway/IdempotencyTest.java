@@ -34,7 +34,19 @@ class IdempotencyTest {
   @Test
   void replaysConflictsAndRetriesAfterServerErrors(Vertx vertx) throws Exception {
     Redis redis = Redis.createClient(vertx, TestInfra.redisUrl());
-    Idempotency idempotency = new Idempotency(new RedisLink(new BoundedRedis(redis, 2000)), "azt-idem-" + UUID.randomUUID() + ":");
+    String prefix = "azt-idem-" + UUID.randomUUID() + ":";
+    // This gateway is gw-a; gw-b is another member still in the cluster; any other node has left it.
+    Idempotency idempotency = new Idempotency(new RedisLink(new BoundedRedis(redis, 2000)), prefix, new Idempotency.ClusterNodes() {
+      @Override
+      public String self() {
+        return "gw-a";
+      }
+
+      @Override
+      public boolean alive(String node) {
+        return List.of("gw-a", "gw-b").contains(node);
+      }
+    });
     AtomicInteger created = new AtomicInteger();
     AtomicInteger failNext = new AtomicInteger();
     Router router = Router.router(vertx);
@@ -72,6 +84,24 @@ class IdempotencyTest {
     api.send(HttpMethod.POST, "/things", null, body, Map.of("Idempotency-Key", retryKey)).expectProblem(503, "service_unavailable");
     api.send(HttpMethod.POST, "/things", null, body, Map.of("Idempotency-Key", retryKey)).expect(201);
     assertEquals(3, created.get());
+
+    // A key left pending by a gateway that is still a member: 409 while it works; by one that left the
+    // cluster (it died mid-request): the retry takes the key over at once and the work is done.
+    String fp = Idempotency.sha256("POST /things\n" + body);
+    String live = "live-" + UUID.randomUUID();
+    String orphan = "orphan-" + UUID.randomUUID();
+    for (String[] seeded : new String[][] {{live, "gw-b"}, {orphan, "gw-dead"}}) {
+      redis.send(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.SET)
+          .arg(prefix + "idem:ip:127.0.0.1:" + Idempotency.sha256(seeded[0]))
+          .arg(new JsonObject().put("state", "pending").put("fp", fp).put("node", seeded[1]).encode()).arg("EX").arg(60))
+          .await(5, TimeUnit.SECONDS);
+    }
+    api.send(HttpMethod.POST, "/things", null, body, Map.of("Idempotency-Key", live)).expectProblem(409, "conflict");
+    assertEquals(3, created.get());
+    Response takenOver = api.send(HttpMethod.POST, "/things", null, body, Map.of("Idempotency-Key", orphan)).expect(201);
+    assertEquals(4, created.get(), "the orphaned key's request was done");
+    assertEquals(takenOver.body().toString(), api.send(HttpMethod.POST, "/things", null, body,
+        Map.of("Idempotency-Key", orphan)).expect(201).body().toString(), "and is replayed from then on");
     server.close();
     redis.close();
   }
