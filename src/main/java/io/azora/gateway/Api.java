@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The gateway's per-request steps, shared by every route: authenticate, rate-limit (with the session
@@ -317,20 +318,32 @@ final class Api {
       // A read whose domain node dies before answering is asked again of another node; anything else
       // fails at once (the client retries it with its Idempotency-Key), never waiting out the timeout.
       boolean repeatable = ctx.request().method() == HttpMethod.GET || ctx.request().method() == HttpMethod.HEAD;
-      breaker.<T>execute(() -> ClusterRouting.watched(vertx, () -> {
+      Supplier<Future<T>> attempt = () -> ClusterRouting.watched(vertx, () -> {
           try {
             RequestContext.deadline(System.currentTimeMillis() + timeoutMs);
             return call.apply(ctx);
           } catch (RuntimeException e) {
             return Future.failedFuture(e);
           }
-        }, repeatable))
+        }, repeatable);
+      // A node that was stopping handled nothing (its handler gone, or the request still queued when it
+      // went): any request may be sent again, once, a moment later, when the cluster has dropped it.
+      breaker.<T>execute(() -> attempt.get().recover(err -> unhandled(err)
+          ? Future.<Void>future(p -> vertx.setTimer(100, id -> p.complete())).compose(v -> attempt.get())
+          : Future.failedFuture(err)))
         .onComplete(ar -> bulkheads.leave(domain))
         .onSuccess(value -> send(ctx, status != 0 ? status
             : Boolean.TRUE.equals(((JsonObject) value).remove("created")) ? 201 : 200, value))
         .onFailure(err -> ProblemJson.fail(ctx, err instanceof OpenCircuitException
             ? new TimeoutException(domain + " is unavailable") : err));
     };
+  }
+
+  /** A call a domain node never handled: no handler there any more, or discarded from a stopping one's queue. */
+  private static boolean unhandled(Throwable err) {
+    return err instanceof ReplyException re && !(re instanceof ServiceException)
+        && (re.failureType() == ReplyFailure.NO_HANDLERS
+            || re.failureType() == ReplyFailure.TIMEOUT && String.valueOf(re.getMessage()).startsWith("Discarded the request"));
   }
 
   /**

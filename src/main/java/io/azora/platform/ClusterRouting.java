@@ -39,6 +39,11 @@ public final class ClusterRouting implements NodeSelector {
 
   private final NodeSelector selector = new DefaultNodeSelector();
   private final Set<String> departed = ConcurrentHashMap.newKeySet();
+  /** Nodes stopping gracefully: no new sends go there; what they have under way they finish. */
+  private final Set<String> leaving = ConcurrentHashMap.newKeySet();
+
+  /** Where a node stopping gracefully says so, before it stops taking calls. */
+  public static final String LEAVING_ADDRESS = "azora.cluster.leaving";
   private final Map<String, Set<Watch>> watches = new ConcurrentHashMap<>();
 
   /** A call waiting on {@code node}'s answer, and what to do if that node leaves first. */
@@ -63,6 +68,11 @@ public final class ClusterRouting implements NodeSelector {
   /** This node's routing; null when it is not clustered. */
   public static ClusterRouting of(Vertx vertx) {
     return PER_VERTX.get(vertx);
+  }
+
+  /** {@code node} is stopping: sends avoid it from now on (its calls under way are still answered). */
+  void leaving(String node) {
+    leaving.add(node);
   }
 
   /** Hazelcast saw {@code node} leave: no send goes there any more, and calls waiting on it stop waiting. */
@@ -162,7 +172,7 @@ public final class ClusterRouting implements NodeSelector {
   /** Round-robin past departed nodes (a few tries: the next ones usually are not). */
   private void select(String address, Completable<String> promise, List<String> chosen, int tries) {
     selector.selectForSend(address, (node, err) -> {
-      if (err == null && node != null && departed.contains(node) && tries > 1) {
+      if (err == null && node != null && (departed.contains(node) || leaving.contains(node)) && tries > 1) {
         select(address, promise, chosen, tries - 1);
         return;
       }

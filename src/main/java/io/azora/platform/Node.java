@@ -44,6 +44,8 @@ import java.util.concurrent.Callable;
 public final class Node {
 
   private static final Logger log = LoggerFactory.getLogger(Node.class);
+  /** How long a stopping node waits after saying so before it stops taking calls (a bus publish takes ms). */
+  static final long LEAVING_NOTICE_MS = 300;
 
   private final Vertx vertx;
   private final PrometheusMeterRegistry registry;
@@ -170,6 +172,13 @@ public final class Node {
   /** Undeploys (gateway first, so it stops taking requests before the domains go), then leaves the cluster. */
   public Future<Void> close() {
     Future<Void> chain = management == null ? Future.succeededFuture() : management.close();
+    ClusterRouting routing = ClusterRouting.of(vertx);
+    if (routing != null) {
+      // Tell every node first, so that no new call is sent here while this one drains what it has.
+      String self = ((VertxInternal) vertx).clusterManager().getNodeId();
+      vertx.eventBus().publish(ClusterRouting.LEAVING_ADDRESS, self);
+      chain = chain.compose(v -> Future.<Void>future(p -> vertx.setTimer(LEAVING_NOTICE_MS, id -> p.complete())));
+    }
     for (int i = deployments.size() - 1; i >= 0; i--) {
       String id = deployments.get(i);
       chain = chain.compose(v -> vertx.undeploy(id)).recover(err -> {
@@ -209,6 +218,7 @@ public final class Node {
     bootstrap.clusterManager(manager).clusterNodeSelector(routing);
     return bootstrap.init().clusteredVertx().onSuccess(v -> {
       routing.bind(v);
+      v.eventBus().<String>consumer(ClusterRouting.LEAVING_ADDRESS, msg -> routing.leaving(msg.body()));
       manager.getHazelcastInstance().getCluster().addMembershipListener(new com.hazelcast.cluster.MembershipListener() {
         @Override
         public void memberAdded(com.hazelcast.cluster.MembershipEvent event) {

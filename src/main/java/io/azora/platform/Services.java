@@ -12,7 +12,63 @@ import io.vertx.sqlclient.Pool;
 /** What every domain verticle wires the same way: its service on the bus, its Redis client. */
 public final class Services {
 
+  /** How long a stopping domain waits for the calls under way (the gateway's own timeout is 5 s). */
+  static final long DRAIN_MS = 8_000;
+
   private Services() {
+  }
+
+  /** The service calls under way on one binding: counted around each method that answers a future. */
+  static final class InFlight {
+    private final java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile io.vertx.core.Promise<Void> idle;
+
+    @SuppressWarnings("unchecked")
+    <T> T counting(Class<T> type, T impl) {
+      return (T) java.lang.reflect.Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (proxy, method, args) -> {
+        if (method.getDeclaringClass() == Object.class || !Future.class.isAssignableFrom(method.getReturnType())) {
+          return invoke(method, impl, args);
+        }
+        count.incrementAndGet();
+        Future<?> result;
+        try {
+          result = (Future<?>) invoke(method, impl, args);
+        } catch (RuntimeException e) {
+          done();
+          throw e;
+        }
+        return result.onComplete(ar -> done());
+      });
+    }
+
+    private static Object invoke(java.lang.reflect.Method method, Object impl, Object[] args) {
+      try {
+        return method.invoke(impl, args);
+      } catch (java.lang.reflect.InvocationTargetException e) {
+        throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+      } catch (IllegalAccessException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    private void done() {
+      if (count.decrementAndGet() == 0 && idle != null) {
+        idle.tryComplete();
+      }
+    }
+
+    /** Completes when no call is under way, or after {@code maxMs} (a call stuck that long is abandoned). */
+    Future<Void> drained(Vertx vertx, long maxMs) {
+      io.vertx.core.Promise<Void> promise = io.vertx.core.Promise.promise();
+      idle = promise;
+      if (count.get() == 0) {
+        promise.tryComplete();
+      } else {
+        long timer = vertx.setTimer(maxMs, id -> promise.tryComplete());
+        promise.future().onComplete(ar -> vertx.cancelTimer(timer));
+      }
+      return promise.future();
+    }
   }
 
   /**
@@ -21,7 +77,10 @@ public final class Services {
    */
   public static <T> Future<Void> serve(Vertx vertx, StopList stops, String address, Class<T> type, T impl,
                                        String domain, Pool pool) {
-    MessageConsumer<JsonObject> binding = stops.add(bind(vertx, address, type, impl), MessageConsumer::unregister);
+    InFlight inFlight = new InFlight();
+    // Stopping: no new calls, then the calls under way finish (their replies sent) before the pool closes.
+    MessageConsumer<JsonObject> binding = stops.add(bind(vertx, address, type, inFlight.counting(type, impl)),
+        consumer -> consumer.unregister().compose(v -> inFlight.drained(vertx, DRAIN_MS)));
     MessageConsumer<Object> health = stops.add(healthEndpoint(vertx, domain, pool), MessageConsumer::unregister);
     return Future.all(binding.completion(), health.completion()).mapEmpty();
   }

@@ -56,7 +56,9 @@ class FailoverTest {
   void killingANodeUnderLoadCostsNoReadAndNoMoney(Vertx vertx) throws Exception {
     String prefix = TestNode.newPrefix();
     Map<String, String> env = Map.of("AZORA_NODE_CLUSTER_NAME", "azora-failover-" + UUID.randomUUID(),
-        "AZORA_AUTH_ADMIN_EMAIL", Courses.ADMIN_EMAIL, "AZORA_AUTH_ADMIN_PASSWORD", Courses.ADMIN_PASSWORD);
+        "AZORA_AUTH_ADMIN_EMAIL", Courses.ADMIN_EMAIL, "AZORA_AUTH_ADMIN_PASSWORD", Courses.ADMIN_PASSWORD,
+        // Three nodes of five domains each (and a restarted one's successor) within PostgreSQL's 100 connections.
+        "AZORA_DATABASE_POOL_SIZE", "4");
     Map<String, String> domainsOnly = new java.util.HashMap<>(env);
     domainsOnly.put("AZORA_VERTICLES", "auth,education,finance,marketplace,tutoring");
     ChildNode first = ChildNode.start(prefix, TestInfra.freePort(), env, "--cluster");
