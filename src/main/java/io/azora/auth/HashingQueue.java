@@ -29,9 +29,9 @@ final class HashingQueue {
   private HashingQueue(Vertx vertx, int limit) {
     this.vertx = vertx;
     this.limit = limit;
-    Gauge.builder("azora_auth_hashes_pending", pending, AtomicInteger::get)
+    Gauge.builder("azora.auth.hashes.pending", pending, AtomicInteger::get)
         .description("Password hashes running or waiting on this node").register(NodeMetrics.of(vertx));
-    this.rejected = Counter.builder("azora_auth_hashes_rejected")
+    this.rejected = Counter.builder("azora.auth.hashes.rejected")
         .description("Logins and registrations answered 503 because the hashing queue was full").register(NodeMetrics.of(vertx));
   }
 

@@ -7,6 +7,7 @@ import io.azora.platform.AzoraConfig;
 import io.azora.platform.Databases;
 import io.azora.platform.Deadline;
 import io.azora.platform.Nexus;
+import io.azora.platform.NodeMetrics;
 import io.azora.platform.NexusSubscription;
 import io.azora.platform.Services;
 import io.azora.platform.StopList;
@@ -40,7 +41,8 @@ public class FinanceVerticle extends VerticleBase {
     return Databases.open(vertx, config.database(), "finance").compose(p -> {
       pool = p;
       Mining mining = new Mining(vertx, pool, finance);
-      FinanceServiceImpl service = new FinanceServiceImpl(new Wallets(vertx, pool, auth, new LedgerBatcher(pool, 256, 2)), new LedgerVerifier(pool),
+      FinanceServiceImpl service = new FinanceServiceImpl(new Wallets(vertx, pool, auth, new LedgerBatcher(pool, 256, 2).counted(NodeMetrics.of(vertx))),
+          new LedgerVerifier(pool, NodeMetrics.of(vertx)),
           mining, new Staking(pool, finance),
           new Payments(vertx, pool, finance.stripe(), new StripeGateway(vertx, finance.stripe())));
       return Genesis.run(pool, finance)

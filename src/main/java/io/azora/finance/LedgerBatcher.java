@@ -33,6 +33,16 @@ final class LedgerBatcher {
   private final ArrayDeque<Submission> queue = new ArrayDeque<>();
   private int inFlight;
 
+  private io.micrometer.core.instrument.Counter posted = io.micrometer.core.instrument.Counter.builder("unregistered")
+      .register(new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+
+  /** Counts each transfer posted in {@code registry} (azora_ledger_transfers_posted_total). */
+  LedgerBatcher counted(io.micrometer.core.instrument.MeterRegistry registry) {
+    this.posted = io.micrometer.core.instrument.Counter.builder("azora.ledger.transfers.posted")
+        .description("Transfers posted through the ledger's batcher (wallet transfers and grants)").register(registry);
+    return this;
+  }
+
   LedgerBatcher(Pool pool, int maxBatch, int maxInFlight) {
     this.pool = pool;
     this.maxBatch = maxBatch;
@@ -46,7 +56,7 @@ final class LedgerBatcher {
     if (inFlight < maxInFlight) {
       flush();
     }
-    return result.future();
+    return result.future().onSuccess(p -> posted.increment());
   }
 
   private void flush() {

@@ -45,12 +45,23 @@ final class LedgerVerifier {
   private static final String HEADS = "SELECT id, entries, head FROM accounts WHERE entries > 0 ORDER BY id";
 
   private final Pool pool;
+  private final io.micrometer.core.instrument.Counter failures;
 
-  LedgerVerifier(Pool pool) {
+  LedgerVerifier(Pool pool, io.micrometer.core.instrument.MeterRegistry registry) {
     this.pool = pool;
+    this.failures = io.micrometer.core.instrument.Counter.builder("azora.ledger.verify.failures")
+        .description("Ledger verifications that found a problem (an alert: money is wrong)").register(registry);
   }
 
   Future<JsonObject> verify() {
+    return check().onSuccess(report -> {
+      if (!report.getBoolean("ok", false)) {
+        failures.increment();
+      }
+    });
+  }
+
+  private Future<JsonObject> check() {
     return pool.withTransaction(conn -> conn.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").execute()
         .compose(v -> conn.query(TOTALS).execute())
         .compose(totals -> {

@@ -61,12 +61,16 @@ final class Mining {
   private final Pool pool;
   private final FinanceConfig config;
   private final MiningRewards rewards;
+  /** Verified activities handled (each mined once, or found mined already): the mining rate's numerator. */
+  private final io.micrometer.core.instrument.Counter rewarded;
 
   Mining(Vertx vertx, Pool pool, FinanceConfig config) {
     this.vertx = vertx;
     this.pool = pool;
     this.config = config;
     this.rewards = new MiningRewards(config.mining());
+    this.rewarded = io.micrometer.core.instrument.Counter.builder("azora.mining.rewards")
+        .description("Verified activities (passes, completions) whose reward was mined").register(io.azora.platform.NodeMetrics.of(vertx));
   }
 
   /** Takes the mint lock; answers (rewards so far, AZR mined so far). All minting goes through here first. */
@@ -104,6 +108,7 @@ final class Mining {
     return tx.preparedQuery(RECORD).execute(Tuple.of(UUID.fromString(learner), type, activityId, difficulty, s,
             UUID.fromString(event.id())))
         .compose(v -> mine(tx, learner, type, activityId, difficulty, s))
+        .onSuccess(v -> rewarded.increment())
         .mapEmpty();
   }
 

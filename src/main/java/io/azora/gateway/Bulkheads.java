@@ -64,10 +64,10 @@ final class Bulkheads {
   private Compartment compartment(String domain) {
     return compartments.computeIfAbsent(domain, d -> {
       AtomicInteger inFlight = new AtomicInteger();
-      Gauge.builder("azora_gateway_calls_in_flight", inFlight, AtomicInteger::get)
+      Gauge.builder("azora.gateway.calls.in.flight", inFlight, AtomicInteger::get)
           .description("Calls from this gateway node to a domain awaiting its answer").tag("domain", d)
           .register(registry);
-      Counter rejected = Counter.builder("azora_gateway_calls_rejected")
+      Counter rejected = Counter.builder("azora.gateway.calls.rejected")
           .description("Calls refused at once because the domain's compartment was full").tag("domain", d)
           .register(registry);
       return new Compartment(inFlight, rejected);

@@ -50,7 +50,7 @@ public class GatewayVerticle extends VerticleBase {
         RedisLink link = new RedisLink(redis);
         api = new Api(vertx, config(), new TokenVerifier(vertx, config.auth()),
             new RateLimiter(link, config.redis().keyPrefix()), new ApiValidator(vertx, contract),
-            new Idempotency(link, config.redis().keyPrefix(), Idempotency.of(vertx)), link);
+            new Idempotency(link, config.redis().keyPrefix(), io.azora.platform.ClusterMembers.of(vertx)), link);
         return router(api, new OpenApiRoutes(loaded.resultAt(0), document));
       });
     }).compose(router -> {

@@ -1,6 +1,7 @@
 package io.azora.gateway;
 
 import io.azora.platform.Caller;
+import io.azora.platform.ClusterMembers;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
@@ -46,41 +47,14 @@ final class Idempotency {
 
   private final RedisLink redis;
   private final String prefix;
-  private final ClusterNodes nodes;
-
-  /** Which node this is, and whether another is still in the cluster. */
-  interface ClusterNodes {
-    String self();
-
-    boolean alive(String node);
-  }
+  private final ClusterMembers nodes;
 
   /** Shares {@code link}, the verticle's pipelined Redis connection, with the rate limiter. */
-  Idempotency(RedisLink link, String prefix, ClusterNodes nodes) {
+  Idempotency(RedisLink link, String prefix, ClusterMembers nodes) {
     this.redis = link;
     this.prefix = prefix + "idem:";
     this.nodes = nodes;
   }
-
-  /** The cluster as Vert.x's cluster manager knows it; a node not clustered is the only one there is. */
-  static ClusterNodes of(io.vertx.core.Vertx vertx) {
-    io.vertx.core.spi.cluster.ClusterManager manager = ((io.vertx.core.internal.VertxInternal) vertx).clusterManager();
-    String self = manager == null ? PROCESS : manager.getNodeId();
-    return new ClusterNodes() {
-      @Override
-      public String self() {
-        return self;
-      }
-
-      @Override
-      public boolean alive(String node) {
-        return self.equals(node) || manager != null && manager.getNodes().contains(node);
-      }
-    };
-  }
-
-  /** Names this process when it is not clustered (a restart is another process: its keys are orphans). */
-  private static final String PROCESS = java.util.UUID.randomUUID().toString();
 
   private record Claim(String redisKey, String fingerprint, RedisLink redis) {
   }

@@ -64,6 +64,9 @@ public class MarketplaceVerticle extends VerticleBase {
           .compose(subscription -> {
             // Kept only from education's events, so rebuildable from its feed (a new synonym, a loss).
             subscription.rebuildable(tx -> tx.query("DELETE FROM verified_skills").execute().mapEmpty(), jobsChanged);
+            // Again once the skill is committed: a ranking read between the handler's move and the commit
+            // would otherwise stay cached without it (and a rebuild's replayed events move it on too).
+            subscription.afterCommit(event -> jobsChanged.run());
             running.add(subscription, NexusSubscription::stop);
             running.add(Nexus.parkedEvents(vertx, pool, SOURCE, List.of(subscription)), MessageConsumer::unregister);
             long timeout = config.http().serviceTimeoutMs();

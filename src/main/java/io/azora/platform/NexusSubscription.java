@@ -64,6 +64,8 @@ public final class NexusSubscription {
   /** Clears the read model this group keeps, for a rebuild from the producer's whole feed; null: not rebuildable. */
   private java.util.function.Function<SqlClient, Future<Void>> readModelReset;
   private Runnable readModelCleared;
+  /** Runs after each event's handling committed (caches of the read model move on), if set. */
+  private java.util.function.Consumer<DomainEvent> afterCommit;
   private boolean catchingUp;
   private boolean stopped;
   /** Live deliveries being handled now, and the promise stop() waits on until there are none. */
@@ -100,6 +102,16 @@ public final class NexusSubscription {
 
   String consumer() {
     return consumer;
+  }
+
+  /**
+   * Runs {@code action} once an event's handling has committed: for what must follow the commit, such as
+   * moving a cache on (done inside the handler, a reader could fill the cache from the database between
+   * the move and the commit, and keep the old state until the entry expires).
+   */
+  public NexusSubscription afterCommit(java.util.function.Consumer<DomainEvent> action) {
+    this.afterCommit = action;
+    return this;
   }
 
   /**
@@ -187,6 +199,9 @@ public final class NexusSubscription {
         .onSuccess(handled -> {
           if (handled) {
             OutboxRelay.nudge(vertx, domain);
+            if (afterCommit != null) {
+              afterCommit.accept(event);
+            }
           }
         });
   }

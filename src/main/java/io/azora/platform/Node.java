@@ -75,12 +75,13 @@ public final class Node {
         .setEnabled(true)
         .setRegistryName(registryName)
         .setJvmMetricsEnabled(true)
-        .addLabels(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE, Label.EB_ADDRESS, Label.POOL_NAME)
+        .addLabels(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE, Label.EB_ADDRESS, Label.EB_FAILURE, Label.POOL_NAME)
         // Raw TCP byte counters of every database and Redis connection cost more than they tell: off.
         .addDisabledMetricsCategory(MetricsDomain.NET_CLIENT)
         .addDisabledMetricsCategory(MetricsDomain.NET_SERVER)
         .addDisabledMetricsCategory(MetricsDomain.DATAGRAM_SOCKET)
-        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true));
+        // Histogram buckets, so that dashboards and alerts can take p99s across nodes (histogram_quantile).
+        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true).setPublishQuantiles(true));
     // One event loop per core, as verticle instances are: no more threads than cores to switch between.
     EventBusOptions bus;
     try {

@@ -36,7 +36,7 @@ class IdempotencyTest {
     Redis redis = Redis.createClient(vertx, TestInfra.redisUrl());
     String prefix = "azt-idem-" + UUID.randomUUID() + ":";
     // This gateway is gw-a; gw-b is another member still in the cluster; any other node has left it.
-    Idempotency idempotency = new Idempotency(new RedisLink(new BoundedRedis(redis, 2000)), prefix, new Idempotency.ClusterNodes() {
+    Idempotency idempotency = new Idempotency(new RedisLink(new BoundedRedis(redis, 2000)), prefix, new io.azora.platform.ClusterMembers() {
       @Override
       public String self() {
         return "gw-a";
