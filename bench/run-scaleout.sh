@@ -44,18 +44,9 @@ fresh_bench_data
 require_free_port
 echo "== starting node 1" >&2
 start_node 4000
-login() { curl -fs -X POST http://127.0.0.1:4000/api/auth/login -H "Content-Type: application/json" \
-  -d "{\"email\":\"$1\",\"password\":\"$2\"}" | sed -e 's/.*"accessToken":"\([^"]*\)".*/\1/'; }
 ADMIN=$(login $ADMIN_EMAIL $ADMIN_PASSWORD)
-echo "== registering and funding $USERS users" >&2
-seq 1 "$USERS" | xargs -P 4 -I{} sh -c \
-  'printf "%s\n" "$(curl -fs -X POST http://127.0.0.1:4000/api/auth/register -H "Content-Type: application/json" \
-     -d "{\"email\":\"scale{}-$$@azora.test\",\"password\":\"bench-passphrase-{}\",\"name\":\"Scale {}\"}" \
-   | sed -e "s/.*\"user\":{\"id\":\"\([^\"]*\)\".*\"accessToken\":\"\([^\"]*\)\".*/\2 \1/")"' | grep '^eyJ' > "$WORK/users.txt"
+register_funded_users "$ADMIN"
 cut -d' ' -f1 "$WORK/users.txt" > "$WORK/tokens.txt"
-cut -d' ' -f2 "$WORK/users.txt" | xargs -P 4 -I{} curl -fs -o /dev/null -X POST \
-  "http://127.0.0.1:4000/api/admin/wallets/{}/grants" -H "Authorization: Bearer $ADMIN" \
-  -H "Content-Type: application/json" -d '{"amount":"10000","reason":"bench funds"}'
 
 # measure NAME SCRIPT PORTS...: one wrk per port at once; prints the summed req/s and the worst p99.
 measure() {

@@ -21,19 +21,8 @@ require_free_port
 echo "== starting Azora (real PostgreSQL and Redis)" >&2
 start_azora AZORA_AUTH_ADMIN_EMAIL=$ADMIN_EMAIL AZORA_AUTH_ADMIN_PASSWORD=$ADMIN_PASSWORD
 
-login() { curl -fs -X POST http://127.0.0.1:4000/api/auth/login -H "Content-Type: application/json" \
-  -d "{\"email\":\"$1\",\"password\":\"$2\"}" | sed -e 's/.*"accessToken":"\([^"]*\)".*/\1/'; }
 ADMIN=$(login $ADMIN_EMAIL $ADMIN_PASSWORD)
-
-echo "== registering and funding $USERS users" >&2
-seq 1 "$USERS" | xargs -P 4 -I{} sh -c \
-  'printf "%s\n" "$(curl -fs -X POST http://127.0.0.1:4000/api/auth/register -H "Content-Type: application/json" \
-     -d "{\"email\":\"bench{}-$$@azora.test\",\"password\":\"bench-passphrase-{}\",\"name\":\"Bench {}\"}" \
-   | sed -e "s/.*\"user\":{\"id\":\"\([^\"]*\)\".*\"accessToken\":\"\([^\"]*\)\".*/\2 \1/")"' | grep '^eyJ' > "$WORK/users.txt"
-echo "$(wc -l < "$WORK/users.txt") users" >&2
-cut -d' ' -f2 "$WORK/users.txt" | xargs -P 4 -I{} curl -fs -o /dev/null -X POST \
-  "http://127.0.0.1:4000/api/admin/wallets/{}/grants" -H "Authorization: Bearer $ADMIN" \
-  -H "Content-Type: application/json" -d '{"amount":"10000","reason":"bench funds"}'
+register_funded_users "$ADMIN"
 
 echo "== starting the bare reference server" >&2
 BASE_PID=$(../shared/bench/baseline/run.sh)

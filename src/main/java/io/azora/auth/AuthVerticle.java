@@ -32,11 +32,12 @@ public class AuthVerticle extends VerticleBase {
     AzoraConfig config = AzoraConfig.from(config());
     redis = Services.redis(vertx, config.redis());
     Mailer mailer = running.add(new Mailer(vertx, config.mail()), Mailer::close);
-    // Passwords' first use loads native argon2 and computes a dummy hash: do it on a worker.
-    return vertx.executeBlocking(() -> Passwords.hash("warm-up"), false)
-        .compose(warm -> Databases.open(vertx, config.database(), "auth"))
-        .compose(p -> {
-          pool = p;
+    // Passwords' first use loads native argon2 and computes a dummy hash: on a worker, while the database
+    // opens and migrates (one after the other, they added up in a restarted node's time to ready).
+    Future<String> warmUp = vertx.executeBlocking(() -> Passwords.hash("warm-up"), false);
+    Future<Pool> opened = Databases.open(vertx, config.database(), "auth").onSuccess(p -> pool = p);
+    return Future.all(warmUp, opened)
+        .compose(both -> {
           return SecretBox.load(pool, config.auth().totpKeys());
         })
         .compose(secrets -> {

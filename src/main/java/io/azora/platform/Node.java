@@ -49,7 +49,7 @@ public final class Node {
 
   private final Vertx vertx;
   private final PrometheusMeterRegistry registry;
-  private final List<String> deployments = new ArrayList<>();
+  private final List<String> deployments = java.util.Collections.synchronizedList(new ArrayList<>());
   private HttpServer management;
 
   private Node(Vertx vertx, PrometheusMeterRegistry registry) {
@@ -127,28 +127,46 @@ public final class Node {
   }
 
   /** Deploys the selected verticles; {@code instancesOverride} (if > 0) replaces every instance count. */
+  /**
+   * Deploys the selected verticles: the domains side by side (none needs another to start: a domain may run
+   * on a node of its own), then the gateway, so it takes requests once they are there. Deploying them one
+   * after another made a restarted node's start the sum of its domains' migrations and pools.
+   */
   private Future<Void> deployAll(JsonObject config, JsonObject descriptor, List<String> selected, int instancesOverride) {
-    Future<Void> chain = Future.succeededFuture();
-    JsonArray verticles = descriptor.getJsonArray("verticles", new JsonArray());
-    for (Object o : verticles) {
+    List<Future<Void>> domains = new ArrayList<>();
+    List<JsonObject> gateways = new ArrayList<>();
+    for (Object o : descriptor.getJsonArray("verticles", new JsonArray())) {
       JsonObject v = (JsonObject) o;
-      String name = v.getString("name");
-      if (!selected.isEmpty() && !selected.contains(name)) {
+      if (!selected.isEmpty() && !selected.contains(v.getString("name"))) {
         continue;
       }
-      int instances = instancesOverride > 0 ? instancesOverride : v.getInteger("instances", 1);
-      int count = instances <= 0 ? Runtime.getRuntime().availableProcessors() : instances;
-      String className = v.getString("class");
-      chain = chain.compose(x -> vertx.deployVerticle(() -> instantiate(className),
-              new DeploymentOptions().setInstances(count).setConfig(config))
-          .map(id -> {
-            deployments.add(id);
-            log.info("Deployed {} x{}", name, count);
-            return null;
-          }));
+      if ("gateway".equals(v.getString("name"))) {
+        gateways.add(v);
+      } else {
+        domains.add(deploy(config, v, instancesOverride));
+      }
+    }
+    // join, not all: every deployment has ended (and is listed for close) before a failure is reported.
+    Future<Void> chain = Future.join(domains).mapEmpty();
+    for (JsonObject gateway : gateways) {
+      chain = chain.compose(x -> deploy(config, gateway, instancesOverride));
     }
     return chain;
   }
+
+  private Future<Void> deploy(JsonObject config, JsonObject verticle, int instancesOverride) {
+    String name = verticle.getString("name");
+    int instances = instancesOverride > 0 ? instancesOverride : verticle.getInteger("instances", 1);
+    int count = instances <= 0 ? Runtime.getRuntime().availableProcessors() : instances;
+    String className = verticle.getString("class");
+    return vertx.deployVerticle(() -> instantiate(className), new DeploymentOptions().setInstances(count).setConfig(config))
+        .map(id -> {
+          deployments.add(id);
+          log.info("Deployed {} x{}", name, count);
+          return null;
+        });
+  }
+
 
   /** The configuration with verticles.json's domains ({@code domains: [{name, routes}]}), for every verticle. */
   static JsonObject withDomains(JsonObject config, JsonObject descriptor) {

@@ -55,12 +55,8 @@ class FailoverTest {
   @Test
   void killingANodeUnderLoadCostsNoReadAndNoMoney(Vertx vertx) throws Exception {
     String prefix = TestNode.newPrefix();
-    Map<String, String> env = Map.of("AZORA_NODE_CLUSTER_NAME", "azora-failover-" + UUID.randomUUID(),
-        "AZORA_AUTH_ADMIN_EMAIL", Courses.ADMIN_EMAIL, "AZORA_AUTH_ADMIN_PASSWORD", Courses.ADMIN_PASSWORD,
-        // Three nodes of five domains each (and a restarted one's successor) within PostgreSQL's 100 connections.
-        "AZORA_DATABASE_POOL_SIZE", "4");
-    Map<String, String> domainsOnly = new java.util.HashMap<>(env);
-    domainsOnly.put("AZORA_VERTICLES", "auth,education,finance,marketplace,tutoring");
+    Map<String, String> env = clusterEnv("azora-failover-");
+    Map<String, String> domainsOnly = domainsOnly(env);
     ChildNode first = ChildNode.start(prefix, TestInfra.freePort(), env, "--cluster");
     ChildNode second = null;
     ChildNode doomed = null;
@@ -161,6 +157,21 @@ class FailoverTest {
       }
       TestInfra.dropDatabases(prefix);
     }
+  }
+
+  /** The three-node topology's settings (docker-compose.yml runs the same): a fresh cluster of its own. */
+  static Map<String, String> clusterEnv(String namePrefix) {
+    return Map.of("AZORA_NODE_CLUSTER_NAME", namePrefix + UUID.randomUUID(),
+        "AZORA_AUTH_ADMIN_EMAIL", Courses.ADMIN_EMAIL, "AZORA_AUTH_ADMIN_PASSWORD", Courses.ADMIN_PASSWORD,
+        // Three nodes of five domains each (and a restarted one's successor) within PostgreSQL's 100 connections.
+        "AZORA_DATABASE_POOL_SIZE", "4");
+  }
+
+  /** The node of every domain and no gateway. */
+  static Map<String, String> domainsOnly(Map<String, String> env) {
+    Map<String, String> domains = new java.util.HashMap<>(env);
+    domains.put("AZORA_VERTICLES", "auth,education,finance,marketplace,tutoring");
+    return domains;
   }
 
   static HttpApi.Response transfer(HttpApi api, JsonObject from, JsonObject to, String key) {

@@ -16,7 +16,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -75,12 +74,8 @@ class RollingRestartTest {
   @Test
   void restartingEveryNodeUnderLoadFailsNoRequest(Vertx vertx) throws Exception {
     String prefix = TestNode.newPrefix();
-    Map<String, String> env = Map.of("AZORA_NODE_CLUSTER_NAME", "azora-rolling-" + UUID.randomUUID(),
-        "AZORA_AUTH_ADMIN_EMAIL", Courses.ADMIN_EMAIL, "AZORA_AUTH_ADMIN_PASSWORD", Courses.ADMIN_PASSWORD,
-        // Three nodes of five domains each (and a restarted one's successor) within PostgreSQL's 100 connections.
-        "AZORA_DATABASE_POOL_SIZE", "4");
-    Map<String, String> domainsOnly = new HashMap<>(env);
-    domainsOnly.put("AZORA_VERTICLES", "auth,education,finance,marketplace,tutoring");
+    Map<String, String> env = FailoverTest.clusterEnv("azora-rolling-");
+    Map<String, String> domainsOnly = FailoverTest.domainsOnly(env);
     int portA = TestInfra.freePort();
     int portB = TestInfra.freePort();
     ChildNode[] nodes = new ChildNode[3];
