@@ -94,15 +94,20 @@ round_rows() {
 login() { curl -fs -X POST http://127.0.0.1:4000/api/auth/login -H "Content-Type: application/json" \
   -d "{\"email\":\"$1\",\"password\":\"$2\"}" | sed -e 's/.*"accessToken":"\([^"]*\)".*/\1/'; }
 
-# Registers USERS users on the node on port 4000 and grants each 10,000 AZR (register_funded_users ADMIN_TOKEN):
-# "accessToken userId" lines in $WORK/users.txt.
-register_funded_users() {
-  echo "== registering and funding $USERS users" >&2
+# Registers USERS users on the node on port 4000: "accessToken userId" lines in $WORK/users.txt (one printf
+# per user, so parallel jobs never interleave their lines).
+register_users() {
+  echo "== registering $USERS users" >&2
   seq 1 "$USERS" | xargs -P 4 -I{} sh -c \
     'printf "%s\n" "$(curl -fs -X POST http://127.0.0.1:4000/api/auth/register -H "Content-Type: application/json" \
        -d "{\"email\":\"bench{}-$$@azora.test\",\"password\":\"bench-passphrase-{}\",\"name\":\"Bench {}\"}" \
      | sed -e "s/.*\"user\":{\"id\":\"\([^\"]*\)\".*\"accessToken\":\"\([^\"]*\)\".*/\2 \1/")"' | grep '^eyJ' > "$WORK/users.txt"
   echo "$(wc -l < "$WORK/users.txt") users" >&2
+}
+
+# register_users, then grants each 10,000 AZR (register_funded_users ADMIN_TOKEN).
+register_funded_users() {
+  register_users
   cut -d' ' -f2 "$WORK/users.txt" | xargs -P 4 -I{} curl -fs -o /dev/null -X POST \
     "http://127.0.0.1:4000/api/admin/wallets/{}/grants" -H "Authorization: Bearer $1" \
     -H "Content-Type: application/json" -d '{"amount":"10000","reason":"bench funds"}'

@@ -17,13 +17,8 @@ require_free_port
 echo "== starting Azora (real PostgreSQL and Redis)" >&2
 start_azora AZORA_LOG_LEVEL=WARN AZORA_AUTH_LOGIN_FAILURES_BEFORE_THROTTLE=1000000
 
-echo "== registering $USERS users" >&2
-# One printf per user, so parallel jobs never interleave their lines.
-seq 1 "$USERS" | xargs -P 4 -I{} sh -c \
-  'printf "%s\n" "$(curl -fs -X POST http://127.0.0.1:4000/api/auth/register -H "Content-Type: application/json" \
-     -d "{\"email\":\"bench{}-$$@azora.test\",\"password\":\"bench-passphrase-{}\",\"name\":\"Bench {}\"}" \
-   | sed -e "s/.*\"accessToken\":\"\([^\"]*\)\".*/\1/")"' | grep '^eyJ' > "$WORK/tokens.txt"
-echo "$(wc -l < "$WORK/tokens.txt") tokens" >&2
+register_users
+cut -d' ' -f1 "$WORK/users.txt" > "$WORK/tokens.txt"
 # Credentials for the login run: re-derive from the registered emails.
 psql -d azora_bench_auth -tAc "SELECT email FROM users WHERE email LIKE 'bench%'" \
   | sed -E 's/^bench([0-9]+)-(.*)$/bench\1-\2 bench-passphrase-\1/' > "$WORK/credentials.txt"
