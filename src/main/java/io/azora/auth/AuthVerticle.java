@@ -1,6 +1,7 @@
 package io.azora.auth;
 
 import io.azora.platform.AzoraConfig;
+import io.azora.platform.CallerAssertion;
 import io.azora.platform.Databases;
 import io.azora.platform.Nexus;
 import io.azora.platform.Services;
@@ -15,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Supplier;
 
 /** Wires auth: its database and migrations, signing keys, first admin, the service on the bus, its outbox relay. */
@@ -72,7 +74,9 @@ public class AuthVerticle extends VerticleBase {
                     Services.bind(vertx, IdentityService.ADDRESS, IdentityService.class, identity), MessageConsumer::unregister);
                 // Ready only when both services are reachable cluster-wide.
                 return Future.all(identityBinding.completion(), Services.serve(vertx, running, AuthService.ADDRESS,
-                    AuthService.class, service, AuthEvents.SOURCE, pool)).mapEmpty();
+                    AuthService.class, service, AuthEvents.SOURCE, pool,
+                    // Acting for a user needs that user's verified caller; roles and keys need an admin.
+                    CallerAssertion.Rule.userIdActs(List.of("setRoles", "rotateSigningKey")))).mapEmpty();
               });
         });
   }

@@ -4,6 +4,7 @@ import io.azora.auth.AuthEvents;
 import io.azora.auth.IdentityService;
 import io.azora.education.EducationEvents;
 import io.azora.platform.AzoraConfig;
+import io.azora.platform.CallerAssertion;
 import io.azora.platform.Databases;
 import io.azora.platform.Deadline;
 import io.azora.platform.Nexus;
@@ -68,7 +69,9 @@ public class FinanceVerticle extends VerticleBase {
                 MessageConsumer::unregister);
             // Ready only when both services are reachable cluster-wide.
             return Future.all(escrowBinding.completion(), Services.serve(vertx, running, FinanceService.ADDRESS,
-                FinanceService.class, service, FinanceEvents.SOURCE, pool)).mapEmpty();
+                FinanceService.class, service, FinanceEvents.SOURCE, pool,
+                // Moving a user's money needs that user's verified caller (or, for a grant, a verified admin).
+                CallerAssertion.Rule.userIdActs(List.of("grant", "owedBalances", "verifyLedger")))).mapEmpty();
           });
     });
   }

@@ -1,6 +1,7 @@
 package io.azora.gateway;
 
 import io.azora.platform.Caller;
+import io.azora.platform.CallerAssertion;
 import io.azora.platform.AzoraConfig;
 import io.azora.platform.ClusterRouting;
 import io.azora.platform.RequestContext;
@@ -156,6 +157,8 @@ final class Api {
               return;
             }
             ctx.put(CALLER, caller);
+            // Signed for the domains, which check it before money or roles move.
+            RequestContext.callerAssertion(CallerAssertion.sign(caller));
             limit(ctx, access, caller, probe);
           });
     };

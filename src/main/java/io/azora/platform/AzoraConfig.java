@@ -25,7 +25,8 @@ public record AzoraConfig(Node node, Http http, Database database, Redis redis, 
   }
 
   public record Node(String dataDir, boolean cluster, String clusterConfig, String clusterHost, String clusterName,
-                     List<String> verticles, int shutdownGraceSeconds, int instances, int busPort, BusTls busTls) {
+                     List<String> verticles, int shutdownGraceSeconds, int instances, int busPort, BusTls busTls,
+                     String callerKey) {
   }
 
   /**
@@ -134,7 +135,8 @@ public record AzoraConfig(Node node, Http http, Database database, Redis redis, 
             node.getString("clusterConfig", "conf/cluster.xml"), node.getString("clusterHost", "127.0.0.1"),
             node.getString("clusterName", "azora"),
             list(node.getString("verticles", "")), node.getInteger("shutdownGraceSeconds", 10),
-            node.getInteger("instances", 0), node.getInteger("busPort", 0), busTls(node.getJsonObject("busTls", new JsonObject()))),
+            node.getInteger("instances", 0), node.getInteger("busPort", 0), busTls(node.getJsonObject("busTls", new JsonObject())),
+            node.getString("callerKey", "")),
         new Http(http.getString("host", "0.0.0.0"), http.getInteger("port", 4000),
             http.getInteger("bodyLimitBytes", 1 << 20), list(http.getString("corsOrigins", "")),
             list(http.getString("trustedProxies", "")),

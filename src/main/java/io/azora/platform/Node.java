@@ -85,6 +85,10 @@ public final class Node {
     // One event loop per core, as verticle instances are: no more threads than cores to switch between.
     EventBusOptions bus;
     try {
+      CallerAssertion.configure(typed.node().callerKey(), typed.node().cluster());
+      if (typed.node().cluster() && !CallerAssertion.enabled()) {
+        log.warn("node.callerKey is not set: domains cannot check who a request acts for beyond the bus's own trust");
+      }
       bus = eventBus(typed.node());
     } catch (IllegalStateException e) {
       return Future.failedFuture(e);

@@ -26,6 +26,7 @@ public final class RequestContext {
   private static final String KEY_REQUEST_ID = "azora.requestId";
   private static final String KEY_TRACEPARENT = "azora.traceparent";
   private static final String KEY_DEADLINE = "azora.deadline";
+  private static final String KEY_CALLER = "azora.callerAssertion";
   private static final Pattern VALID_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:\\-]{1,128}");
   private static final Pattern VALID_TRACEPARENT =
       Pattern.compile("00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}");
@@ -84,9 +85,23 @@ public final class RequestContext {
     }
   }
 
+  /** The request's signed caller ({@link CallerAssertion}), carried on to every domain it calls. */
+  public static void callerAssertion(String assertion) {
+    Map<Object, Object> locals = locals();
+    if (locals != null && assertion != null) {
+      locals.put(KEY_CALLER, assertion);
+    }
+  }
+
+  public static String callerAssertion() {
+    Map<Object, Object> locals = locals();
+    return locals == null ? null : (String) locals.get(KEY_CALLER);
+  }
+
   /** Restores the context from event-bus headers (service calls, Nexus events). */
   public static void fromHeaders(MultiMap headers) {
     set(headers.get(REQUEST_ID), headers.get(TRACEPARENT));
+    callerAssertion(headers.get(CallerAssertion.HEADER));
     String budget = headers.get(BUDGET);
     if (budget != null && budget.length() <= 12) {
       try {
@@ -112,6 +127,10 @@ public final class RequestContext {
       String tp = traceparent();
       if (tp != null && !headers.contains(TRACEPARENT)) {
         headers.add(TRACEPARENT, tp);
+      }
+      String caller = callerAssertion();
+      if (caller != null && !headers.contains(CallerAssertion.HEADER)) {
+        headers.add(CallerAssertion.HEADER, caller);
       }
       Long deadline = deadline();
       if (deadline != null && !headers.contains(BUDGET) && delivery.send()) {

@@ -12,6 +12,8 @@ import io.vertx.sqlclient.Pool;
 /** What every domain verticle wires the same way: its service on the bus, its Redis client. */
 public final class Services {
 
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Services.class);
+
   /** How long a stopping domain waits for the calls under way (the gateway's own timeout is 5 s). */
   static final long DRAIN_MS = 8_000;
 
@@ -77,9 +79,15 @@ public final class Services {
    */
   public static <T> Future<Void> serve(Vertx vertx, StopList stops, String address, Class<T> type, T impl,
                                        String domain, Pool pool) {
+    return serve(vertx, stops, address, type, impl, domain, pool, null);
+  }
+
+  /** {@link #serve} checking each call's signed caller against {@code rule} (null: no check). */
+  public static <T> Future<Void> serve(Vertx vertx, StopList stops, String address, Class<T> type, T impl,
+                                       String domain, Pool pool, CallerAssertion.Rule rule) {
     InFlight inFlight = new InFlight();
     // Stopping: no new calls, then the calls under way finish (their replies sent) before the pool closes.
-    MessageConsumer<JsonObject> binding = stops.add(bind(vertx, address, type, inFlight.counting(type, impl)),
+    MessageConsumer<JsonObject> binding = stops.add(bind(vertx, address, type, inFlight.counting(type, impl), rule),
         consumer -> consumer.unregister().compose(v -> inFlight.drained(vertx, DRAIN_MS)));
     MessageConsumer<Object> health = stops.add(healthEndpoint(vertx, domain, pool), MessageConsumer::unregister);
     return Future.all(binding.completion(), health.completion()).mapEmpty();
@@ -91,10 +99,22 @@ public final class Services {
    * passed while it queued is refused (503) rather than done unseen.
    */
   public static <T> MessageConsumer<JsonObject> bind(Vertx vertx, String address, Class<T> type, T impl) {
+    return bind(vertx, address, type, impl, null);
+  }
+
+  /** {@link #bind}, refusing (403 caller_unverified) a call {@code rule} finds not made for its verified caller. */
+  public static <T> MessageConsumer<JsonObject> bind(Vertx vertx, String address, Class<T> type, T impl,
+                                                     CallerAssertion.Rule rule) {
     return new ServiceBinder(vertx)
         .setAddress(address)
         .addInterceptor((v, context, msg) -> {
           RequestContext.fromHeaders(msg.headers());
+          String refused = rule == null ? null : rule.refusal(msg.headers().get("action"), msg.body(),
+              CallerAssertion.verify(msg.headers().get(CallerAssertion.HEADER)));
+          if (refused != null) {
+            log.warn("Refused {} on {}: {}", msg.headers().get("action"), address, refused);
+            return Future.failedFuture(Problems.of(403, "caller_unverified", "Refused: " + refused));
+          }
           // Nobody waits for this any more (queued too long, or sent late): refuse rather than do it unseen.
           return Deadline.passed() ? Future.failedFuture(Problems.of(503, "deadline_passed",
               "The request's time ran out before it could be served")) : Future.succeededFuture(msg);

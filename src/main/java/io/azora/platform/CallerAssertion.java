@@ -1,0 +1,140 @@
+package io.azora.platform;
+
+import io.vertx.core.json.JsonObject;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Who a request acts for, as the gateway verified it from the access token, carried to the domains in a
+ * bus header ({@link #HEADER}, through {@link RequestContext} like the request id, so a domain's call on to
+ * another domain within the same request carries it too) and signed with the cluster's key (HMAC-SHA256,
+ * {@code node.callerKey}). A domain checks it before money or roles move ({@link Rule}), rather than
+ * believing a {@code userId} in the message: a process on the bus that is not a gateway cannot act for
+ * anyone. A node not clustered signs with a key of its own; a cluster without a configured key does not
+ * check (and says so at start).
+ */
+public final class CallerAssertion {
+
+  public static final String HEADER = "x-azora-caller";
+  /** How long an assertion holds: the longest a gateway waits on a call (ledger verification, 300 s). */
+  static final long TTL_MS = 300_000;
+  private static final byte[] PROCESS_KEY = new SecureRandom().generateSeed(32);
+  private static volatile byte[] key;
+
+  private CallerAssertion() {
+  }
+
+  /** The node's key: {@code node.callerKey} (base64, at least 32 bytes); blank: this process's own when not clustered, else none. */
+  static void configure(String base64Key, boolean clustered) {
+    if (base64Key != null && !base64Key.isBlank()) {
+      byte[] k = Base64.getDecoder().decode(base64Key.strip());
+      if (k.length < 32) {
+        throw new IllegalStateException("node.callerKey must be at least 32 bytes (base64)");
+      }
+      key = k;
+    } else {
+      key = clustered ? null : PROCESS_KEY;
+    }
+  }
+
+  public static boolean enabled() {
+    return key != null;
+  }
+
+  /** The signed assertion of {@code caller}, or null when the caller is anonymous or signing is off. */
+  public static String sign(Caller caller) {
+    byte[] k = key;
+    if (k == null || caller == null || caller.anonymous()) {
+      return null;
+    }
+    String payload = new JsonObject().put("u", caller.userId()).put("s", caller.sessionId())
+        .put("r", caller.roles()).put("exp", System.currentTimeMillis() + TTL_MS).encode();
+    String body = Base64.getUrlEncoder().withoutPadding().encodeToString(payload.getBytes(StandardCharsets.UTF_8));
+    return body + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(mac(k, body));
+  }
+
+  /** The caller an assertion names, if it is ours and current; null otherwise. */
+  public static Caller verify(String assertion) {
+    byte[] k = key;
+    if (k == null || assertion == null || assertion.length() > 4096) {
+      return null;
+    }
+    int dot = assertion.indexOf('.');
+    if (dot <= 0) {
+      return null;
+    }
+    String body = assertion.substring(0, dot);
+    try {
+      byte[] given = Base64.getUrlDecoder().decode(assertion.substring(dot + 1));
+      if (!MessageDigest.isEqual(given, mac(k, body))) {
+        return null;
+      }
+      JsonObject payload = new JsonObject(new String(Base64.getUrlDecoder().decode(body), StandardCharsets.UTF_8));
+      if (payload.getLong("exp", 0L) < System.currentTimeMillis()) {
+        return null;
+      }
+      return new Caller(payload.getString("u"), payload.getString("s"),
+          payload.getJsonArray("r").stream().map(String::valueOf).toList());
+    } catch (RuntimeException malformed) {
+      return null;
+    }
+  }
+
+  private static byte[] mac(byte[] k, String body) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(k, "HmacSHA256"));
+      return mac.doFinal(body.getBytes(StandardCharsets.UTF_8));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Which calls of a service act for a user and must carry that user's assertion: a {@code caller} object
+   * must be the asserted caller; a {@code userId} (or {@code adminId}) must be the asserted user, and the
+   * admin-only actions need an asserted admin. Actions that name nobody (a login, a webhook) need none.
+   */
+  public record Rule(Set<String> adminOnly, boolean userIdIsActor) {
+
+    /** Why the call is refused, or null when it may go on. */
+    public String refusal(String action, JsonObject body, Caller asserted) {
+      if (!enabled()) {
+        return null;
+      }
+      JsonObject caller = body.getValue("caller") instanceof JsonObject c ? c : null;
+      if (caller != null && caller.getString("userId") != null
+          && (asserted == null || !asserted.equals(new Caller(caller)))) {
+        return "the caller is not the one the gateway verified";
+      }
+      if (adminOnly.contains(action)) {
+        if (asserted == null || !asserted.isAdmin()) {
+          return "this needs a verified admin";
+        }
+        Object admin = body.getValue("adminId");
+        return admin == null || admin.equals(asserted.userId()) ? null : "the admin is not the one the gateway verified";
+      }
+      Object user = body.getValue("userId");
+      if (user != null && userIdIsActor && (asserted == null || !user.equals(asserted.userId()))) {
+        return "the user is not the one the gateway verified";
+      }
+      return null;
+    }
+
+    /** For services whose calls name their user only in a {@code caller} object (a userId there is a target). */
+    public static final Rule CALLER_ONLY = new Rule(Set.of(), false);
+
+    /** For services whose calls name their acting user in {@code userId}; the {@code adminOnly} actions need an admin. */
+    public static Rule userIdActs(List<String> adminOnly) {
+      return new Rule(Set.copyOf(adminOnly), true);
+    }
+  }
+}

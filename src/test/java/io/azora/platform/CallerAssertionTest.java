@@ -1,0 +1,77 @@
+package io.azora.platform;
+
+import io.azora.auth.AuthService;
+import io.azora.finance.FinanceService;
+import io.azora.finance.TransferRequest;
+import io.azora.support.Courses;
+import io.azora.support.HttpApi;
+import io.azora.support.Market;
+import io.azora.support.NodeExtension;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Auth and finance check who a call acts for: the gateway signs the caller it verified from the access
+ * token, and a call on the bus that moves a user's money or changes roles without that user's (or an
+ * admin's) signed caller is refused, 403 caller_unverified, whoever sends it. Through the gateway the same
+ * operations work, including finance's call made by education for a paid enrolment (the signature travels
+ * with the request).
+ */
+class CallerAssertionTest {
+
+  @RegisterExtension
+  static final NodeExtension node = NodeExtension.with(Courses.withAdmin(new JsonObject()));
+
+  @Test
+  void moneyAndRolesMoveOnlyForTheVerifiedCaller() throws Exception {
+    HttpApi api = node.api();
+    JsonObject victim = Market.user(api, "student");
+    JsonObject thief = Market.user(api, "student");
+    Market.grant(api, Courses.admin(api), victim, "100");  // an admin's grant through the gateway: signed, accepted
+
+    String victimId = victim.getString("id");
+    String thiefId = thief.getString("id");
+    String thiefsOwn = CallerAssertion.sign(new Caller(thiefId, UUID.randomUUID().toString(), List.of("student")));
+    String forged = thiefsOwn.substring(0, thiefsOwn.indexOf('.') + 1) + "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+    for (String header : new String[] {null, forged, thiefsOwn}) {
+      DeliveryOptions options = new DeliveryOptions().setSendTimeout(5_000);
+      if (header != null) {
+        options.addHeader(CallerAssertion.HEADER, header);
+      }
+      FinanceService finance = FinanceService.createProxy(node.node().vertx(), options);
+      assertRefused(finance.transfer(victimId, new TransferRequest(thiefId, "100", "gift"), UUID.randomUUID().toString()));
+      assertRefused(finance.grant(thiefId, thiefId, new JsonObject().put("amount", "1000").put("reason", "me"), null));
+      assertRefused(AuthService.createProxy(node.node().vertx(), options).setRoles(thiefId, new JsonArray().add("admin")));
+    }
+    assertEquals("100", balance(api, victim), "nothing moved");
+    assertEquals("0", balance(api, thief));
+    JsonObject profile = api.get("/api/auth/profile", thief.getString("token")).expect(200).json();
+    assertTrue(!profile.encode().contains("\"admin\""), "no admin role: " + profile.encode());
+
+    // Their own calls, through the gateway, go through.
+    api.post("/api/wallet/transfers", victim.getString("token"), new JsonObject().put("toUserId", thiefId)
+        .put("amount", "10")).expect(201);
+    assertEquals("10", balance(api, thief));
+  }
+
+  static void assertRefused(Future<?> call) throws Exception {
+    Throwable err = call.transform(ar -> Future.succeededFuture(ar.cause())).await(10, TimeUnit.SECONDS);
+    assertTrue(err instanceof ReplyException re && re.failureCode() == 403, "refused 403, not " + err);
+  }
+
+  static String balance(HttpApi api, JsonObject user) {
+    return api.get("/api/wallet/balance", user.getString("token")).expect(200).json().getString("balance");
+  }
+}
