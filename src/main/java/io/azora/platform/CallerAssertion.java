@@ -35,7 +35,12 @@ public final class CallerAssertion {
   /** The node's key: {@code node.callerKey} (base64, at least 32 bytes); blank: this process's own when not clustered, else none. */
   static void configure(String base64Key, boolean clustered) {
     if (base64Key != null && !base64Key.isBlank()) {
-      byte[] k = Base64.getDecoder().decode(base64Key.strip());
+      byte[] k;
+      try {
+        k = Base64.getDecoder().decode(base64Key.strip());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalStateException("node.callerKey is not base64");
+      }
       if (k.length < 32) {
         throw new IllegalStateException("node.callerKey must be at least 32 bytes (base64)");
       }

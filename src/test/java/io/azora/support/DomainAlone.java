@@ -1,5 +1,8 @@
 package io.azora.support;
 
+import io.azora.platform.Caller;
+import io.azora.platform.CallerAssertion;
+
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -23,6 +26,20 @@ public final class DomainAlone implements AutoCloseable {
 
   private DomainAlone(TestNode node) {
     this.node = node;
+    // The test stands where the gateway would: it signs each call for the user the call names (an admin
+    // for adminId), as the gateway does for the caller it verified (CallerAssertion).
+    node.vertx().eventBus().addOutboundInterceptor(delivery -> {
+      if (delivery.message().body() instanceof JsonObject body && !delivery.message().headers().contains(CallerAssertion.HEADER)) {
+        Object admin = body.getValue("adminId");
+        Object user = body.getValue("userId");
+        String signed = admin instanceof String a ? CallerAssertion.sign(new Caller(a, "test", List.of("admin")))
+            : user instanceof String u ? CallerAssertion.sign(new Caller(u, "test", List.of("student"))) : null;
+        if (signed != null) {
+          delivery.message().headers().add(CallerAssertion.HEADER, signed);
+        }
+      }
+      delivery.next();
+    });
   }
 
   /** Starts {@code domain}'s verticle alone; {@code extra} configuration is merged over the test defaults. */
