@@ -49,7 +49,13 @@ public final class Node {
 
   private final Vertx vertx;
   private final PrometheusMeterRegistry registry;
-  private final List<String> deployments = java.util.Collections.synchronizedList(new ArrayList<>());
+  /**
+   * Deployment ids by their verticle's place in verticles.json: undeployed last first, whatever order the
+   * side-by-side deployments finished in, so consumers (listed after their producers) stop before the
+   * producers whose feeds they read.
+   */
+  private final java.util.concurrent.ConcurrentSkipListMap<Integer, String> deployments =
+      new java.util.concurrent.ConcurrentSkipListMap<>();
   private HttpServer management;
 
   private Node(Vertx vertx, PrometheusMeterRegistry registry) {
@@ -139,15 +145,16 @@ public final class Node {
   private Future<Void> deployAll(JsonObject config, JsonObject descriptor, List<String> selected, int instancesOverride) {
     List<Future<Void>> domains = new ArrayList<>();
     List<JsonObject> gateways = new ArrayList<>();
-    for (Object o : descriptor.getJsonArray("verticles", new JsonArray())) {
-      JsonObject v = (JsonObject) o;
+    JsonArray verticles = descriptor.getJsonArray("verticles", new JsonArray());
+    for (int i = 0; i < verticles.size(); i++) {
+      JsonObject v = verticles.getJsonObject(i);
       if (!selected.isEmpty() && !selected.contains(v.getString("name"))) {
         continue;
       }
       if ("gateway".equals(v.getString("name"))) {
-        gateways.add(v);
+        gateways.add(v.copy().put("position", verticles.size() + i));  // deployed, and so undeployed, apart: last in, first out
       } else {
-        domains.add(deploy(config, v, instancesOverride));
+        domains.add(deploy(config, v.copy().put("position", i), instancesOverride));
       }
     }
     // join, not all: every deployment has ended (and is listed for close) before a failure is reported.
@@ -165,7 +172,7 @@ public final class Node {
     String className = verticle.getString("class");
     return vertx.deployVerticle(() -> instantiate(className), new DeploymentOptions().setInstances(count).setConfig(config))
         .map(id -> {
-          deployments.add(id);
+          deployments.put(verticle.getInteger("position"), id);
           log.info("Deployed {} x{}", name, count);
           return null;
         });
@@ -202,8 +209,7 @@ public final class Node {
       vertx.eventBus().publish(ClusterRouting.LEAVING_ADDRESS, self);
       chain = chain.compose(v -> Future.<Void>future(p -> vertx.setTimer(LEAVING_NOTICE_MS, id -> p.complete())));
     }
-    for (int i = deployments.size() - 1; i >= 0; i--) {
-      String id = deployments.get(i);
+    for (String id : deployments.descendingMap().values()) {
       chain = chain.compose(v -> vertx.undeploy(id)).recover(err -> {
         log.warn("Undeploy failed", err);
         return Future.succeededFuture();

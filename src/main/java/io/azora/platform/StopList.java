@@ -8,8 +8,11 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * What a verticle started and must stop: each part is added as it starts, and all are stopped together
- * when the verticle stops (before its pool closes), whichever of them failed to start.
+ * What a verticle started and must stop: each part is added as it starts, and all are stopped when the
+ * verticle stops (before its pool closes), whichever of them failed to start: in the reverse order of
+ * their start, each once the one after it has stopped, so that nothing stops under a part still using it
+ * (the service binding drains its calls first, then the Nexus consumers finish their catch-ups, and only
+ * then do the relays whose feeds those catch-ups read go).
  */
 public final class StopList {
 
@@ -21,8 +24,19 @@ public final class StopList {
     return started;
   }
 
-  /** Stops every part at once; completes when all have, whether or not they succeeded. */
+  /** Stops every part, last started first; completes when all have, whether or not they succeeded. */
   public Future<Void> stopAll() {
-    return Future.join(stops.stream().<Future<?>>map(Supplier::get).toList()).mapEmpty();
+    Future<?> chain = Future.succeededFuture();
+    for (int i = stops.size() - 1; i >= 0; i--) {
+      Supplier<Future<?>> stop = stops.get(i);
+      chain = chain.transform(ar -> {
+        try {
+          return stop.get().<Object>map(v -> null).otherwise((Object) null);
+        } catch (RuntimeException e) {
+          return Future.succeededFuture();
+        }
+      });
+    }
+    return chain.mapEmpty();
   }
 }
