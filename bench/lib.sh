@@ -1,7 +1,9 @@
 # Shared by the bench/run-*.sh scripts (sourced, from the project root, with WORK and CONNS set).
 
 [ -n "${NO_WRK:-}" ] || command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
-[ -f target/azora.jar ] || mvn -B -q -DskipTests package
+# AZORA_JAR: another build to measure (e.g. an earlier commit's, built in a worktree) with the same script.
+AZORA_JAR=${AZORA_JAR:-target/azora.jar}
+[ -f "$AZORA_JAR" ] || mvn -B -q -DskipTests package
 
 # Stops what the script started (Azora, the reference server) however it ends.
 cleanup() {
@@ -53,7 +55,7 @@ start_azora() {
     AZORA_REDIS_KEY_PREFIX="azora-bench:" AZORA_MANAGEMENT_PORT=0 \
     AZORA_RATE_LIMIT_ANONYMOUS=100000000 AZORA_RATE_LIMIT_AUTHENTICATED=100000000 \
     AZORA_RATE_LIMIT_LOGIN_PER_IP=100000000 "$@" \
-    java ${AZORA_JAVA_OPTS:-} -jar target/azora.jar >>"$WORK/azora.log" 2>&1 &
+    java ${AZORA_JAVA_OPTS:-} -jar "$AZORA_JAR" >>"$WORK/azora.log" 2>&1 &
   AZORA_PID=$!
   for i in $(seq 1 120); do
     curl -s http://127.0.0.1:4000/api/health | grep -q '"status":"healthy"' && return 0
@@ -111,4 +113,34 @@ register_funded_users() {
   cut -d' ' -f2 "$WORK/users.txt" | xargs -P 4 -I{} curl -fs -o /dev/null -X POST \
     "http://127.0.0.1:4000/api/admin/wallets/{}/grants" -H "Authorization: Bearer $1" \
     -H "Content-Type: application/json" -d '{"amount":"10000","reason":"bench funds"}'
+}
+
+# How long first passes waited for their Proof-of-Knowledge reward, from the bench databases:
+# pass_to_reward NAME [SINCE (epoch seconds; passes before it are left out)]. "Mint began" is the reward
+# row's mined_at; "reward out" is when finance's tokens.mined left its outbox (so after the mint
+# committed): what a learner waits for. Prints "N rewards; mint began p50/p99/max; reward out p50/p99/max".
+pass_to_reward() {
+  local name=$1 since=${2:-0}
+  psql -d azora_bench_education -tAc "SELECT student_id || ' ' || assessment_id || ' ' || extract(epoch FROM passed_at)
+    FROM passes WHERE passed_at >= to_timestamp($since)" > "$WORK/passes-$name.txt"
+  psql -d azora_bench_mint -tAc "SELECT r.user_id || ' ' || r.activity_id || ' ' || extract(epoch FROM r.mined_at) || ' '
+      || coalesce(extract(epoch FROM o.published_at)::text, '-')
+    FROM mining_rewards r LEFT JOIN nexus_outbox o ON o.type = 'tokens.mined' AND (o.envelope->'data'->>'rewardId')::uuid = r.id
+    WHERE r.activity_type = 'assessment_passed'" > "$WORK/mined-$name.txt"
+  python3 - "$WORK/passes-$name.txt" "$WORK/mined-$name.txt" <<'PY'
+import sys
+passed = {}
+for line in open(sys.argv[1]):
+    a, b, t = line.split(); passed[(a, b)] = float(t)
+began, out = [], []
+for a, b, t, o in (l.split() for l in open(sys.argv[2])):
+    if (a, b) in passed:
+        began.append(float(t) - passed[(a, b)])
+        if o != '-':
+            out.append(float(o) - passed[(a, b)])
+def q(lat):
+    lat.sort()
+    return f"p50 {lat[len(lat) // 2]:.3f} s, p99 {lat[int(len(lat) * 0.99)]:.3f} s, max {lat[-1]:.3f} s" if lat else "none"
+print(f"{len(began)} rewards of {len(passed)} first passes; mint began {q(began)}; reward out {q(out)}")
+PY
 }

@@ -49,35 +49,14 @@ deliveries_per_event() {
   awk -v a="$before" -v b="$after" -v n="$EVENTS" 'BEGIN {printf "%.2f", (b - a) / n}'
 }
 
-# Seeds, runs the attempts load, and prints pass → mined p50 / p99 / max (seconds) from the databases.
+# Seeds, runs the attempts load, and prints pass → reward p50 / p99 / max (seconds) from the databases.
 pass_to_mined() {
   local name=$1
   python3 bench/seed.py --learners "$LEARNERS" --courses 20 --out "$WORK/seed-$name" --admin-email bench-admin@azora.test \
     --admin-password bench-admin-passphrase >&2
   ATTEMPTS="$WORK/seed-$name/attempts.txt" run "attempts-$name" http://127.0.0.1:4000 --timeout 5s -s bench/attempt.lua
   sleep 15
-  psql -d azora_bench_education -tAc "SELECT student_id || ' ' || assessment_id || ' ' || extract(epoch FROM passed_at) FROM passes" > "$WORK/passes-$name.txt"
-  # The mint transaction's start (mined_at), and when its tokens.mined left finance (relayed, so committed).
-  psql -d azora_bench_mint -tAc "SELECT r.user_id || ' ' || r.activity_id || ' ' || extract(epoch FROM r.mined_at) || ' '
-      || coalesce(extract(epoch FROM o.published_at)::text, '-')
-    FROM mining_rewards r LEFT JOIN nexus_outbox o ON o.type = 'tokens.mined' AND (o.envelope->'data'->>'rewardId')::uuid = r.id
-    WHERE r.activity_type = 'assessment_passed'" > "$WORK/mined-$name.txt"
-  python3 - "$WORK/passes-$name.txt" "$WORK/mined-$name.txt" <<'PY'
-import sys
-passed = {}
-for line in open(sys.argv[1]):
-    a, b, t = line.split(); passed[(a, b)] = float(t)
-began, out = [], []
-for a, b, t, o in (l.split() for l in open(sys.argv[2])):
-    if (a, b) in passed:
-        began.append(float(t) - passed[(a, b)])
-        if o != '-':
-            out.append(float(o) - passed[(a, b)])
-def q(lat):
-    lat.sort()
-    return f"p50 {lat[len(lat) // 2]:.2f} s, p99 {lat[int(len(lat) * 0.99)]:.2f} s, max {lat[-1]:.2f} s" if lat else "none"
-print(f"{len(began)} rewards; mint began {q(began)}; reward out {q(out)}")
-PY
+  pass_to_reward "$name"
 }
 
 echo "== one node, $INSTANCES instances of each verticle" >&2
@@ -99,7 +78,7 @@ env AZORA_DATABASE_HOST=127.0.0.1 AZORA_DATABASE_AUTH=azora_bench_auth AZORA_DAT
   AZORA_DATABASE_EDUCATION=azora_bench_education AZORA_REDIS_URL=redis://127.0.0.1:6379 AZORA_REDIS_KEY_PREFIX="azora-bench:" \
   AZORA_RATE_LIMIT_ANONYMOUS=100000000 AZORA_RATE_LIMIT_AUTHENTICATED=100000000 AZORA_RATE_LIMIT_LOGIN_PER_IP=100000000 \
   AZORA_HTTP_PORT=4001 AZORA_MANAGEMENT_PORT=9091 AZORA_NODE_INSTANCES="$HALF" AZORA_NODE_CLUSTER=true \
-  AZORA_NODE_CLUSTER_NAME="$CLUSTER" "${ADMIN[@]}" java ${AZORA_JAVA_OPTS:-} -jar target/azora.jar >>"$WORK/azora-2.log" 2>&1 &
+  AZORA_NODE_CLUSTER_NAME="$CLUSTER" "${ADMIN[@]}" java ${AZORA_JAVA_OPTS:-} -jar "$AZORA_JAR" >>"$WORK/azora-2.log" 2>&1 &
 SECOND_PID=$!
 for i in $(seq 1 120); do
   curl -s http://127.0.0.1:4001/api/health | grep -q '"status":"healthy"' && break

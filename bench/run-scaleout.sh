@@ -31,7 +31,7 @@ start_node() {
     AZORA_REDIS_KEY_PREFIX="azora-bench:" AZORA_MANAGEMENT_PORT=0 AZORA_HTTP_PORT="$1" \
     AZORA_NODE_CLUSTER_NAME="$CLUSTER" AZORA_AUTH_ADMIN_EMAIL=$ADMIN_EMAIL AZORA_AUTH_ADMIN_PASSWORD=$ADMIN_PASSWORD \
     AZORA_RATE_LIMIT_ANONYMOUS=100000000 AZORA_RATE_LIMIT_AUTHENTICATED=100000000 AZORA_RATE_LIMIT_LOGIN_PER_IP=100000000 \
-    java ${AZORA_JAVA_OPTS:-} -jar target/azora.jar --cluster >>"$WORK/node-$1.log" 2>&1 &
+    java ${AZORA_JAVA_OPTS:-} -jar "$AZORA_JAR" --cluster >>"$WORK/node-$1.log" 2>&1 &
   PIDS+=($!)
   for i in $(seq 1 240); do
     curl -s "http://127.0.0.1:$1/api/health" | grep -q '"status":"healthy"' && return 0

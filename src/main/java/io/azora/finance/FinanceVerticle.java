@@ -29,6 +29,10 @@ import java.util.function.Supplier;
  */
 public class FinanceVerticle extends VerticleBase {
 
+  /** Rewards a mint transaction takes at most, and how often each instance looks for rewards left queued. */
+  private static final int MINT_BATCH = 500;
+  private static final long MINT_SWEEP_MS = 5_000;
+
   private Pool pool;
   private final StopList running = new StopList();
   private final List<NexusSubscription> subscriptions = new ArrayList<>();
@@ -56,9 +60,15 @@ public class FinanceVerticle extends VerticleBase {
           .compose(registrations -> {
             running.add(registrations, NexusSubscription::stop);
             subscriptions.add(registrations);
-            // Proof-of-Knowledge: what education verifies, finance rewards, exactly once per activity.
+            // Proof-of-Knowledge: what education verifies, finance rewards, exactly once per activity; the
+            // inbox transaction queues the reward and the minter mints all that is queued in one transaction.
+            MintBatches minter = running.add(new MintBatches(vertx, mining, MINT_BATCH, MINT_SWEEP_MS), MintBatches::stop);
             return Nexus.subscribe(vertx, pool, "finance", Set.of(EducationEvents.ASSESSMENT_PASSED, EducationEvents.COURSE_COMPLETED),
-                mining::onVerified);
+                mining::onVerified).map(subscription -> subscription.afterCommit(event -> {
+                  if (Boolean.TRUE.equals(event.data().getValue("rewardable"))) {
+                    minter.nudge();
+                  }
+                }));
           })
           .compose(verifiedActivities -> {
             running.add(verifiedActivities, NexusSubscription::stop);

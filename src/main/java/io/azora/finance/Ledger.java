@@ -77,6 +77,20 @@ final class Ledger {
   }
 
   /**
+   * Posts several groups in one statement in the caller's transaction, all of which must post: the first
+   * refusal fails the whole (and so rolls back the caller's transaction). Mining's batches use it.
+   */
+  static Future<Void> postAll(SqlClient tx, List<Group> groups) {
+    if (groups.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return tx.preparedQuery(POST_GROUPS).execute(groupParams(groups, 0))
+        .recover(err -> Future.failedFuture(refusal(err)))
+        .compose(rows -> Future.all(outcomes(groups, rows)))
+        .mapEmpty();
+  }
+
+  /**
    * How long a posting for a request due at {@code deadline} (epoch ms; null: none) may wait for account
    * locks: until shortly before the deadline, so a refusal reaches the caller in time; 0 for no limit.
    */

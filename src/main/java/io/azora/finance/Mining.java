@@ -17,24 +17,47 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
 import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
 /**
  * Proof-of-Knowledge mining: each activity education verifies (assessment.passed, course.completed)
  * mints exactly one reward to its learner, however often the event arrives, within the learner's daily
- * cap and the maximum supply. Every mint takes the mining_state row lock, which orders mints and keeps
- * the supply check and the mint in one step.
+ * cap and the maximum supply. The event's inbox transaction records the activity and queues it (no lock);
+ * {@link MintBatches} then mints everything queued under the mining_state row lock in one transaction,
+ * which orders mints and keeps the epochs and both caps exact, as if they had been minted one by one.
  */
 final class Mining {
 
   static final Set<String> TYPES = Set.of("assessment_passed", "course_completion");
-  private static final String RECORD = """
-      INSERT INTO verified_activities (user_id, activity_type, activity_id, difficulty, score, event_id)
-      VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING""";
+
+  /** A verified activity to reward, and what its reward depends on. */
+  record Activity(UUID user, String type, String activityId, String difficulty, BigDecimal score) {
+  }
+
+  /** Records the activity and, if it is new, queues its reward: one statement. */
+  private static final String RECORD_AND_QUEUE = """
+      WITH recorded AS (
+        INSERT INTO verified_activities (user_id, activity_type, activity_id, difficulty, score, event_id)
+        VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING
+        RETURNING user_id, activity_type, activity_id)
+      INSERT INTO mint_queue (user_id, activity_type, activity_id) SELECT * FROM recorded""";
   private static final String VERIFIED = """
       SELECT difficulty, score FROM verified_activities WHERE user_id = $1 AND activity_type = $2 AND activity_id = $3""";
+  /** Oldest first, with what each reward depends on. */
+  private static final String QUEUED = """
+      SELECT q.user_id, q.activity_type, q.activity_id, v.difficulty, v.score
+      FROM mint_queue q JOIN verified_activities v USING (user_id, activity_type, activity_id)
+      ORDER BY q.queued_at LIMIT $1""";
+  private static final String ANY_QUEUED = "SELECT EXISTS (SELECT 1 FROM mint_queue)";
+  private static final String DEQUEUE = """
+      DELETE FROM mint_queue q USING unnest($1::uuid[], $2::text[], $3::text[]) AS d(user_id, activity_type, activity_id)
+      WHERE q.user_id = d.user_id AND q.activity_type = d.activity_type AND q.activity_id = d.activity_id""";
   /**
    * The AZR in circulation: issued, plus what buyers owe after refunds and chargebacks (the treasury got
    * those back from clearing, not from the buyers, so they still circulate). Mints stay under the cap with it.
@@ -42,35 +65,45 @@ final class Mining {
   private static final String SUPPLY = """
       SELECT -i.balance + greatest(0, -c.balance) FROM accounts i, accounts c
       WHERE i.code = 'issuance' AND c.code = 'stripe_clearing'""";
-  /** Under the mint lock, in one round trip: the activity's reward if mined, the learner's UTC day so far, the supply. */
+  /**
+   * Under the mint lock, in one round trip, for each activity in order: its reward if mined, its learner's
+   * UTC day so far; and the supply.
+   */
   private static final String STATE = """
       SELECT r.id, r.tokens, r.mined_at,
-             (SELECT coalesce(sum(tokens), 0)::bigint FROM mining_rewards
-              WHERE user_id = $1 AND mined_at >= date_trunc('day', now(), 'UTC')) AS today,
+             (SELECT coalesce(sum(t.tokens), 0)::bigint FROM mining_rewards t
+              WHERE t.user_id = a.user_id AND t.mined_at >= date_trunc('day', now(), 'UTC')) AS today,
              (%s) AS supply
-      FROM (SELECT 1) one
-      LEFT JOIN mining_rewards r ON r.user_id = $1 AND r.activity_type = $2 AND r.activity_id = $3""".formatted(SUPPLY);
-  /** The reward and the mining counters, in one statement. */
-  private static final String INSERT_REWARD = """
+      FROM unnest($1::uuid[], $2::text[], $3::text[]) WITH ORDINALITY AS a(user_id, activity_type, activity_id, n)
+      LEFT JOIN mining_rewards r USING (user_id, activity_type, activity_id)
+      ORDER BY a.n""".formatted(SUPPLY);
+  /** The rewards and the mining counters, in one statement. */
+  private static final String INSERT_REWARDS = """
       WITH reward AS (INSERT INTO mining_rewards (id, user_id, activity_type, activity_id, tokens, epoch)
-                      VALUES ($1, $2, $3, $4, $5, $6) RETURNING mined_at),
-           counted AS (UPDATE mining_state SET rewards = rewards + $7, mined = mined + $5)
-      SELECT mined_at FROM reward""";
+                      SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::bigint[], $6::int[])
+                      RETURNING id, mined_at),
+           counted AS (UPDATE mining_state SET rewards = rewards + $7, mined = mined + $8)
+      SELECT id, mined_at FROM reward""";
 
   private final Vertx vertx;
   private final Pool pool;
   private final FinanceConfig config;
   private final MiningRewards rewards;
-  /** Verified activities handled (each mined once, or found mined already): the mining rate's numerator. */
+  /** Rewards mined (one per verified activity): the mining rate's numerator. */
   private final io.micrometer.core.instrument.Counter rewarded;
+  /** How many rewards each mint transaction carried. */
+  private final io.micrometer.core.instrument.DistributionSummary batchSizes;
 
   Mining(Vertx vertx, Pool pool, FinanceConfig config) {
     this.vertx = vertx;
     this.pool = pool;
     this.config = config;
     this.rewards = new MiningRewards(config.mining());
+    io.micrometer.core.instrument.MeterRegistry registry = io.azora.platform.NodeMetrics.of(vertx);
     this.rewarded = io.micrometer.core.instrument.Counter.builder("azora.mining.rewards")
-        .description("Verified activities (passes, completions) whose reward was mined").register(io.azora.platform.NodeMetrics.of(vertx));
+        .description("Verified activities (passes, completions) whose reward was mined").register(registry);
+    this.batchSizes = io.micrometer.core.instrument.DistributionSummary.builder("azora.mining.batch.size")
+        .description("Rewards mined per mint transaction").register(registry);
   }
 
   /** Takes the mint lock; answers (rewards so far, AZR mined so far). All minting goes through here first. */
@@ -87,7 +120,10 @@ final class Mining {
     return tx.query(SUPPLY).execute().map(rows -> Math.max(0, maxSupply - rows.iterator().next().getLong(0)));
   }
 
-  /** Nexus: education verified an activity. Records it and mines its reward, in the inbox's transaction. */
+  /**
+   * Nexus: education verified an activity. Records it, opens the learner's wallet and queues the reward,
+   * in the inbox's transaction; {@link MintBatches} mints it once that commits.
+   */
   Future<Void> onVerified(SqlClient tx, DomainEvent event) {
     JsonObject data = event.data();
     if (!Boolean.TRUE.equals(data.getValue("rewardable"))) {
@@ -105,10 +141,9 @@ final class Mining {
       // Never minted: parked for an operator to see, and the feed moves on.
       return Future.failedFuture(new Nexus.Malformed("no valid userId, activity id or score in " + data.encode()));
     }
-    return tx.preparedQuery(RECORD).execute(Tuple.of(UUID.fromString(learner), type, activityId, difficulty, s,
-            UUID.fromString(event.id())))
-        .compose(v -> mine(tx, learner, type, activityId, difficulty, s))
-        .onSuccess(v -> rewarded.increment())
+    return Ledger.openWallet(tx, learner)
+        .compose(v -> tx.preparedQuery(RECORD_AND_QUEUE).execute(Tuple.of(UUID.fromString(learner), type, activityId,
+            difficulty, s, UUID.fromString(event.id()))))
         .mapEmpty();
   }
 
@@ -122,64 +157,163 @@ final class Mining {
     if (!TYPES.contains(type)) {
       return Problems.fail(Problems.invalid("activityType", "must be one of " + TYPES));
     }
-    return pool.withTransaction(tx -> tx.preparedQuery(VERIFIED)
-            .execute(Tuple.of(UUID.fromString(userId), type, activityId))
+    UUID user = UUID.fromString(userId);
+    return pool.withTransaction(tx -> tx.preparedQuery(VERIFIED).execute(Tuple.of(user, type, activityId))
             .compose(rows -> {
               if (rows.size() == 0) {
                 return Problems.fail(Problems.of(422, "activity_not_verified",
                     "This activity has not been verified for you (a passed assessment or a completed course)"));
               }
               Row row = rows.iterator().next();
-              return mine(tx, userId, type, activityId, row.getString("difficulty"), row.getBigDecimal("score"));
+              Activity activity = new Activity(user, type, activityId, row.getString("difficulty"), row.getBigDecimal("score"));
+              return Ledger.openWallet(tx, userId)  // before the lock: per learner, and idempotent
+                  .compose(v -> lockMinting(tx))
+                  .compose(state -> mint(tx, state, List.of(activity)))
+                  .map(results -> results.get(0));
             }))
-        .onSuccess(r -> OutboxRelay.nudge(vertx, FinanceEvents.SOURCE));
+        .onSuccess(reward -> OutboxRelay.nudge(vertx, FinanceEvents.SOURCE));
   }
 
-  /**
-   * Mines the activity's reward once; a second call answers the first reward (created = false). The
-   * mint lock orders every mint, so what runs while it is held is kept to three statements and the commit.
-   */
-  private Future<JsonObject> mine(SqlClient tx, String userId, String type, String activityId, String difficulty,
-                                  BigDecimal score) {
-    UUID user = UUID.fromString(userId);
-    return Ledger.openWallet(tx, userId)  // before the lock: per learner, and idempotent
-        .compose(v -> lockMinting(tx))
-        .compose(state -> tx.preparedQuery(STATE).execute(Tuple.of(user, type, activityId))
+  /** Whether any reward is queued (no lock): what a sweep asks before it takes the lock. */
+  Future<Boolean> anyQueued() {
+    return pool.query(ANY_QUEUED).execute().map(rows -> rows.iterator().next().getBoolean(0));
+  }
+
+  /** Mines up to {@code max} queued rewards, oldest first, in one transaction; answers how many it took. */
+  Future<Integer> mintQueued(int max) {
+    return pool.withTransaction(tx -> lockMinting(tx)
+        .compose(state -> tx.preparedQuery(QUEUED).execute(Tuple.of(max))
             .compose(rows -> {
-              Row row = rows.iterator().next();
-              if (row.getUUID("id") != null) {
-                return Future.succeededFuture(result(row.getUUID("id"), userId, type, activityId, row.getLong("tokens"),
-                    row.getOffsetDateTime("mined_at").toInstant().toString(), false));
+              List<Activity> queued = new ArrayList<>(rows.size());
+              for (Row row : rows) {
+                queued.add(new Activity(row.getUUID("user_id"), row.getString("activity_type"), row.getString("activity_id"),
+                    row.getString("difficulty"), row.getBigDecimal("score")));
               }
-              int epoch = rewards.epoch(state[0]);
-              long computed = rewards.reward(type, difficulty, score, epoch);
-              long dailyRoom = Math.max(0, config.mining().dailyCap() - row.getLong("today"));
-              long supplyRoom = Math.max(0, config.maxSupply() - row.getLong("supply"));
-              return record(tx, userId, type, activityId, epoch, Math.min(computed, Math.min(dailyRoom, supplyRoom)));
-            }));
-  }
-
-  private Future<JsonObject> record(SqlClient tx, String userId, String type, String activityId, int epoch, long tokens) {
-    UUID id = Ids.derive("reward", userId, type, activityId);
-    JsonObject data = new JsonObject().put("userId", userId).put("activityType", type).put("activityId", activityId)
-        .put("rewardId", id.toString()).put("tokens", Money.format(tokens)).put("epoch", epoch);
-    DomainEvent event = DomainEvent.create(FinanceEvents.TOKENS_MINED, data);
-    return tx.preparedQuery(INSERT_REWARD)
-        .execute(Tuple.of(id, UUID.fromString(userId), type, activityId, tokens, epoch, tokens > 0 ? 1 : 0))
-        .compose(rows -> {
-          String minedAt = rows.iterator().next().getOffsetDateTime(0).toInstant().toString();
-          Future<?> moved = tokens == 0
-              ? Nexus.emit(tx, event)
-              : Ledger.post(tx, List.of(Posting.posted(id, "reward", Accounts.ISSUANCE, Accounts.wallet(userId), tokens,
-                  "Proof-of-Knowledge: " + type.replace('_', ' '))), null, List.of(event));
-          return moved.map(v -> result(id, userId, type, activityId, tokens, minedAt, true));
+              return queued.isEmpty() ? Future.succeededFuture(0) : mint(tx, state, queued).map(results -> queued.size());
+            })))
+        .onSuccess(taken -> {
+          if (taken > 0) {
+            OutboxRelay.nudge(vertx, FinanceEvents.SOURCE);
+          }
         });
   }
 
-  private static JsonObject result(UUID id, String userId, String type, String activityId, long tokens, String minedAt,
-                                   boolean created) {
-    return new JsonObject().put("id", id.toString()).put("walletId", Accounts.wallet(userId).toString())
-        .put("activityId", activityId).put("activityType", type).put("tokensEarned", Money.format(tokens))
+  /**
+   * Under the mint lock ({@code state}, from {@link #lockMinting}): mines each of {@code activities}
+   * (distinct) not mined yet, in order, as if one by one: each reward's epoch counts the rewards before it
+   * and each takes what its learner's day and the supply leave. Answers each one's reward ({@code created}
+   * false for one mined before) and takes them off the queue. Their learners' wallets must be open.
+   */
+  private Future<List<JsonObject>> mint(SqlClient tx, long[] state, List<Activity> activities) {
+    return tx.preparedQuery(STATE).execute(keys(activities)).compose(rows -> {
+      JsonObject[] results = new JsonObject[activities.size()];
+      List<Activity> fresh = new ArrayList<>();
+      List<Long> tokens = new ArrayList<>();
+      List<Integer> epochs = new ArrayList<>();
+      Map<UUID, Long> today = new HashMap<>();
+      long count = state[0];
+      long supplyRoom = 0;
+      int i = 0;
+      for (Row row : rows) {
+        Activity a = activities.get(i);
+        if (row.getUUID("id") != null) {
+          results[i++] = result(row.getUUID("id"), a, row.getLong("tokens"), row.getOffsetDateTime("mined_at").toInstant().toString(), false);
+          continue;
+        }
+        if (fresh.isEmpty()) {
+          supplyRoom = Math.max(0, config.maxSupply() - row.getLong("supply"));
+        }
+        long day = today.computeIfAbsent(a.user(), u -> row.getLong("today"));
+        int epoch = rewards.epoch(count);
+        long computed = rewards.reward(a.type(), a.difficulty(), a.score(), epoch);
+        long paid = Math.min(computed, Math.min(Math.max(0, config.mining().dailyCap() - day), supplyRoom));
+        today.put(a.user(), day + paid);
+        supplyRoom -= paid;
+        count += paid > 0 ? 1 : 0;
+        fresh.add(a);
+        tokens.add(paid);
+        epochs.add(epoch);
+        i++;
+      }
+      return record(tx, fresh, tokens, epochs, count - state[0]).map(minted -> {
+        int next = 0;
+        for (int k = 0; k < results.length; k++) {
+          if (results[k] == null) {
+            results[k] = minted.get(next++);
+          }
+        }
+        return Arrays.asList(results);
+      });
+    }).compose(results -> tx.preparedQuery(DEQUEUE).execute(keys(activities)).map(results));
+  }
+
+  /** Writes the new rewards, the counters, their ledger postings and their tokens.mined events. */
+  private Future<List<JsonObject>> record(SqlClient tx, List<Activity> fresh, List<Long> tokens, List<Integer> epochs,
+                                          long paying) {
+    if (fresh.isEmpty()) {
+      return Future.succeededFuture(new ArrayList<>());
+    }
+    int n = fresh.size();
+    UUID[] ids = new UUID[n];
+    UUID[] users = new UUID[n];
+    String[] types = new String[n];
+    String[] activityIds = new String[n];
+    long mined = 0;
+    List<Ledger.Group> postings = new ArrayList<>();
+    List<DomainEvent> unpaid = new ArrayList<>();
+    for (int k = 0; k < n; k++) {
+      Activity a = fresh.get(k);
+      String userId = a.user().toString();
+      ids[k] = Ids.derive("reward", userId, a.type(), a.activityId());
+      users[k] = a.user();
+      types[k] = a.type();
+      activityIds[k] = a.activityId();
+      long paid = tokens.get(k);
+      mined += paid;
+      DomainEvent event = DomainEvent.create(FinanceEvents.TOKENS_MINED, new JsonObject().put("userId", userId)
+          .put("activityType", a.type()).put("activityId", a.activityId()).put("rewardId", ids[k].toString())
+          .put("tokens", Money.format(paid)).put("epoch", epochs.get(k)));
+      if (paid == 0) {
+        unpaid.add(event);
+      } else {
+        // One group per reward: its transfer and its event.
+        postings.add(new Ledger.Group(List.of(Posting.posted(ids[k], "reward", Accounts.ISSUANCE, Accounts.wallet(userId),
+            paid, "Proof-of-Knowledge: " + a.type().replace('_', ' '))), null, List.of(event)));
+      }
+    }
+    Tuple params = Tuple.tuple().addArrayOfUUID(ids).addArrayOfUUID(users).addArrayOfString(types)
+        .addArrayOfString(activityIds).addArrayOfLong(tokens.toArray(Long[]::new)).addArrayOfInteger(epochs.toArray(Integer[]::new))
+        .addLong(paying).addLong(mined);
+    return tx.preparedQuery(INSERT_REWARDS).execute(params).compose(rows -> {
+      Map<UUID, String> minedAt = new HashMap<>();
+      rows.forEach(row -> minedAt.put(row.getUUID("id"), row.getOffsetDateTime("mined_at").toInstant().toString()));
+      Future<Void> emitted = Ledger.postAll(tx, postings);
+      for (DomainEvent event : unpaid) {
+        emitted = emitted.compose(v -> Nexus.emit(tx, event).mapEmpty());
+      }
+      return emitted.map(v -> {
+        List<JsonObject> results = new ArrayList<>(n);
+        for (int k = 0; k < n; k++) {
+          results.add(result(ids[k], fresh.get(k), tokens.get(k), minedAt.get(ids[k]), true));
+        }
+        return results;
+      });
+    }).onSuccess(results -> {
+      rewarded.increment(n);
+      batchSizes.record(n);
+    });
+  }
+
+  /** The activities' keys as three arrays ($1 users, $2 types, $3 activity ids). */
+  private static Tuple keys(List<Activity> activities) {
+    return Tuple.tuple().addArrayOfUUID(activities.stream().map(Activity::user).toArray(UUID[]::new))
+        .addArrayOfString(activities.stream().map(Activity::type).toArray(String[]::new))
+        .addArrayOfString(activities.stream().map(Activity::activityId).toArray(String[]::new));
+  }
+
+  private static JsonObject result(UUID id, Activity a, long tokens, String minedAt, boolean created) {
+    return new JsonObject().put("id", id.toString()).put("walletId", Accounts.wallet(a.user().toString()).toString())
+        .put("activityId", a.activityId()).put("activityType", a.type()).put("tokensEarned", Money.format(tokens))
         .put("minedAt", minedAt).put("created", created);
   }
 

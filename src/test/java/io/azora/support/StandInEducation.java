@@ -42,6 +42,20 @@ public final class StandInEducation implements AutoCloseable {
     return event;
   }
 
+  /** Writes events of {@code type}, one per entry of {@code data}, in one transaction: a burst, relayed together. */
+  public java.util.List<DomainEvent> emitAll(EventType type, java.util.List<JsonObject> data) throws Exception {
+    java.util.List<DomainEvent> events = data.stream().map(d -> DomainEvent.create(type, d)).toList();
+    outbox.withTransaction(tx -> {
+      io.vertx.core.Future<?> written = io.vertx.core.Future.succeededFuture();
+      for (DomainEvent e : events) {
+        written = written.compose(v -> Nexus.emit(tx, e));
+      }
+      return written;
+    }).await(10, TimeUnit.SECONDS);
+    OutboxRelay.nudge(vertx, "education");
+    return events;
+  }
+
   @Override
   public void close() throws Exception {
     relay.release().await(5, TimeUnit.SECONDS);
