@@ -12,6 +12,13 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import org.flywaydb.core.Flyway;
 
+import io.vertx.core.Promise;
+import io.vertx.core.shareddata.LocalMap;
+import io.vertx.core.shareddata.Shareable;
+
+import java.util.List;
+import java.util.function.Supplier;
+
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -35,18 +42,57 @@ public final class Databases {
     return open(vertx, config, config.nameOf(domain), "db/" + domain);
   }
 
-  /** Creates and migrates database {@code name} (its own migrations at {@code location}, plus Nexus' tables). */
+  /**
+   * Creates and migrates database {@code name} (its own migrations at {@code location}, plus Nexus' tables).
+   * Flyway runs only when the migration files differ from those the database was last migrated with
+   * (azora_migrated): loading and running it took most of a restarted node's time to ready.
+   */
   public static Future<Pool> open(Vertx vertx, AzoraConfig.Database config, String name, String location) {
-    return ensureExists(vertx, config, name)
-        .compose(v -> vertx.executeBlocking(() -> {
-          // Nexus' tables first: a domain's migration may write events (a backfill) into its outbox.
-          migrate(config, name, "db/nexus", "nexus_schema_history");
-          if (location != null) {
-            migrate(config, name, location, "flyway_schema_history");
-          }
-          return null;
-        }, false))
+    // Nexus' tables first: a domain's migration may write events (a backfill) into its outbox.
+    List<String> locations = location == null ? List.of("db/nexus") : List.of("db/nexus", location);
+    String key = String.join(",", locations);
+    return prepared(vertx, name + " " + key, () -> ensureExists(vertx, config, name)
+        .compose(v -> vertx.executeBlocking(() -> MigrationFiles.fingerprint(Databases.class.getClassLoader(), locations), false))
+        .compose(fingerprint -> migratedWith(vertx, config, name, key)
+            .compose(stored -> fingerprint.equals(stored) ? Future.<Void>succeededFuture() : vertx.executeBlocking(() -> {
+              migrate(config, name, locations, key, fingerprint);
+              return null;
+            }, false))))
         .map(v -> pool(vertx, config, name));
+  }
+
+  /** The fingerprint the database was last migrated with from {@code locations}, or null. */
+  private static Future<String> migratedWith(Vertx vertx, AzoraConfig.Database config, String name, String locations) {
+    return PgConnection.connect(vertx, connectOptions(config, name)).compose(conn -> conn
+        .preparedQuery("SELECT fingerprint FROM azora_migrated WHERE locations = $1").execute(Tuple.of(locations))
+        .map(rows -> rows.size() == 0 ? (String) null : rows.iterator().next().getString(0))
+        // A database migrated before the table existed: Flyway runs and creates it.
+        .recover(err -> err instanceof PgException pg && "42P01".equals(pg.getSqlState())
+            ? Future.succeededFuture(null) : Future.failedFuture(err))
+        .eventually(conn::close));
+  }
+
+  /** A database being (or already) created and migrated on this Vert.x instance. */
+  private record Preparing(Future<Void> done) implements Shareable {
+  }
+
+  /**
+   * Per Vert.x instance, each database is created and migrated once, however many verticle instances open
+   * it side by side (each ran Flyway twice, one after the other under the migration lock: a second each).
+   */
+  private static Future<Void> prepared(Vertx vertx, String key, Supplier<Future<Void>> prepare) {
+    LocalMap<String, Preparing> databases = vertx.sharedData().getLocalMap("azora.databases.prepared");
+    Promise<Void> mine = Promise.promise();
+    Preparing candidate = new Preparing(mine.future());
+    Preparing earlier = databases.putIfAbsent(key, candidate);
+    if (earlier != null && !earlier.done().failed()) {
+      return earlier.done();
+    }
+    if (earlier != null && !databases.replace(key, earlier, candidate)) {
+      return prepared(vertx, key, prepare);  // another instance is trying again first
+    }
+    prepare.get().onComplete(mine);
+    return mine.future();
   }
 
   public static PgConnectOptions connectOptions(AzoraConfig.Database config, String database) {
@@ -92,24 +138,35 @@ public final class Databases {
   }
 
   /**
-   * Runs Flyway while holding a PostgreSQL advisory lock, so instances and nodes starting together migrate
-   * one after the other (Flyway's own lock does not cover creating its history table).
+   * Runs Flyway for each location while holding a PostgreSQL advisory lock, so instances and nodes starting
+   * together migrate one after the other (Flyway's own lock does not cover creating its history table),
+   * then records the files' fingerprint.
    */
-  private static void migrate(AzoraConfig.Database config, String database, String location, String table) {
+  private static void migrate(AzoraConfig.Database config, String database, List<String> locations, String key,
+                              String fingerprint) {
     PgConnectOptions o = connectOptions(config, database);
     String jdbcUrl = "jdbc:postgresql://" + o.getHost() + ":" + o.getPort() + "/" + database;
     try (Connection lock = DriverManager.getConnection(jdbcUrl, o.getUser(), o.getPassword());
          Statement statement = lock.createStatement()) {
       statement.execute("SELECT pg_advisory_lock(7061727, hashtext('azora_migrations'))");
       try {
-        Flyway.configure(Databases.class.getClassLoader())
-            .dataSource(jdbcUrl, o.getUser(), o.getPassword())
-            .locations("classpath:" + location)
-            .table(table)
-            .baselineOnMigrate(true)
-            .baselineVersion("0")
-            .load()
-            .migrate();
+        for (String location : locations) {
+          Flyway.configure(Databases.class.getClassLoader())
+              .dataSource(jdbcUrl, o.getUser(), o.getPassword())
+              .locations("classpath:" + location)
+              .table("db/nexus".equals(location) ? "nexus_schema_history" : "flyway_schema_history")
+              .baselineOnMigrate(true)
+              .baselineVersion("0")
+              .load()
+              .migrate();
+        }
+        try (var upsert = lock.prepareStatement("""
+            INSERT INTO azora_migrated (locations, fingerprint) VALUES (?, ?)
+            ON CONFLICT (locations) DO UPDATE SET fingerprint = excluded.fingerprint, migrated_at = now()""")) {
+          upsert.setString(1, key);
+          upsert.setString(2, fingerprint);
+          upsert.executeUpdate();
+        }
       } finally {
         statement.execute("SELECT pg_advisory_unlock(7061727, hashtext('azora_migrations'))");
       }

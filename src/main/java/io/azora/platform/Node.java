@@ -39,7 +39,7 @@ import java.util.concurrent.Callable;
 
 /**
  * One Azora node: a Vert.x instance (clustered or not) running the verticles that verticles.json and
- * the configuration select, in order (domains before the gateway). Main runs one; tests run several.
+ * the configuration select, side by side (ready once all are). Main runs one; tests run several.
  */
 public final class Node {
 
@@ -136,33 +136,27 @@ public final class Node {
     });
   }
 
-  /** Deploys the selected verticles; {@code instancesOverride} (if > 0) replaces every instance count. */
   /**
-   * Deploys the selected verticles: the domains side by side (none needs another to start: a domain may run
-   * on a node of its own), then the gateway, so it takes requests once they are there. Deploying them one
-   * after another made a restarted node's start the sum of its domains' migrations and pools.
+   * Deploys the selected verticles ({@code instancesOverride}, if > 0, replaces every instance count) side by
+   * side: none needs another to start (a domain may run on a node of its own, a gateway finds the domains
+   * wherever they are), and one after another a restarted node's start was the sum of its verticles'. The
+   * node is not ready (/health/ready) until every one is deployed, so no balancer sends it requests before.
    */
   private Future<Void> deployAll(JsonObject config, JsonObject descriptor, List<String> selected, int instancesOverride) {
-    List<Future<Void>> domains = new ArrayList<>();
-    List<JsonObject> gateways = new ArrayList<>();
+    List<Future<Void>> deploying = new ArrayList<>();
     JsonArray verticles = descriptor.getJsonArray("verticles", new JsonArray());
     for (int i = 0; i < verticles.size(); i++) {
       JsonObject v = verticles.getJsonObject(i);
-      if (!selected.isEmpty() && !selected.contains(v.getString("name"))) {
-        continue;
-      }
-      if ("gateway".equals(v.getString("name"))) {
-        gateways.add(v.copy().put("position", verticles.size() + i));  // deployed, and so undeployed, apart: last in, first out
-      } else {
-        domains.add(deploy(config, v.copy().put("position", i), instancesOverride));
+      if (selected.isEmpty() || selected.contains(v.getString("name"))) {
+        // Undeployed by this position, last first: the gateway, listed last, stops taking requests first.
+        deploying.add(deploy(config, v.copy().put("position", i), instancesOverride));
       }
     }
     // join, not all: every deployment has ended (and is listed for close) before a failure is reported.
-    Future<Void> chain = Future.join(domains).mapEmpty();
-    for (JsonObject gateway : gateways) {
-      chain = chain.compose(x -> deploy(config, gateway, instancesOverride));
-    }
-    return chain;
+    Future<Void> deployed = Future.join(deploying).mapEmpty();
+    NodeHealth.of(vertx).register("deployment", () -> deployed.succeeded() ? deployed
+        : Future.failedFuture("verticles still starting"));
+    return deployed;
   }
 
   private Future<Void> deploy(JsonObject config, JsonObject verticle, int instancesOverride) {

@@ -155,5 +155,6 @@ class GatewayBehaviourTest {
     api.get("/health/live", null).expect(200);
     JsonObject ready = api.get("/health/ready", null).expect(200).json();
     assertEquals("UP", ready.getJsonObject("checks").getString("db:auth"));
+    assertEquals("UP", ready.getJsonObject("checks").getString("deployment"), "every verticle deployed");
   }
 }
