@@ -142,11 +142,11 @@ class RollingRestartTest {
         }
         long started = System.currentTimeMillis();
         nodes[i] = ChildNode.start(prefix, port == 0 ? 0 : port, i == 2 ? domainsOnly : env, "--cluster");
+        // Ready as /health/ready says (what a balancer waits for): every verticle of the node deployed.
+        FailoverTest.awaitLog(nodes[i], "Azora is up");
         if (port != 0) {
           nodes[i].awaitHealthy(new HttpApi(vertx, port));
           lb.rotation.add(port);
-        } else {
-          FailoverTest.awaitLog(nodes[i], "Azora is up");
         }
         readiness.add((i == 2 ? "domains" : "gateway " + i) + " ready in " + (System.currentTimeMillis() - started) + " ms");
         Thread.sleep(1_000);
