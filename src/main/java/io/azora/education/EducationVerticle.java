@@ -4,6 +4,7 @@ import io.azora.auth.IdentityService;
 import io.azora.finance.FinanceEvents;
 import io.azora.finance.FinanceService;
 import io.azora.platform.AzoraConfig;
+import io.azora.platform.CallerAssertion;
 import io.azora.platform.Databases;
 import io.azora.platform.Deadline;
 import io.azora.platform.Nexus;
@@ -76,8 +77,9 @@ public class EducationVerticle extends VerticleBase {
             running.add(cacheEvents, NexusSubscription::stop);
             subscriptions.add(cacheEvents);
             running.add(Nexus.parkedEvents(vertx, pool, EducationEvents.SOURCE, subscriptions), MessageConsumer::unregister);
+            // A call acting for a caller (enrolling, authoring, verifying) needs that caller as the gateway verified it.
             return Services.serve(vertx, running, EducationService.ADDRESS, EducationService.class, service,
-                EducationEvents.SOURCE, pool);
+                EducationEvents.SOURCE, pool, CallerAssertion.Rule.CALLER_ONLY);
           });
     });
   }

@@ -3,6 +3,7 @@ package io.azora.marketplace;
 import io.azora.education.EducationEvents;
 import io.azora.finance.EscrowService;
 import io.azora.platform.AzoraConfig;
+import io.azora.platform.CallerAssertion;
 import io.azora.platform.Databases;
 import io.azora.platform.Deadline;
 import io.azora.platform.Nexus;
@@ -81,7 +82,9 @@ public class MarketplaceVerticle extends VerticleBase {
             });
             MarketplaceServiceImpl service = new MarketplaceServiceImpl(jobs,
                 new Applications(vertx, pool), matches, contracts, new Reviews(vertx, pool, jobsChanged));
-            return Services.serve(vertx, running, MarketplaceService.ADDRESS, MarketplaceService.class, service, SOURCE, pool);
+            // Escrow moves on these calls (accept, approve, resolve): each needs its caller as the gateway verified it.
+            return Services.serve(vertx, running, MarketplaceService.ADDRESS, MarketplaceService.class, service, SOURCE, pool,
+                CallerAssertion.Rule.CALLER_ONLY);
           });
     });
   }

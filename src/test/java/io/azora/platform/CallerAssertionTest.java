@@ -1,7 +1,9 @@
 package io.azora.platform;
 
 import io.azora.auth.AuthService;
+import io.azora.education.EducationService;
 import io.azora.finance.FinanceService;
+import io.azora.marketplace.MarketplaceService;
 import io.azora.finance.TransferRequest;
 import io.azora.support.Courses;
 import io.azora.support.HttpApi;
@@ -23,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Auth and finance check who a call acts for: the gateway signs the caller it verified from the access
+ * Auth, finance, education and the marketplace check who a call acts for: the gateway signs the caller it verified from the access
  * token, and a call on the bus that moves a user's money or changes roles without that user's (or an
  * admin's) signed caller is refused, 403 caller_unverified, whoever sends it. Through the gateway the same
  * operations work, including finance's call made by education for a paid enrolment (the signature travels
@@ -54,6 +56,13 @@ class CallerAssertionTest {
       assertRefused(finance.transfer(victimId, new TransferRequest(thiefId, "100", "gift"), UUID.randomUUID().toString()));
       assertRefused(finance.grant(thiefId, thiefId, new JsonObject().put("amount", "1000").put("reason", "me"), null));
       assertRefused(AuthService.createProxy(node.node().vertx(), options).setRoles(thiefId, new JsonArray().add("admin")));
+      // Posing as the victim (an employer and admin) to the marketplace, which moves escrow on such calls, and
+      // to education, which spends the learner's AZR on a paid enrolment.
+      Caller posing = new Caller(victimId, UUID.randomUUID().toString(), List.of("employer", "admin"));
+      assertRefused(MarketplaceService.createProxy(node.node().vertx(), options).postJob(posing,
+          new JsonObject().put("title", "posed").put("budget", "10")));
+      assertRefused(EducationService.createProxy(node.node().vertx(), options).enroll(posing, UUID.randomUUID().toString(),
+          new JsonObject()));
     }
     assertEquals("100", balance(api, victim), "nothing moved");
     assertEquals("0", balance(api, thief));

@@ -30,9 +30,11 @@ public final class DomainAlone implements AutoCloseable {
     // for adminId), as the gateway does for the caller it verified (CallerAssertion).
     node.vertx().eventBus().addOutboundInterceptor(delivery -> {
       if (delivery.message().body() instanceof JsonObject body && !delivery.message().headers().contains(CallerAssertion.HEADER)) {
+        Object caller = body.getValue("caller");
         Object admin = body.getValue("adminId");
         Object user = body.getValue("userId");
-        String signed = admin instanceof String a ? CallerAssertion.sign(new Caller(a, "test", List.of("admin")))
+        String signed = caller instanceof JsonObject c && c.getString("userId") != null ? CallerAssertion.sign(new Caller(c))
+            : admin instanceof String a ? CallerAssertion.sign(new Caller(a, "test", List.of("admin")))
             : user instanceof String u ? CallerAssertion.sign(new Caller(u, "test", List.of("student"))) : null;
         if (signed != null) {
           delivery.message().headers().add(CallerAssertion.HEADER, signed);
