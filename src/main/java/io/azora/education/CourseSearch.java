@@ -1,11 +1,11 @@
 package io.azora.education;
 
 import io.azora.platform.Problems;
+import io.azora.platform.ReadPool;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.serviceproxy.ServiceException;
-import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
@@ -22,9 +22,10 @@ import java.util.UUID;
  */
 final class CourseSearch {
 
-  private final Pool pool;
+  /** The replica when one is configured and current (searches tolerate nothing older than what was committed). */
+  private final ReadPool pool;
 
-  CourseSearch(Pool pool) {
+  CourseSearch(ReadPool pool) {
     this.pool = pool;
   }
 
@@ -49,8 +50,9 @@ final class CourseSearch {
       params.addInteger((page - 1) * limit);
       sql += " OFFSET $" + params.size();
     }
-    return Future.all(pool.preparedQuery(sql).execute(params),
-            pool.preparedQuery("SELECT count(*) FROM courses c WHERE " + filter.where()).execute(Tuple.from(filter.values())))
+    String statement = sql;
+    return pool.read(db -> Future.all(db.preparedQuery(statement).execute(params),
+            db.preparedQuery("SELECT count(*) FROM courses c WHERE " + filter.where()).execute(Tuple.from(filter.values()))))
         .map(all -> {
           RowSet<Row> rows = all.resultAt(0);
           long total = all.<RowSet<Row>>resultAt(1).iterator().next().getLong(0);

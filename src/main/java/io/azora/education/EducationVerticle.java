@@ -6,6 +6,7 @@ import io.azora.finance.FinanceService;
 import io.azora.platform.AzoraConfig;
 import io.azora.platform.CallerAssertion;
 import io.azora.platform.Databases;
+import io.azora.platform.ReadPool;
 import io.azora.platform.Deadline;
 import io.azora.platform.Nexus;
 import io.azora.platform.NexusSubscription;
@@ -38,6 +39,9 @@ public class EducationVerticle extends VerticleBase {
     AzoraConfig config = AzoraConfig.from(config());
     return Databases.open(vertx, config.database(), "education").compose(p -> {
       pool = p;
+      return ReadPool.open(vertx, config.database(), "education", pool);
+    }).compose(searches -> {
+      running.add(searches, ReadPool::close);
       long timeout = config.http().serviceTimeoutMs();
       // Proxies made per call: each call waits no longer than the request being served has left.
       Supplier<FinanceService> finance = () -> FinanceService.createProxy(vertx, Deadline.delivery(timeout));
@@ -54,7 +58,7 @@ public class EducationVerticle extends VerticleBase {
         return cache.invalidate(redis, eventId);
       }, () -> OutboxRelay.nudge(vertx, EducationEvents.SOURCE));
       CatalogReads reads = new CatalogReads(redis, cache, education.catalogCacheSeconds(),
-          new CourseSearch(pool), queries);
+          new CourseSearch(searches), queries);
       RewardWait rewards = new RewardWait(vertx, pool, education.rewardWaitMs());
       Assessments assessments = new Assessments(vertx, pool, completion, education, rewards);
       EducationServiceImpl service = new EducationServiceImpl(catalog, reads,

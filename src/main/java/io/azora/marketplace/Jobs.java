@@ -45,6 +45,8 @@ final class Jobs {
 
   private final Vertx vertx;
   private final Pool pool;
+  /** Searches: the replica when one is configured and current. */
+  private final io.azora.platform.ReadPool searches;
   private final Skills skills;
   /** Open-job lists through the shared cache ({@code read(entry, load)}); null: no cache. */
   private final ListCache lists;
@@ -56,7 +58,8 @@ final class Jobs {
     Future<JsonObject> read(String entry, java.util.function.Supplier<Future<JsonObject>> load);
   }
 
-  Jobs(Vertx vertx, Pool pool, Skills skills, ListCache lists, Runnable changed) {
+  Jobs(Vertx vertx, Pool pool, io.azora.platform.ReadPool searches, Skills skills, ListCache lists, Runnable changed) {
+    this.searches = searches;
     this.vertx = vertx;
     this.pool = pool;
     this.skills = skills;
@@ -271,7 +274,7 @@ final class Jobs {
   }
 
   private Future<JsonObject> list(JobSearch search) {
-    return pool.preparedQuery(search.sql()).execute(search.params())
+    return searches.read(db -> db.preparedQuery(search.sql()).execute(search.params()))
         .map(rows -> Page.of(rows, search.limit(), Jobs::json, search::cursorAfter));
   }
 

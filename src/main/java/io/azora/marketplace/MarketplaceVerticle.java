@@ -5,6 +5,7 @@ import io.azora.finance.EscrowService;
 import io.azora.platform.AzoraConfig;
 import io.azora.platform.CallerAssertion;
 import io.azora.platform.Databases;
+import io.azora.platform.ReadPool;
 import io.azora.platform.Deadline;
 import io.azora.platform.Nexus;
 import io.azora.platform.NexusSubscription;
@@ -46,13 +47,16 @@ public class MarketplaceVerticle extends VerticleBase {
     Skills skills = new Skills(synonyms(config()));
     return Databases.open(vertx, config.database(), SOURCE).compose(p -> {
       pool = p;
+      return ReadPool.open(vertx, config.database(), SOURCE, pool);
+    }).compose(searches -> {
+      running.add(searches, ReadPool::close);
       redis = Services.redis(vertx, config.redis());
       String prefix = config.redis().keyPrefix();
       VersionedCache cache = new VersionedCache(SharedRedis.Jobs.versionKey(prefix), SharedRedis.Jobs.entryPrefix(prefix),
           "Job list");
       int ttl = SharedRedis.Jobs.ttlSeconds(config());
       Runnable jobsChanged = () -> cache.invalidate(redis, null);
-      Jobs jobs = new Jobs(vertx, pool, skills, (entry, load) -> cache.read(redis, entry, ttl, load), jobsChanged);
+      Jobs jobs = new Jobs(vertx, pool, searches, skills, (entry, load) -> cache.read(redis, entry, ttl, load), jobsChanged);
       Matches matches = new Matches(pool, (entry, load) -> cache.readText(redis, entry, ttl, load));
       return Nexus.relay(vertx, config, SOURCE)
           .compose(relay -> {

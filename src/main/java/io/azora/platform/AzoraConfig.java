@@ -50,7 +50,7 @@ public record AzoraConfig(Node node, Http http, Database database, Redis redis, 
   }
 
   public record Database(String url, String host, int port, String user, String password, int poolSize,
-                         JsonObject names) {
+                         JsonObject names, JsonObject readUrls) {
     public boolean embedded() {
       return url.isBlank() && host.isBlank();
     }
@@ -59,6 +59,11 @@ public record AzoraConfig(Node node, Http http, Database database, Redis redis, 
     public String nameOf(String domain) {
       String name = names.getString(domain);
       return name == null || name.isBlank() ? "azora_" + domain : name;
+    }
+
+    /** The read replica of a domain's database ({@code database.readUrls.<domain>}), or "" for none. */
+    public String readUrlOf(String domain) {
+      return readUrls.getString(domain, "");
     }
 
     @Override
@@ -143,7 +148,8 @@ public record AzoraConfig(Node node, Http http, Database database, Redis redis, 
             http.getLong("serviceTimeoutMs", 5000L), http.getString("publicBaseUrl", "http://localhost:4000"),
             Math.max(1, http.getInteger("maxCallsPerDomain", 512))),
         new Database(db.getString("url", ""), db.getString("host", ""), db.getInteger("port", 5432),
-            db.getString("user", "postgres"), db.getString("password", ""), db.getInteger("poolSize", 16), names),
+            db.getString("user", "postgres"), db.getString("password", ""), db.getInteger("poolSize", 16), names,
+            db.getJsonObject("readUrls", new JsonObject())),
         new Redis(redis.getString("url", ""), redis.getInteger("poolSize", 32), redis.getString("keyPrefix", "azora:"),
             Math.max(50, redis.getLong("timeoutMs", 1000L))),
         new Auth(auth.getString("issuer", "https://azora.local"), auth.getString("audience", "azora-api"),
