@@ -125,7 +125,7 @@ final class TokenVerifier {
     if (jwt != null && System.currentTimeMillis() - loadedAt < RELOAD_MIN_INTERVAL_MS) {
       return Future.succeededFuture();
     }
-    loading = IdentityService.createProxy(vertx, new DeliveryOptions().setSendTimeout(3000)).accessTokenKeys()
+    Future<Void> load = IdentityService.createProxy(vertx, new DeliveryOptions().setSendTimeout(3000)).accessTokenKeys()
         .map(jwks -> {
           JWTAuthOptions options = new JWTAuthOptions().setJWTOptions(new JWTOptions()
               .setIssuer(config.issuer()).setAudience(List.of(config.audience())).setLeeway(5));
@@ -142,14 +142,18 @@ final class TokenVerifier {
           acceptUntil = Map.copyOf(until);
           loadedAt = System.currentTimeMillis();
           return (Void) null;
-        })
-        .eventually(() -> {
-          synchronized (this) {
-            loading = null;
-          }
-          return Future.succeededFuture();
         });
-    return loading;
+    // Set before the clean-up is attached: a load that fails at once (no auth reachable yet) completes
+    // synchronously, and clearing first then storing it kept that failure as "the load" for good.
+    loading = load;
+    load.onComplete(ar -> {
+      synchronized (this) {
+        if (loading == load) {
+          loading = null;
+        }
+      }
+    });
+    return load;
   }
 
   /** The {@code kid} of an ES256 token's header, or null when the token is anything else. */

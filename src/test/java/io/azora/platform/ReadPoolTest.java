@@ -1,5 +1,6 @@
 package io.azora.platform;
 
+import io.azora.support.Courses;
 import io.azora.support.HttpApi;
 import io.azora.support.Market;
 import io.azora.support.TestInfra;
@@ -46,10 +47,7 @@ class ReadPoolTest {
       String title = "Replicated " + UUID.randomUUID();
       String course = api.post("/api/courses", teacher.getString("token"), new JsonObject().put("title", title)
           .put("price", "0").put("level", "beginner").put("category", "replication")).expect(201).json().getString("id");
-      String module = api.post("/api/courses/" + course + "/modules", teacher.getString("token"), new JsonObject().put("title", "M"))
-          .expect(201).json().getString("id");
-      api.post("/api/courses/" + course + "/modules/" + module + "/lessons", teacher.getString("token"),
-          new JsonObject().put("title", "L").put("content", "x")).expect(201);
+      Courses.lesson(api, teacher.getString("token"), course);
       api.post("/api/courses/" + course + "/publish", teacher.getString("token"), null).expect(200);
 
       // Published a moment ago: the search sees it, served by the read pool, not the primary.
