@@ -16,10 +16,9 @@ trap 'rm -rf "$DATA"' EXIT
 
 # Without curl (the runtime image has none): one HTTP/1.0 GET over bash's /dev/tcp; prints the status line.
 status() {
-  exec 3<>"/dev/tcp/127.0.0.1/$PORT" || return 1
-  printf 'GET %s HTTP/1.0\r\nHost: localhost\r\n\r\n' "$1" >&3
-  head -n 1 <&3
-  exec 3<&-
+  timeout 5 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$0" || exit 1
+    printf "GET %s HTTP/1.0\r\nHost: localhost\r\n\r\n" "$1" >&3
+    head -n 1 <&3' "$PORT" "$1"
 }
 
 env -u AZORA_DATABASE_HOST -u AZORA_DATABASE_URL -u AZORA_REDIS_URL AZORA_HTTP_PORT="$PORT" AZORA_MANAGEMENT_PORT=0 \
@@ -36,6 +35,11 @@ done
 for path in /api/health /api/courses /api/mining/stats /api/jobs /openapi.yaml; do
   status "$path" >/dev/null 2>&1 || true
 done
-kill -TERM "$PID"
+kill -TERM "$PID"  # the archive is written as the JVM exits
+for _ in $(seq 1 120); do
+  kill -0 "$PID" 2>/dev/null || break
+  sleep 0.5
+done
+kill -9 "$PID" 2>/dev/null || true  # a node that would not stop in a minute: no archive, the image still builds
 wait "$PID" || true
 [ -s "$ARCHIVE" ] && echo "archive: $ARCHIVE ($(du -h "$ARCHIVE" | cut -f1))"
