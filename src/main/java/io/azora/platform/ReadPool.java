@@ -19,8 +19,8 @@ import java.util.function.Function;
 /**
  * Where a domain's search reads go: a streaming replica of its database when
  * {@code database.readUrls.<domain>} names one, else the primary. A read goes to the replica only when the
- * replica has replayed everything the primary had committed as the read began (the primary's WAL position,
- * asked first: one round trip with no table in it). So a reader that has seen a change (the cache's new
+ * replica has replayed everything the primary had committed as the read began (the primary's WAL insert
+ * position, asked first: one round trip with no table in it; a replica just behind it is given 20 ms). So a reader that has seen a change (the cache's new
  * version, its own write) never gets an answer from before it, and a cache entry filled under a version
  * never holds what preceded that version. A replica that is behind, down or in conflict with recovery is
  * passed over for the primary at once (its connections time out in a second).
@@ -28,17 +28,26 @@ import java.util.function.Function;
 public final class ReadPool {
 
   private static final Logger log = LoggerFactory.getLogger(ReadPool.class);
-  private static final String PRIMARY_POSITION = "SELECT pg_current_wal_lsn()::text";
+  /**
+   * The insert position, not the write position: with asynchronous commit (a server's or a session's
+   * setting) a commit returns before its record is written, and only the insert position is sure to be past it.
+   */
+  private static final String PRIMARY_POSITION = "SELECT pg_current_wal_insert_lsn()::text";
+  /** A replica a few milliseconds behind (it always is, under writes) is waited for this long, in steps, first. */
+  private static final long CATCH_UP_WAIT_MS = 20;
+  private static final long CATCH_UP_STEP_MS = 5;
   /** On the replica's connection that will run the read; a primary given as its own replica is always current. */
   private static final String CAUGHT_UP = "SELECT NOT pg_is_in_recovery() OR pg_last_wal_replay_lsn() >= $1::pg_lsn";
   private static final String WHICH_SERVER = "SELECT system_identifier::text || '/' || current_database() FROM pg_control_system()";
 
+  private final Vertx vertx;
   private final Pool primary;
   private final Pool replica;
   private final Counter onReplica;
   private final Counter onPrimary;
 
   private ReadPool(Vertx vertx, String domain, Pool primary, Pool replica) {
+    this.vertx = vertx;
     this.primary = primary;
     this.replica = replica;
     var registry = NodeMetrics.of(vertx);
@@ -91,10 +100,8 @@ public final class ReadPool {
     return primary.query(PRIMARY_POSITION).execute()
         .compose(rows -> {
           String position = rows.iterator().next().getString(0);
-          return replica.withConnection(conn -> conn.preparedQuery(CAUGHT_UP).execute(Tuple.of(position))
-              .compose(caughtUp -> Boolean.TRUE.equals(caughtUp.iterator().next().getBoolean(0))
-                  ? query.apply(conn)
-                  : Future.failedFuture(new ReplicaBehind())));
+          return replica.withConnection(conn -> caughtUp(conn, position, CATCH_UP_WAIT_MS / CATCH_UP_STEP_MS)
+              .compose(v -> query.apply(conn)));
         })
         .onSuccess(v -> onReplica.increment())
         .recover(err -> {
@@ -105,6 +112,19 @@ public final class ReadPool {
           onPrimary.increment();
           return query.apply(primary);
         });
+  }
+
+  /** Succeeds once the replica's connection has replayed up to {@code position}, asking up to {@code steps} more times. */
+  private Future<Void> caughtUp(io.vertx.sqlclient.SqlConnection conn, String position, long steps) {
+    return conn.preparedQuery(CAUGHT_UP).execute(Tuple.of(position)).compose(rows -> {
+      if (Boolean.TRUE.equals(rows.iterator().next().getBoolean(0))) {
+        return Future.succeededFuture();
+      }
+      if (steps == 0) {
+        return Future.failedFuture(new ReplicaBehind());
+      }
+      return vertx.timer(CATCH_UP_STEP_MS).compose(t -> caughtUp(conn, position, steps - 1));
+    });
   }
 
   /** Closes the replica's pool (the primary is its domain's to close). */
