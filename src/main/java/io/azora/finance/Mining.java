@@ -168,10 +168,10 @@ final class Mining {
               Activity activity = new Activity(user, type, activityId, row.getString("difficulty"), row.getBigDecimal("score"));
               return Ledger.openWallet(tx, userId)  // before the lock: per learner, and idempotent
                   .compose(v -> lockMinting(tx))
-                  .compose(state -> mint(tx, state, List.of(activity)))
-                  .map(results -> results.get(0));
+                  .compose(state -> mint(tx, state, List.of(activity)));
             }))
-        .onSuccess(reward -> OutboxRelay.nudge(vertx, FinanceEvents.SOURCE));
+        .onSuccess(this::committed)
+        .map(results -> results.get(0));
   }
 
   /** Whether any reward is queued (no lock): what a sweep asks before it takes the lock. */
@@ -189,13 +189,20 @@ final class Mining {
                 queued.add(new Activity(row.getUUID("user_id"), row.getString("activity_type"), row.getString("activity_id"),
                     row.getString("difficulty"), row.getBigDecimal("score")));
               }
-              return queued.isEmpty() ? Future.succeededFuture(0) : mint(tx, state, queued).map(results -> queued.size());
+              return queued.isEmpty() ? Future.succeededFuture(List.<JsonObject>of()) : mint(tx, state, queued);
             })))
-        .onSuccess(taken -> {
-          if (taken > 0) {
-            OutboxRelay.nudge(vertx, FinanceEvents.SOURCE);
-          }
-        });
+        .onSuccess(this::committed)
+        .map(List::size);
+  }
+
+  /** After a mint transaction committed: its events go out now, and the rewards it created are counted. */
+  private void committed(List<JsonObject> results) {
+    long created = results.stream().filter(r -> r.getBoolean("created")).count();
+    if (created > 0) {
+      OutboxRelay.nudge(vertx, FinanceEvents.SOURCE);
+      rewarded.increment(created);
+      batchSizes.record(created);
+    }
   }
 
   /**
@@ -212,16 +219,13 @@ final class Mining {
       List<Integer> epochs = new ArrayList<>();
       Map<UUID, Long> today = new HashMap<>();
       long count = state[0];
-      long supplyRoom = 0;
+      long supplyRoom = Math.max(0, config.maxSupply() - rows.iterator().next().getLong("supply"));  // the same on every row
       int i = 0;
       for (Row row : rows) {
         Activity a = activities.get(i);
         if (row.getUUID("id") != null) {
           results[i++] = result(row.getUUID("id"), a, row.getLong("tokens"), row.getOffsetDateTime("mined_at").toInstant().toString(), false);
           continue;
-        }
-        if (fresh.isEmpty()) {
-          supplyRoom = Math.max(0, config.maxSupply() - row.getLong("supply"));
         }
         long day = today.computeIfAbsent(a.user(), u -> row.getLong("today"));
         int epoch = rewards.epoch(count);
@@ -298,9 +302,6 @@ final class Mining {
         }
         return results;
       });
-    }).onSuccess(results -> {
-      rewarded.increment(n);
-      batchSizes.record(n);
     });
   }
 
