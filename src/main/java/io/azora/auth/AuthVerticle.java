@@ -4,6 +4,7 @@ import io.azora.platform.AzoraConfig;
 import io.azora.platform.CallerAssertion;
 import io.azora.platform.Databases;
 import io.azora.platform.Nexus;
+import io.azora.platform.Periodic;
 import io.azora.platform.Services;
 import io.azora.platform.StopList;
 import io.vertx.core.Future;
@@ -27,7 +28,6 @@ public class AuthVerticle extends VerticleBase {
   private Pool pool;
   private Redis redis;
   private final StopList running = new StopList();
-  private final java.util.List<Long> timers = new java.util.ArrayList<>();
 
   @Override
   public Future<?> start() {
@@ -50,7 +50,7 @@ public class AuthVerticle extends VerticleBase {
           AuthServiceImpl service = new AuthServiceImpl(vertx, pool, config, keys, new GoogleSignIn(vertx, pool, config.google()),
               secrets, mailer, revocations);
           // Every node picks up a rotation within a minute, well inside the retired key's publication window.
-          every(Duration.ofMinutes(1), () -> keys.refresh(), "Signing key refresh failed");
+          every(Duration.ofMinutes(1), keys::refresh, "Signing key refresh failed");
           every(Duration.ofHours(1), service::purge, "Purge of old auth rows failed");
           every(Duration.ofSeconds(3), revocations::sweep, "Deny-list sweep postponed");
           // A rotation by any auth instance, on any node, is picked up by all at once.
@@ -81,15 +81,13 @@ public class AuthVerticle extends VerticleBase {
         });
   }
 
-  /** Runs {@code task} periodically, logging (not throwing) its failures. */
+  /** Runs {@code task} periodically until the verticle stops (a run in flight finishes before the pool closes). */
   private void every(Duration period, Supplier<Future<?>> task, String failure) {
-    timers.add(vertx.setPeriodic(period.toMillis(), id -> task.get()
-        .onFailure(err -> log.warn("{}: {}", failure, err.getMessage()))));
+    running.add(Periodic.every(vertx, period, task, failure), Periodic::stop);
   }
 
   @Override
   public Future<?> stop() {
-    timers.forEach(vertx::cancelTimer);
     return running.stopAll()
         .eventually(() -> pool == null ? Future.succeededFuture() : pool.close())
         .eventually(() -> redis.close());

@@ -5,14 +5,15 @@ import io.azora.finance.EscrowService;
 import io.azora.platform.AzoraConfig;
 import io.azora.platform.CallerAssertion;
 import io.azora.platform.Databases;
-import io.azora.platform.ReadPool;
 import io.azora.platform.Deadline;
 import io.azora.platform.Nexus;
 import io.azora.platform.NexusSubscription;
+import io.azora.platform.Periodic;
+import io.azora.platform.ReadPool;
 import io.azora.platform.Services;
 import io.azora.platform.SharedRedis;
-import io.azora.platform.VersionedCache;
 import io.azora.platform.StopList;
+import io.azora.platform.VersionedCache;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -21,6 +22,7 @@ import io.vertx.redis.client.Redis;
 import io.vertx.sqlclient.Pool;
 
 import java.util.HashMap;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -35,7 +37,6 @@ public class MarketplaceVerticle extends VerticleBase {
   static final String SOURCE = MarketplaceEvents.SOURCE;
   /** How often unfinished money steps (an answer from finance lost) are looked for. */
   static final long RECOVER_EVERY_MS = 5_000;
-  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(MarketplaceVerticle.class);
 
   private Pool pool;
   private Redis redis;
@@ -78,12 +79,8 @@ public class MarketplaceVerticle extends VerticleBase {
             // Proxies made per call: each call waits no longer than the request being served has left.
             Contracts contracts = new Contracts(vertx, pool, () -> EscrowService.createProxy(vertx, Deadline.delivery(timeout)),
                 autoReleaseSeconds(config()), jobsChanged);
-            long recovery = vertx.setPeriodic(RECOVER_EVERY_MS, id -> contracts.recover()
-                .onFailure(err -> log.warn("Driving unfinished contract steps failed; next round retries", err)));
-            running.add(recovery, id -> {
-              vertx.cancelTimer(id);
-              return Future.succeededFuture();
-            });
+            running.add(Periodic.every(vertx, Duration.ofMillis(RECOVER_EVERY_MS), contracts::recover,
+                "Driving unfinished contract steps failed; next round retries"), Periodic::stop);
             MarketplaceServiceImpl service = new MarketplaceServiceImpl(jobs,
                 new Applications(vertx, pool), matches, contracts, new Reviews(vertx, pool, jobsChanged));
             // Escrow moves on these calls (accept, approve, resolve): each needs its caller as the gateway verified it.

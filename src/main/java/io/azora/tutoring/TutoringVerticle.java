@@ -8,6 +8,7 @@ import io.azora.platform.Databases;
 import io.azora.platform.DomainEvent;
 import io.azora.platform.Nexus;
 import io.azora.platform.NexusSubscription;
+import io.azora.platform.Periodic;
 import io.azora.platform.Services;
 import io.azora.platform.StopList;
 import io.vertx.core.Future;
@@ -17,6 +18,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 
@@ -44,8 +46,8 @@ public class TutoringVerticle extends VerticleBase {
       Elara elara = new Elara(pool, readers, new Passages(pool), new AssessmentPrompts(pool), model,
           tutor.historyTurns());
       Rooms rooms = new Rooms(vertx, pool);
-      long pruning = vertx.setPeriodic(PRUNE_EVERY_MS, id -> rooms.prune(tutor.roomHistoryDays()));
-      running.add(pruning, id -> { vertx.cancelTimer(id); return Future.succeededFuture(); });
+      running.add(Periodic.every(vertx, Duration.ofMillis(PRUNE_EVERY_MS), () -> rooms.prune(tutor.roomHistoryDays()),
+          "Pruning old room history failed"), Periodic::stop);
       return Future.all(
               Nexus.subscribe(vertx, pool, SOURCE, Set.of(EducationEvents.LESSON_ADDED, EducationEvents.COURSE_PUBLISHED,
                   EducationEvents.COURSE_ENROLLED, EducationEvents.ASSESSMENT_ADDED), this::onEducationEvent),
