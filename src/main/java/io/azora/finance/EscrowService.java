@@ -19,6 +19,8 @@ import io.vertx.core.eventbus.DeliveryOptions;
 public interface EscrowService {
 
   String ADDRESS = "azora.finance.escrow";
+  /** The only domain that may call: each call carries its signed assertion ({@code CallerAssertion.asService}). */
+  String CALLER = "marketplace";
 
   static EscrowService createProxy(Vertx vertx, DeliveryOptions options) {
     return new EscrowServiceVertxEBProxy(vertx, ADDRESS, options);

@@ -75,7 +75,9 @@ public class FinanceVerticle extends VerticleBase {
             subscriptions.add(verifiedActivities);
             running.add(Nexus.parkedEvents(vertx, pool, FinanceEvents.SOURCE, subscriptions), MessageConsumer::unregister);
             MessageConsumer<JsonObject> escrowBinding = running.add(
-                Services.bind(vertx, EscrowService.ADDRESS, EscrowService.class, new Escrow(pool, finance)),
+                // Escrow pays whoever a call names: only the marketplace's signed calls are taken.
+                Services.bind(vertx, EscrowService.ADDRESS, EscrowService.class, new Escrow(pool, finance),
+                    CallerAssertion.Rule.onlyFrom(EscrowService.CALLER)),
                 MessageConsumer::unregister);
             // Ready only when both services are reachable cluster-wide.
             return Future.all(escrowBinding.completion(), Services.serve(vertx, running, FinanceService.ADDRESS,

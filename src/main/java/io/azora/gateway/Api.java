@@ -99,6 +99,11 @@ final class Api {
     return new DeliveryOptions().setSendTimeout(config.http().serviceTimeoutMs());
   }
 
+  /** {@link #delivery()} for a call made for {@code caller} outside an HTTP request (signed per call: sockets outlive assertions). */
+  DeliveryOptions deliveryAs(Caller caller) {
+    return CallerAssertion.asCaller(delivery(), caller);
+  }
+
   Vertx vertx() {
     return vertx;
   }

@@ -2,6 +2,7 @@ package io.azora.gateway;
 
 import io.azora.gateway.Api.Access;
 import io.azora.platform.Caller;
+import io.azora.platform.CallerAssertion;
 import io.azora.tutoring.TutoringService;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -132,7 +133,12 @@ final class EventBusBridge {
           } else if (!decision.allowed()) {
             event.complete(false);
           } else {
-            event.setRawMessage(frame.copy().put("headers", new JsonObject().put("action", action))
+            JsonObject signed = new JsonObject().put("action", action);
+            String assertion = CallerAssertion.sign(caller);
+            if (assertion != null) {
+              signed.put(CallerAssertion.HEADER, assertion);
+            }
+            event.setRawMessage(frame.copy().put("headers", signed)
                 .put("body", body.copy().put("caller", caller.toJson())));
             event.complete(true);
           }

@@ -18,16 +18,13 @@ final class RoomSocket extends LiveSocket {
 
   final String courseId;
   final String name;
-  private final TutoringService tutoring;
   private final int messagesPerMinute;
   /** The last of this socket's messages on its way: each next one waits for it, so a sender's order holds. */
   private Future<Void> sending = Future.succeededFuture();
   private int waiting;
 
-  RoomSocket(Api api, ServerWebSocket ws, Caller caller, long tokenExpiresAt, TutoringService tutoring,
-             String courseId, String name, int messagesPerMinute) {
+  RoomSocket(Api api, ServerWebSocket ws, Caller caller, long tokenExpiresAt, String courseId, String name, int messagesPerMinute) {
     super(api, ws, caller, tokenExpiresAt);
-    this.tutoring = tutoring;
     this.courseId = courseId;
     this.name = name;
     this.messagesPerMinute = messagesPerMinute;
@@ -70,7 +67,7 @@ final class RoomSocket extends LiveSocket {
                 + decision.resetSeconds() + " s");
           } else {
             // Everyone, this sender included, sees it when tutoring publishes it.
-            return tutoring.postToRoom(caller, courseId, text).onFailure(err -> failed(id, err)).<Void>mapEmpty();
+            return TutoringService.createProxy(api.vertx(), api.deliveryAs(caller)).postToRoom(caller, courseId, text).onFailure(err -> failed(id, err)).<Void>mapEmpty();
           }
           return Future.<Void>succeededFuture();
         }, err -> {

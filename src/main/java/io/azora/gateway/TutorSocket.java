@@ -1,6 +1,7 @@
 package io.azora.gateway;
 
 import io.azora.platform.Caller;
+import io.azora.platform.CallerAssertion;
 import io.azora.platform.RequestContext;
 import io.azora.tutoring.TutoringService;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -61,7 +62,7 @@ final class TutorSocket extends LiveSocket {
         .put("courseId", message.getValue("courseId")).put("lessonId", message.getValue("lessonId"));
     api.vertx().eventBus().<JsonObject>request(TutoringService.ASK_ADDRESS,
             new JsonObject().put("caller", caller.toJson()).put("question", question),
-            new DeliveryOptions().setSendTimeout(ANSWER_TIMEOUT_MS))
+            CallerAssertion.asCaller(new DeliveryOptions().setSendTimeout(ANSWER_TIMEOUT_MS), caller))
         .onSuccess(reply -> take(id, reply))
         .onFailure(err -> done(id, 503, "unavailable", "Elara cannot answer now; try again"));
   }

@@ -44,7 +44,7 @@ final class TutoringRoutes implements DomainRoutes {
     r.get("/api/rooms/:courseId/ws").handler(TutoringRoutes::socketToken).handler(api.guard(Access.USER))
         .handler(ctx -> tutoring.joinRoom(caller(ctx), ctx.pathParam("courseId"))
             .onFailure(err -> ProblemJson.fail(ctx, err))
-            .onSuccess(joined -> upgrade(ctx, ws -> new RoomSocket(api, ws, caller(ctx), api.tokenExpiresAt(ctx), tutoring,
+            .onSuccess(joined -> upgrade(ctx, ws -> new RoomSocket(api, ws, caller(ctx), api.tokenExpiresAt(ctx),
                 joined.getString("courseId"), joined.getString("name"), roomMessagesPerMinute).open(joined))));
     r.get("/api/events/ws").handler(TutoringRoutes::socketToken).handler(api.guard(Access.USER))
         .handler(ctx -> upgrade(ctx, ws -> new NotificationSocket(api, ws, caller(ctx), api.tokenExpiresAt(ctx)).open()));

@@ -77,7 +77,8 @@ public class MarketplaceVerticle extends VerticleBase {
             running.add(Nexus.parkedEvents(vertx, pool, SOURCE, List.of(subscription)), MessageConsumer::unregister);
             long timeout = config.http().serviceTimeoutMs();
             // Proxies made per call: each call waits no longer than the request being served has left.
-            Contracts contracts = new Contracts(vertx, pool, () -> EscrowService.createProxy(vertx, Deadline.delivery(timeout)),
+            Contracts contracts = new Contracts(vertx, pool, () -> EscrowService.createProxy(vertx,
+                CallerAssertion.asService(Deadline.delivery(timeout), EscrowService.CALLER)),
                 autoReleaseSeconds(config()), jobsChanged);
             running.add(Periodic.every(vertx, Duration.ofMillis(RECOVER_EVERY_MS), contracts::recover,
                 "Driving unfinished contract steps failed; next round retries"), Periodic::stop);

@@ -1,5 +1,7 @@
 package io.azora.platform;
 
+import io.vertx.core.MultiMap;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 
 import javax.crypto.Mac;
@@ -24,6 +26,8 @@ import java.util.Set;
 public final class CallerAssertion {
 
   public static final String HEADER = "x-azora-caller";
+  /** The header of a domain's own (background) call: {@link #signService}. */
+  public static final String SERVICE_HEADER = "x-azora-service";
   /** How long an assertion holds: the longest a gateway waits on a call (ledger verification, 300 s). */
   static final long TTL_MS = 300_000;
   private static final byte[] PROCESS_KEY = new SecureRandom().generateSeed(32);
@@ -60,14 +64,61 @@ public final class CallerAssertion {
     if (k == null || caller == null || caller.anonymous()) {
       return null;
     }
-    String payload = new JsonObject().put("u", caller.userId()).put("s", caller.sessionId())
-        .put("r", caller.roles()).put("exp", System.currentTimeMillis() + TTL_MS).encode();
-    String body = Base64.getUrlEncoder().withoutPadding().encodeToString(payload.getBytes(StandardCharsets.UTF_8));
+    return signed(k, new JsonObject().put("u", caller.userId()).put("s", caller.sessionId())
+        .put("r", caller.roles()).put("exp", System.currentTimeMillis() + TTL_MS));
+  }
+
+  /**
+   * {@code options} carrying {@code caller}'s signed assertion (unchanged when signing is off), for calls the
+   * gateway makes for a caller outside any HTTP request (a WebSocket's messages).
+   */
+  public static DeliveryOptions asCaller(DeliveryOptions options, Caller caller) {
+    String assertion = sign(caller);
+    return assertion == null ? options : options.addHeader(HEADER, assertion);
+  }
+
+  /** The caller an assertion names, if it is ours and current; null otherwise (a service's assertion names no caller). */
+  public static Caller verify(String assertion) {
+    JsonObject payload = payload(assertion);
+    if (payload == null || !(payload.getValue("u") instanceof String user) || payload.getJsonArray("r") == null) {
+      return null;
+    }
+    return new Caller(user, payload.getString("s"), payload.getJsonArray("r").stream().map(String::valueOf).toList());
+  }
+
+  /**
+   * The signed assertion that a domain itself makes the call ({@code service}: its name), for the calls a
+   * domain makes in the background with no user's request behind them (the marketplace's escrow steps);
+   * null when signing is off. Sent in {@link #SERVICE_HEADER}, never passed on to further calls.
+   */
+  public static String signService(String service) {
+    byte[] k = key;
+    if (k == null) {
+      return null;
+    }
+    return signed(k, new JsonObject().put("svc", service).put("exp", System.currentTimeMillis() + TTL_MS));
+  }
+
+  /** {@code options} carrying {@code service}'s signed assertion (unchanged when signing is off). */
+  public static DeliveryOptions asService(DeliveryOptions options, String service) {
+    String assertion = signService(service);
+    return assertion == null ? options : options.addHeader(SERVICE_HEADER, assertion);
+  }
+
+  /** The service an assertion names, if it is ours, current and a service's; null otherwise. */
+  public static String verifyService(String assertion) {
+    JsonObject payload = payload(assertion);
+    return payload == null || payload.containsKey("u") || !(payload.getValue("svc") instanceof String service)
+        ? null : service;
+  }
+
+  private static String signed(byte[] k, JsonObject payload) {
+    String body = Base64.getUrlEncoder().withoutPadding().encodeToString(payload.encode().getBytes(StandardCharsets.UTF_8));
     return body + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(mac(k, body));
   }
 
-  /** The caller an assertion names, if it is ours and current; null otherwise. */
-  public static Caller verify(String assertion) {
+  /** The payload of an assertion signed with this cluster's key and not expired; null otherwise. */
+  private static JsonObject payload(String assertion) {
     byte[] k = key;
     if (k == null || assertion == null || assertion.length() > 4096) {
       return null;
@@ -83,11 +134,7 @@ public final class CallerAssertion {
         return null;
       }
       JsonObject payload = new JsonObject(new String(Base64.getUrlDecoder().decode(body), StandardCharsets.UTF_8));
-      if (payload.getLong("exp", 0L) < System.currentTimeMillis()) {
-        return null;
-      }
-      return new Caller(payload.getString("u"), payload.getString("s"),
-          payload.getJsonArray("r").stream().map(String::valueOf).toList());
+      return payload.getLong("exp", 0L) < System.currentTimeMillis() ? null : payload;
     } catch (RuntimeException malformed) {
       return null;
     }
@@ -106,15 +153,21 @@ public final class CallerAssertion {
   /**
    * Which calls of a service act for a user and must carry that user's assertion: a {@code caller} object
    * must be the asserted caller; a {@code userId} (or {@code adminId}) must be the asserted user, and the
-   * admin-only actions need an asserted admin. Actions that name nobody (a login, a webhook) need none.
+   * admin-only actions need an asserted admin. Actions that name nobody (a login, a webhook) need none. A
+   * service only another domain calls ({@link #onlyFrom}) needs that domain's assertion on every call.
    */
-  public record Rule(Set<String> adminOnly, boolean userIdIsActor) {
+  public record Rule(Set<String> adminOnly, boolean userIdIsActor, Set<String> services) {
 
-    /** Why the call is refused, or null when it may go on. */
-    public String refusal(String action, JsonObject body, Caller asserted) {
+    /** Why the call is refused, or null when it may go on ({@code headers}: the call's, where its assertions travel). */
+    public String refusal(String action, JsonObject body, MultiMap headers) {
       if (!enabled()) {
         return null;
       }
+      if (!services.isEmpty()) {
+        String service = verifyService(headers.get(SERVICE_HEADER));
+        return service != null && services.contains(service) ? null : "only " + String.join(", ", services) + " may call this";
+      }
+      Caller asserted = verify(headers.get(HEADER));
       JsonObject caller = body.getValue("caller") instanceof JsonObject c ? c : null;
       if (caller != null && caller.getString("userId") != null
           && (asserted == null || !asserted.equals(new Caller(caller)))) {
@@ -135,11 +188,16 @@ public final class CallerAssertion {
     }
 
     /** For services whose calls name their user only in a {@code caller} object (a userId there is a target). */
-    public static final Rule CALLER_ONLY = new Rule(Set.of(), false);
+    public static final Rule CALLER_ONLY = new Rule(Set.of(), false, Set.of());
 
     /** For services whose calls name their acting user in {@code userId}; the {@code adminOnly} actions need an admin. */
     public static Rule userIdActs(List<String> adminOnly) {
-      return new Rule(Set.copyOf(adminOnly), true);
+      return new Rule(Set.copyOf(adminOnly), true, Set.of());
+    }
+
+    /** For services only {@code service} calls, for itself (never for a user): every call carries its signed assertion. */
+    public static Rule onlyFrom(String service) {
+      return new Rule(Set.of(), false, Set.of(service));
     }
   }
 }

@@ -109,8 +109,7 @@ public final class Services {
         .setAddress(address)
         .addInterceptor((v, context, msg) -> {
           RequestContext.fromHeaders(msg.headers());
-          String refused = rule == null ? null : rule.refusal(msg.headers().get("action"), msg.body(),
-              CallerAssertion.verify(msg.headers().get(CallerAssertion.HEADER)));
+          String refused = rule == null ? null : rule.refusal(msg.headers().get("action"), msg.body(), msg.headers());
           if (refused != null) {
             log.warn("Refused {} on {}: {}", msg.headers().get("action"), address, refused);
             return Future.failedFuture(Problems.of(403, "caller_unverified", "Refused: " + refused));

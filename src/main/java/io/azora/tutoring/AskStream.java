@@ -1,6 +1,8 @@
 package io.azora.tutoring;
 
 import io.azora.platform.Caller;
+import io.azora.platform.CallerAssertion;
+import io.azora.platform.Problems;
 import io.azora.platform.RequestContext;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -39,6 +41,12 @@ final class AskStream {
 
   private void onAsk(Message<JsonObject> msg) {
     RequestContext.fromHeaders(msg.headers());
+    // Elara reads the caller's courses and spends the model's budget: only for the caller the gateway verified.
+    String refused = CallerAssertion.Rule.CALLER_ONLY.refusal("ask", msg.body(), msg.headers());
+    if (refused != null) {
+      msg.reply(error(Problems.of(403, "caller_unverified", "Refused: " + refused)));
+      return;
+    }
     Caller caller = new Caller(msg.body().getJsonObject("caller", new JsonObject()));
     Question question;
     try {

@@ -4,6 +4,7 @@ import io.azora.auth.AuthEvents;
 import io.azora.education.EducationEvents;
 import io.azora.marketplace.MarketplaceEvents;
 import io.azora.platform.AzoraConfig;
+import io.azora.platform.CallerAssertion;
 import io.azora.platform.Databases;
 import io.azora.platform.DomainEvent;
 import io.azora.platform.Nexus;
@@ -64,7 +65,9 @@ public class TutoringVerticle extends VerticleBase {
             MessageConsumer<JsonObject> asks = running.add(new AskStream(vertx, elara, tutor.maxQuestionChars()).listen(),
                 MessageConsumer::unregister);
             return Future.all(asks.completion(), Services.serve(vertx, running, TutoringService.ADDRESS,
-                TutoringService.class, new TutoringServiceImpl(pool, rooms, new Notifications(pool)), SOURCE, pool))
+                TutoringService.class, new TutoringServiceImpl(pool, rooms, new Notifications(pool)), SOURCE, pool,
+                // Each call names its caller: only the one the gateway verified (notifications, rooms are a user's).
+                CallerAssertion.Rule.CALLER_ONLY))
                 .mapEmpty();
           });
     });

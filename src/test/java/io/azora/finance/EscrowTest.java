@@ -1,5 +1,6 @@
 package io.azora.finance;
 
+import io.azora.platform.CallerAssertion;
 import io.azora.support.HttpApi;
 import io.azora.support.NodeExtension;
 import io.vertx.core.Future;
@@ -34,7 +35,8 @@ class EscrowTest {
   @BeforeAll
   static void setUp() {
     admin = node.api().login(WalletTest.ADMIN_EMAIL, WalletTest.ADMIN_PASSWORD).getString("accessToken");
-    escrow = EscrowService.createProxy(node.node().vertx(), new DeliveryOptions().setSendTimeout(10_000));
+    escrow = EscrowService.createProxy(node.node().vertx(),
+        CallerAssertion.asService(new DeliveryOptions().setSendTimeout(10_000), EscrowService.CALLER));
   }
 
   // The marketplace's calls, answers as JSON for the assertions.

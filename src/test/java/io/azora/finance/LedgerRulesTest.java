@@ -1,5 +1,6 @@
 package io.azora.finance;
 
+import io.azora.platform.CallerAssertion;
 import io.azora.auth.IdentityService;
 import io.azora.support.DomainAlone;
 import io.azora.support.FakeIdentity;
@@ -45,7 +46,8 @@ class LedgerRulesTest {
     finance = DomainAlone.start("finance", new JsonObject())
         .fake(IdentityService.ADDRESS, IdentityService.class, auth);
     wallets = FinanceService.createProxy(finance.vertx(), DomainAlone.calls());
-    escrow = EscrowService.createProxy(finance.vertx(), DomainAlone.calls());
+    escrow = EscrowService.createProxy(finance.vertx(),
+        CallerAssertion.asService(DomainAlone.calls(), EscrowService.CALLER));
     payer = auth.user();
     payee = auth.user();
     assertEquals(200, Outcome.of(wallets.grant(ADMIN, payer, new JsonObject().put("amount", "100").put("reason", "seed"),

@@ -2,13 +2,18 @@ package io.azora.platform;
 
 import io.azora.auth.AuthService;
 import io.azora.education.EducationService;
+import io.azora.finance.EscrowFunding;
+import io.azora.finance.EscrowService;
+import io.azora.finance.EscrowState;
 import io.azora.finance.FinanceService;
-import io.azora.marketplace.MarketplaceService;
+import io.azora.finance.MilestoneRequest;
 import io.azora.finance.TransferRequest;
+import io.azora.marketplace.MarketplaceService;
 import io.azora.support.Courses;
 import io.azora.support.HttpApi;
 import io.azora.support.Market;
 import io.azora.support.NodeExtension;
+import io.azora.tutoring.TutoringService;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
@@ -25,11 +30,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Auth, finance, education and the marketplace check who a call acts for: the gateway signs the caller it verified from the access
+ * Auth, finance, education, the marketplace and tutoring check who a call acts for: the gateway signs the caller it verified from the access
  * token, and a call on the bus that moves a user's money or changes roles without that user's (or an
  * admin's) signed caller is refused, 403 caller_unverified, whoever sends it. Through the gateway the same
  * operations work, including finance's call made by education for a paid enrolment (the signature travels
- * with the request).
+ * with the request). Finance's escrow, which pays whoever a call names, takes only the marketplace's signed calls.
  */
 class CallerAssertionTest {
 
@@ -63,6 +68,13 @@ class CallerAssertionTest {
           new JsonObject().put("title", "posed").put("budget", "10")));
       assertRefused(EducationService.createProxy(node.node().vertx(), options).enroll(posing, UUID.randomUUID().toString(),
           new JsonObject()));
+      // And to tutoring: the victim's notifications, and Elara answering (from the victim's courses) for them.
+      assertRefused(TutoringService.createProxy(node.node().vertx(), options).notifications(posing, false, 10, null));
+      JsonObject answer = node.node().vertx().eventBus().<JsonObject>request(TutoringService.ASK_ADDRESS,
+          new JsonObject().put("caller", posing.toJson()).put("question", new JsonObject().put("id", "q1")
+              .put("text", "What have I studied?")), options).await(10, TimeUnit.SECONDS).body();
+      assertEquals("error", answer.getString("type"), answer::encode);
+      assertEquals(403, answer.getInteger("status"), answer::encode);
     }
     assertEquals("100", balance(api, victim), "nothing moved");
     assertEquals("0", balance(api, thief));
@@ -73,6 +85,43 @@ class CallerAssertionTest {
     api.post("/api/wallet/transfers", victim.getString("token"), new JsonObject().put("toUserId", thiefId)
         .put("amount", "10")).expect(201);
     assertEquals("10", balance(api, thief));
+  }
+
+  @Test
+  void escrowMovesOnlyForTheMarketplace() throws Exception {
+    HttpApi api = node.api();
+    JsonObject victim = Market.user(api, "employer");
+    JsonObject thief = Market.user(api, "student");
+    Market.grant(api, Courses.admin(api), victim, "100");
+    String thiefsOwn = CallerAssertion.sign(new Caller(thief.getString("id"), UUID.randomUUID().toString(), List.of("student")));
+    String forged = thiefsOwn.substring(0, thiefsOwn.indexOf('.') + 1) + "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+    String anotherDomain = CallerAssertion.signService("education");
+    // A contract of the thief's making: the victim's AZR held in escrow, then its milestone released to the thief.
+    String contract = UUID.randomUUID().toString();
+    String milestone = UUID.randomUUID().toString();
+    String[][] attempts = {
+        {}, {CallerAssertion.SERVICE_HEADER, forged}, {CallerAssertion.SERVICE_HEADER, thiefsOwn},
+        {CallerAssertion.HEADER, thiefsOwn}, {CallerAssertion.SERVICE_HEADER, anotherDomain}};
+    for (String[] attempt : attempts) {
+      DeliveryOptions options = new DeliveryOptions().setSendTimeout(5_000);
+      if (attempt.length == 2) {
+        options.addHeader(attempt[0], attempt[1]);
+      }
+      EscrowService escrow = EscrowService.createProxy(node.node().vertx(), options);
+      assertRefused(escrow.fund(new EscrowFunding(contract, victim.getString("id"),
+          List.of(new EscrowFunding.Milestone(milestone, "100")))));
+      assertRefused(escrow.release(new MilestoneRequest(contract, milestone, thief.getString("id"))));
+      assertRefused(escrow.state(contract));
+    }
+    assertEquals("100", balance(api, victim), "nothing held or moved");
+    assertEquals("0", balance(api, thief));
+
+    // The marketplace's own signed call is served: nothing was ever held for that contract.
+    EscrowService marketplace = EscrowService.createProxy(node.node().vertx(),
+        CallerAssertion.asService(new DeliveryOptions().setSendTimeout(5_000), EscrowService.CALLER));
+    EscrowState state = marketplace.state(contract).await(10, TimeUnit.SECONDS);
+    assertEquals(List.of(), state.milestones());
+    assertEquals("0", state.held());
   }
 
   static void assertRefused(Future<?> call) throws Exception {
