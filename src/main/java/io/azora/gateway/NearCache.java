@@ -1,5 +1,6 @@
 package io.azora.gateway;
 
+import io.azora.platform.RequestContext;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.vertx.core.Future;
@@ -78,7 +79,7 @@ final class NearCache {
   <T> Future<T> once(String entry, Supplier<Future<T>> load) {
     Future<T> current = (Future<T>) loading.get(entry);
     if (current != null) {
-      return current;
+      return RequestContext.resumeHere(current);  // made on the first missing request's context
     }
     Future<T> started = load.get();
     if (!started.isComplete()) {

@@ -82,6 +82,14 @@ final class ProblemJson {
       send(ctx, 503, "service_unavailable", "The node serving this request left; try again");
       return;
     }
+    // A domain refused the caller this gateway signed (a call's interceptor answers with a bare code): the
+    // nodes' caller keys differ, or the signature did not travel. Never a 500: say so, and log it for operators.
+    if (err instanceof ReplyException re && re.failureType() == ReplyFailure.RECIPIENT_FAILURE && re.failureCode() == 403
+        && !(err instanceof ServiceException)) {
+      log.warn("A domain refused the caller on {} {}: {}", ctx.request().method(), ctx.request().path(), re.getMessage());
+      send(ctx, 403, "caller_unverified", "The request's caller could not be verified inside the cluster");
+      return;
+    }
     // Not delivered, not answered in time, or refused by a domain as unavailable (a 503 failure: say, a
     // request whose deadline passed before the domain could start it).
     if (err instanceof ReplyException re && (re.failureType() != ReplyFailure.RECIPIENT_FAILURE || re.failureCode() == 503)

@@ -1,10 +1,8 @@
 package io.azora.gateway;
 
-import io.vertx.core.Context;
-import io.vertx.core.Future;
-import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.azora.platform.BoundedRedis;
+import io.azora.platform.RequestContext;
+import io.vertx.core.Future;
 import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
@@ -44,20 +42,7 @@ final class RedisLink {
             used.onSuccess(RedisConnection::close);
           }
         });
-    // The connection answers on the context that opened it; hand the answer back to the caller's own
-    // (request) context, which carries the request id.
-    Context caller = Vertx.currentContext();
-    if (caller == null) {
-      return result;
-    }
-    Promise<Response> back = Promise.promise();
-    result.onComplete(ar -> {
-      if (Vertx.currentContext() == caller) {
-        back.handle(ar);
-      } else {
-        caller.runOnContext(v -> back.handle(ar));
-      }
-    });
-    return back.future();
+    // The connection answers on the context that opened it: back to the caller's own (request) context.
+    return RequestContext.resumeHere(result);
   }
 }

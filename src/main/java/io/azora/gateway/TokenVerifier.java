@@ -1,8 +1,9 @@
 package io.azora.gateway;
 
-import io.azora.platform.Caller;
 import io.azora.auth.IdentityService;
 import io.azora.platform.AzoraConfig;
+import io.azora.platform.Caller;
+import io.azora.platform.RequestContext;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -76,7 +77,8 @@ final class TokenVerifier {
       verified.remove(token);
       return Future.failedFuture("expired token");
     }
-    return verifySignature(token).map(checked -> {
+    // The key load may be shared with requests on other contexts: resume on this request's own.
+    return RequestContext.resumeHere(verifySignature(token)).map(checked -> {
       if (verified.size() >= CACHE_SIZE) {
         verified.clear();
       }

@@ -1,7 +1,9 @@
 package io.azora.platform;
 
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryContext;
 import io.vertx.core.internal.ContextInternal;
@@ -32,6 +34,29 @@ public final class RequestContext {
       Pattern.compile("00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}");
 
   private RequestContext() {
+  }
+
+  /**
+   * {@code result}, its listeners run on the current (request) context. A future made on another context
+   * (a load shared by concurrent requests, a connection opened by another request) calls back there, and
+   * what follows would read and write that request's id and signed caller: a request resumed on another's
+   * context called the domains as the other user.
+   */
+  public static <T> Future<T> resumeHere(Future<T> result) {
+    Context here = Vertx.currentContext();
+    if (here == null) {
+      return result;
+    }
+    // Even a completed future calls a listener back on the context it was made on.
+    Promise<T> back = Promise.promise();
+    result.onComplete(ar -> {
+      if (Vertx.currentContext() == here) {
+        back.handle(ar);
+      } else {
+        here.runOnContext(v -> back.handle(ar));
+      }
+    });
+    return back.future();
   }
 
   public static boolean validRequestId(String id) {

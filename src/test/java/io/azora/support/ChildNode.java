@@ -52,6 +52,7 @@ public final class ChildNode implements AutoCloseable {
     e.put("AZORA_RATE_LIMIT_ANONYMOUS", "1000000");
     e.put("AZORA_RATE_LIMIT_AUTHENTICATED", "1000000");
     e.put("AZORA_RATE_LIMIT_LOGIN_PER_IP", "1000000");
+    e.put("AZORA_NODE_CALLER_KEY", TestInfra.CALLER_KEY);
     e.putAll(env);
     return new ChildNode(pb.start(), log, port);
   }

@@ -61,6 +61,12 @@ public final class TestInfra {
   }
 
   /** Database and Redis settings for a test node whose databases are named {@code prefix + domain}. */
+  /**
+   * The cluster's caller key in every test node, in this JVM and in child processes alike, so that the
+   * multi-JVM tests run with callers and services signed on one node and checked on another, as in production.
+   */
+  public static final String CALLER_KEY = "dGVzdC1jbHVzdGVyLWNhbGxlci1rZXktb2YtYXQtbGVhc3QtMzItYnl0ZXM=";
+
   public static JsonObject overrides(String prefix) {
     ensureStarted();
     JsonObject db = new JsonObject().put("url", "").put("host", pgHost).put("port", pgPort).put("user", "postgres")

@@ -42,7 +42,7 @@ public final class TestNode implements AutoCloseable {
       base.mergeIn(new JsonObject()
           .put("http", new JsonObject().put("port", port).put("host", "127.0.0.1"))
           .put("management", new JsonObject().put("port", 0))
-          .put("node", new JsonObject().put("cluster", false).put("verticles", ""))
+          .put("node", new JsonObject().put("cluster", false).put("verticles", "").put("callerKey", TestInfra.CALLER_KEY))
           // What live delivery misses is caught up sooner than in production (2 s): tests wait less for it.
           .put("nexus", new JsonObject().put("catchUpMs", 400))
           // Tests share one client IP; the rate-limit tests set their own low limits.
