@@ -3,6 +3,7 @@ package io.azora.education;
 import io.azora.platform.Deadline;
 import io.azora.platform.DomainEvent;
 import io.azora.platform.Money;
+import io.azora.platform.RequestContext;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -70,10 +71,11 @@ final class RewardWait {
     long wait = Math.max(1, Math.min(waitMs, Deadline.remainingMs(waitMs) - Deadline.HOP_MARGIN_MS));
     long timer = vertx.setTimer(wait, t -> result.tryComplete(null));
     check(student, assessment, result);
-    return result.future().onComplete(ar -> {
+    // Told by a notice on another context: the answer goes on as this request.
+    return RequestContext.resumeHere(result.future().onComplete(ar -> {
       waiting.remove(key, result);
       vertx.cancelTimer(timer);
-    });
+    }));
   }
 
   private void check(UUID student, UUID assessment, Promise<String> result) {

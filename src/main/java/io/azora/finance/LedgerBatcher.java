@@ -56,7 +56,8 @@ final class LedgerBatcher {
     if (inFlight < maxInFlight) {
       flush();
     }
-    return result.future().onSuccess(p -> posted.increment());
+    // Settled by the batch, on the context of the request that started it: each goes on as itself.
+    return RequestContext.resumeHere(result.future().onSuccess(p -> posted.increment()));
   }
 
   private void flush() {
