@@ -292,7 +292,7 @@ final class AuthServiceImpl implements AuthService {
 
   /**
    * The user keyed by Google {@code sub}; else, for a verified Google email, the account with that email
-   * if its email is verified too (linked), or 409 account_exists (an unverified account is someone's claim,
+   * if its email is verified too (linked), or 409 account_exists (also when Google has not verified it) (an unverified account is someone's claim,
    * not proof: linking it would hand it to whoever registered the address first); else a new account.
    */
   private Future<User> userForGoogle(SqlClient tx, JsonObject identity) {
@@ -303,10 +303,17 @@ final class AuthServiceImpl implements AuthService {
       if (bySub != null) {
         return Future.succeededFuture(bySub);
       }
-      if (email == null || !verified) {
+      if (email == null) {
         return Problems.fail(Problems.forbidden("Google account has no verified email"));
       }
       return repo.byEmail(tx, email).compose(byEmail -> {
+        if (!verified) {
+          // Google does not vouch for the address: never linked to the account that has it, nor a new one made.
+          return Problems.fail(byEmail != null
+              ? Problems.of(409, "account_exists", "An account with this email exists, and Google has not verified "
+                  + "the email: sign in with the account's password")
+              : Problems.forbidden("Google account has no verified email"));
+        }
         if (byEmail == null) {
           return createUser(tx, email, identity.getString("name", email), null, sub, List.of("student"), true);
         }

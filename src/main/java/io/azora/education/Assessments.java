@@ -167,9 +167,12 @@ final class Assessments {
       completion.issue(student, course);
     }
     Future<String> reward = outcome[0] && g.rewardable() ? rewards.await(student, assessment) : Future.succeededFuture("0");
+    // reward is always a decimal string (the contract): "0" with rewardPending while finance has not
+    // reported this pass's reward yet (it is paid all the same, and shows in the wallet when it is).
     return reward.map(r -> new JsonObject().put("id", g.id().toString()).put("assessmentId", assessment.toString())
         .put("score", g.score()).put("passed", g.passed()).put("passingScore", g.assessment().getInteger("passing_score"))
-        .put("firstPass", outcome[0]).put("reward", r).put("courseCompleted", outcome[1]));
+        .put("firstPass", outcome[0]).put("reward", r == null ? "0" : r).put("rewardPending", r == null)
+        .put("courseCompleted", outcome[1]));
   }
 
   /**

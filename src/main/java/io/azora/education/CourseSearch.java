@@ -43,7 +43,8 @@ final class CourseSearch {
     } catch (RuntimeException e) {
       return Problems.fail(Problems.invalid("cursor", "is not a cursor this server gave"));
     }
-    params.addInteger(limit);
+    // By cursor, one row more than the page: whether another page follows, without an empty last one.
+    params.addInteger(cursor == null ? limit : limit + 1);
     String sql = "SELECT " + CatalogQueries.COURSE_COLUMNS + ", " + filter.rank() + " AS rank FROM courses c WHERE "
         + filter.where() + keyset + " ORDER BY " + filter.order() + " LIMIT $" + params.size();
     if (cursor == null) {
@@ -56,7 +57,7 @@ final class CourseSearch {
         .map(all -> {
           RowSet<Row> rows = all.resultAt(0);
           long total = all.<RowSet<Row>>resultAt(1).iterator().next().getLong(0);
-          boolean more = cursor != null ? rows.size() == limit : (long) page * limit < total;
+          boolean more = cursor != null ? rows.size() > limit : (long) page * limit < total;
           return answer(rows, filter, more, total, limit, cursor != null ? null : page);
         });
   }
@@ -66,6 +67,9 @@ final class CourseSearch {
     JsonArray items = new JsonArray();
     Row last = null;
     for (Row row : rows) {
+      if (items.size() == limit) {
+        break;  // the row that only said another page follows
+      }
       items.add(CatalogQueries.courseJson(row));
       last = row;
     }

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Proof-of-Knowledge mining: each activity education verifies (assessment.passed, course.completed)
@@ -49,6 +50,10 @@ final class Mining {
       INSERT INTO mint_queue (user_id, activity_type, activity_id) SELECT * FROM recorded""";
   private static final String VERIFIED = """
       SELECT difficulty, score FROM verified_activities WHERE user_id = $1 AND activity_type = $2 AND activity_id = $3""";
+  /** The learner's first ask for this reward: true once, whoever minted it (the queue, or this call). */
+  private static final String CLAIM = """
+      UPDATE mining_rewards SET claimed_at = clock_timestamp()
+      WHERE user_id = $1 AND activity_type = $2 AND activity_id = $3 AND claimed_at IS NULL""";
   /** Oldest first, with what each reward depends on. */
   private static final String QUEUED = """
       SELECT q.user_id, q.activity_type, q.activity_id, v.difficulty, v.score
@@ -149,7 +154,8 @@ final class Mining {
 
   /**
    * POST /mining/start: the reward of an activity the platform verified for this user (mined now if it
-   * was not yet); 422 for an activity never verified. {@code created} says whether this call mined it.
+   * was not yet); 422 for an activity never verified. {@code created} says whether this is the learner's
+   * first ask for it (201): rewards are usually minted from the queue before anyone asks.
    */
   Future<JsonObject> start(String userId, JsonObject request) {
     String type = request.getString("activityType");
@@ -158,6 +164,7 @@ final class Mining {
       return Problems.fail(Problems.invalid("activityType", "must be one of " + TYPES));
     }
     UUID user = UUID.fromString(userId);
+    AtomicReference<List<JsonObject>> minted = new AtomicReference<>();
     return pool.withTransaction(tx -> tx.preparedQuery(VERIFIED).execute(Tuple.of(user, type, activityId))
             .compose(rows -> {
               if (rows.size() == 0) {
@@ -168,10 +175,14 @@ final class Mining {
               Activity activity = new Activity(user, type, activityId, row.getString("difficulty"), row.getBigDecimal("score"));
               return Ledger.openWallet(tx, userId)  // before the lock: per learner, and idempotent
                   .compose(v -> lockMinting(tx))
-                  .compose(state -> mint(tx, state, List.of(activity)));
+                  .compose(state -> mint(tx, state, List.of(activity)))
+                  .compose(results -> {
+                    minted.set(results);
+                    return tx.preparedQuery(CLAIM).execute(Tuple.of(user, type, activityId))
+                        .map(claimed -> results.get(0).copy().put("created", claimed.rowCount() == 1));
+                  });
             }))
-        .onSuccess(this::committed)
-        .map(results -> results.get(0));
+        .onSuccess(answer -> committed(minted.get()));
   }
 
   /** Whether any reward is queued (no lock): what a sweep asks before it takes the lock. */

@@ -5,10 +5,10 @@ import io.azora.platform.DomainEvent;
 import io.azora.platform.Ids;
 import io.azora.platform.Money;
 import io.azora.platform.OutboxRelay;
+import io.azora.platform.Page;
 import io.azora.platform.Problems;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.serviceproxy.ServiceException;
 import io.vertx.sqlclient.Pool;
@@ -86,18 +86,10 @@ final class Wallets {
       return Problems.fail(Problems.invalid("cursor", "is not a cursor this server gave"));
     }
     UUID wallet = Accounts.wallet(userId);
-    return pool.preparedQuery(HISTORY).execute(Tuple.of(wallet, type, before, limit)).map(rows -> {
-      JsonArray items = new JsonArray();
-      long lastSeq = 0;
-      for (Row row : rows) {
-        lastSeq = row.getLong("seq");
-        items.add(item(row, wallet));
-      }
-      String next = rows.size() == limit
-          ? Base64.getUrlEncoder().withoutPadding().encodeToString(Long.toString(lastSeq).getBytes(StandardCharsets.UTF_8))
-          : null;
-      return new JsonObject().put("items", items).put("nextCursor", next);
-    });
+    // One row more than the page: whether another page follows, without an empty last one.
+    return pool.preparedQuery(HISTORY).execute(Tuple.of(wallet, type, before, limit + 1)).map(rows -> Page.of(rows, limit,
+        row -> item(row, wallet),
+        row -> Base64.getUrlEncoder().withoutPadding().encodeToString(Long.toString(row.getLong("seq")).getBytes(StandardCharsets.UTF_8))));
   }
 
   private static JsonObject item(Row row, UUID wallet) {

@@ -110,6 +110,7 @@ final class EducationRoutes implements DomainRoutes {
     r.get("/api/progress/:studentId").handler(api.guard(Access.USER)).handler(api.validate("progress"))
         .handler(call(200, ctx -> education.progress(who(ctx), ctx.pathParam("studentId"))));
     r.post("/api/assessments/:id/attempts").handler(api.guard(Access.USER)).handler(api.validate("attempt"))
+        .handler(api.idempotent())
         .handler(call(201, ctx -> education.attempt(who(ctx), ctx.pathParam("id"), body(ctx))));
     r.get("/api/me/credentials").handler(api.guard(Access.USER))
         .handler(call(200, ctx -> education.credentials(who(ctx))));

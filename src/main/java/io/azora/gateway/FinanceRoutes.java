@@ -55,8 +55,10 @@ final class FinanceRoutes implements DomainRoutes {
         .handler(call(201, ctx -> finance.stake(caller(ctx).userId(), ExactAmounts.body(ctx, "amount"),
             ctx.request().getHeader(Idempotency.HEADER))));
     r.post("/api/wallet/stakes/:id/unstake").handler(api.guard(Access.USER)).handler(api.validate("unstake"))
+        .handler(api.idempotent())
         .handler(call(200, ctx -> finance.unstake(caller(ctx).userId(), ctx.pathParam("id"))));
     r.post("/api/mining/start").handler(api.guard(Access.USER)).handler(api.validate("startMining"))
+        .handler(api.idempotent())
         .handler(api.respondCreatedOrFound("finance", ctx -> finance.startMining(caller(ctx).userId(), Api.body(ctx))));
     r.get("/api/mining/stats").handler(api.guard(Access.PUBLIC))
         .handler(call(200, ctx -> finance.miningStats()));

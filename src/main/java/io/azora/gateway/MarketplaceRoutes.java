@@ -96,6 +96,7 @@ final class MarketplaceRoutes implements DomainRoutes {
     r.post("/api/applications/:id/withdraw").handler(api.guard(Access.USER)).handler(api.validate("withdrawApplication"))
         .handler(call(200, ctx -> marketplace.withdrawApplication(caller(ctx), ctx.pathParam("id"))));
     r.post("/api/applications/:id/accept").handler(api.guard(Access.USER)).handler(api.validate("acceptApplication"))
+        .handler(api.idempotent())
         .handler(call(201, ctx -> marketplace.acceptApplication(caller(ctx), ctx.pathParam("id"))));
     r.get("/api/contracts/:id").handler(api.guard(Access.USER)).handler(api.validate("contract"))
         .handler(call(200, ctx -> marketplace.contract(caller(ctx), ctx.pathParam("id"))));
@@ -105,14 +106,19 @@ final class MarketplaceRoutes implements DomainRoutes {
         .handler(api.validate("requestMilestoneChanges"))
         .handler(call(200, ctx -> marketplace.requestChanges(caller(ctx), ctx.pathParam("id"), ctx.pathParam("mid"))));
     r.post("/api/contracts/:id/milestones/:mid/approve").handler(api.guard(Access.USER)).handler(api.validate("approveMilestone"))
+        .handler(api.idempotent())
         .handler(call(200, ctx -> marketplace.approveMilestone(caller(ctx), ctx.pathParam("id"), ctx.pathParam("mid"))));
     r.post("/api/contracts/:id/cancel").handler(api.guard(Access.USER)).handler(api.validate("cancelContract"))
+        .handler(api.idempotent())
         .handler(call(200, ctx -> marketplace.cancelContract(caller(ctx), ctx.pathParam("id"))));
     r.post("/api/contracts/:id/dispute").handler(api.guard(Access.USER)).handler(api.validate("disputeContract"))
+        .handler(api.idempotent())
         .handler(call(200, ctx -> marketplace.disputeContract(caller(ctx), ctx.pathParam("id"), Api.body(ctx))));
     r.post("/api/admin/disputes/:contractId/resolve").handler(api.guard(Access.ADMIN)).handler(api.validate("resolveDispute"))
+        .handler(api.idempotent())
         .handler(call(200, ctx -> marketplace.resolveDispute(caller(ctx), ctx.pathParam("contractId"), Api.body(ctx))));
     r.post("/api/contracts/:id/reviews").handler(api.guard(Access.USER)).handler(api.validate("postReview"))
+        .handler(api.idempotent())
         .handler(call(201, ctx -> marketplace.postReview(caller(ctx), ctx.pathParam("id"), Api.body(ctx))));
     r.patch("/api/contracts/:id/reviews").handler(api.guard(Access.USER)).handler(api.validate("editReview"))
         .handler(call(200, ctx -> marketplace.editReview(caller(ctx), ctx.pathParam("id"), Api.body(ctx))));

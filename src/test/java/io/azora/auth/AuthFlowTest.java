@@ -71,6 +71,19 @@ class AuthFlowTest {
   }
 
   @Test
+  void aLongPassphraseIsWelcomeAndAnEndlessOneIsNot() {
+    // Only short or common passwords are refused; a long passphrase (here 300 characters) signs in.
+    String passphrase = "correct horse battery staple ".repeat(10) + "and more words to be sure of it";
+    String email = email();
+    api.post("/api/auth/register", null, new JsonObject().put("email", email).put("password", passphrase)
+        .put("name", "Long")).expect(201);
+    api.post("/api/auth/login", null, new JsonObject().put("email", email).put("password", passphrase)).expect(200);
+    // Bounded all the same (1,024 characters, as the API document says).
+    api.post("/api/auth/register", null, new JsonObject().put("email", email()).put("password", "x".repeat(1025))
+        .put("name", "Endless")).expectProblem(400, "validation_failed");
+  }
+
+  @Test
   void nobodyRegistersAsAdmin() {
     api.post("/api/auth/register", null, new JsonObject().put("email", email()).put("password", PASSWORD)
         .put("name", "Mallory").put("role", "admin")).expectProblem(400, "validation_failed");

@@ -217,10 +217,13 @@ class GoogleSignInTest {
         TestMail.token(TestMail.await(email, "Confirm your email")))).expect(204);
     identity = googleUser(email);
     assertEquals(id, signIn(vertx).expect(200).json().getJsonObject("user").getString("id"));
-    // A Google account whose email Google has not verified takes over nothing.
+    // A Google account whose email Google has not verified takes over nothing: 409 account_exists when
+    // the address has an account, and no account is made for it when it has none.
     String other = "nolink-" + UUID.randomUUID() + "@azora.test";
     api.register(other, "violet-harbor-42", "Olga", null);
     identity = googleUser(other).put("email_verified", false);
+    signIn(vertx).expectProblem(409, "account_exists");
+    identity = googleUser("nobody-" + UUID.randomUUID() + "@azora.test").put("email_verified", false);
     signIn(vertx).expectProblem(403, "forbidden");
   }
 

@@ -158,6 +158,11 @@ class CatalogTest {
       page = api.get("/api/courses?category=" + category + "&limit=2&cursor=" + page.getString("nextCursor"), null).expect(200).json();
     }
     assertEquals(byPages, byCursor);
+    // A cursor page that holds exactly the rest says so: no empty page after it.
+    String afterFirst = api.get("/api/courses?category=" + category + "&limit=1", null).expect(200).json().getString("nextCursor");
+    JsonObject rest = api.get("/api/courses?category=" + category + "&limit=2&cursor=" + afterFirst, null).expect(200).json();
+    assertEquals(2, rest.getJsonArray("items").size());
+    assertNull(rest.getString("nextCursor"), rest::encode);
     api.get("/api/courses?cursor=garbage", null).expectProblem(400, "validation_failed");
     api.get("/api/courses?level=godlike", null).expectProblem(400, "validation_failed");
     api.get("/api/courses?page=0", null).expectProblem(400, "validation_failed");

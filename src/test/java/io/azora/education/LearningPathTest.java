@@ -4,6 +4,8 @@ import io.azora.support.Courses;
 import io.azora.support.HttpApi;
 import io.azora.support.NodeExtension;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.authentication.TokenCredentials;
@@ -14,6 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -85,8 +89,13 @@ class LearningPathTest {
     assertFalse(failed.encode().contains("borrow checker"), "answers never come back");
 
     // All right (text normalised, numeric within tolerance): the advanced reward, 25 × 0.5 × 2 × 2 = 50 AZR.
-    JsonObject passed = api.post("/api/assessments/" + quiz + "/attempts", s,
-        answers(1, new JsonArray().add(2).add(0), 3.14, "  The   BORROW checker ")).expect(201).json();
+    Map<String, String> key = Map.of("Idempotency-Key", UUID.randomUUID().toString());
+    Buffer allRight = answers(1, new JsonArray().add(2).add(0), 3.14, "  The   BORROW checker ").toBuffer();
+    JsonObject passed = api.send(HttpMethod.POST, "/api/assessments/" + quiz + "/attempts", s, allRight, key)
+        .expect(201).json();
+    // Its answer lost, the client sends it again with its key: the same attempt, not a second one graded.
+    assertEquals(passed, api.send(HttpMethod.POST, "/api/assessments/" + quiz + "/attempts", s, allRight, key)
+        .expect(201).json());
     assertEquals(100, passed.getInteger("score"));
     assertTrue(passed.getBoolean("passed"));
     assertTrue(passed.getBoolean("firstPass"));

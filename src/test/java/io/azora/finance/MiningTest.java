@@ -110,7 +110,8 @@ class MiningTest {
     assertEquals("75", wallet.getString("balance"));
     assertEquals("75", wallet.getString("earned"));
 
-    JsonObject reward = start(api, ada, assessment, "assessment_passed", 200);
+    // Minted before the learner asked: the first ask answers 201 (its reward), every later one 200.
+    JsonObject reward = start(api, ada, assessment, "assessment_passed", 201);
     assertEquals("75", reward.getString("tokensEarned"));
     assertEquals(wallet.getString("id"), reward.getString("walletId"));
     assertEquals(reward, start(api, ada, assessment, "assessment_passed", 200), "the same activity, the first result");
@@ -132,11 +133,11 @@ class MiningTest {
     String course = UUID.randomUUID().toString();
     emit(EducationEvents.COURSE_COMPLETED, new JsonObject().put("userId", ada.getString("id")).put("courseId", course).put("level", "beginner").put("rewardable", true));
     awaitWallet(api, ada, w -> "100".equals(w.getString("balance")));
-    assertEquals("25", start(api, ada, course, "course_completion", 200).getString("tokensEarned"));
+    assertEquals("25", start(api, ada, course, "course_completion", 201).getString("tokensEarned"));
     String capped = UUID.randomUUID().toString();
     emit(EducationEvents.ASSESSMENT_PASSED, passed(ada.getString("id"), capped, "beginner", 90));
     awaitMined(capped);
-    assertEquals("0", start(api, ada, capped, "assessment_passed", 200).getString("tokensEarned"));
+    assertEquals("0", start(api, ada, capped, "assessment_passed", 201).getString("tokensEarned"));
 
     // The supply cap: 150 AZR of room, 100 used; Bea's 100 AZR course gets the last 50, then nothing more.
     String beaCourse = UUID.randomUUID().toString();
@@ -146,7 +147,7 @@ class MiningTest {
     String beaNext = UUID.randomUUID().toString();
     emit(EducationEvents.ASSESSMENT_PASSED, passed(bea.getString("id"), beaNext, "expert", 95));
     awaitMined(beaNext);
-    assertEquals("0", start(api, bea, beaNext, "assessment_passed", 200).getString("tokensEarned"));
+    assertEquals("0", start(api, bea, beaNext, "assessment_passed", 201).getString("tokensEarned"));
 
     JsonObject stats = api.get("/api/mining/stats", null).expect(200).json();
     assertEquals("100000150", stats.getString("maxSupply"));

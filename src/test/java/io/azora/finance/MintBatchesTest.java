@@ -154,7 +154,7 @@ class MintBatchesTest {
     awaitMined(List.of(assessment));
     assertEquals("6.25", MiningTest.awaitWallet(api, bea, w -> !"0".equals(w.getString("balance"))).getString("balance"));
     assertEquals("6.25", api.post("/api/mining/start", bea.getString("token"), new JsonObject().put("activityId", assessment)
-        .put("activityType", "assessment_passed")).expect(200).json().getString("tokensEarned"), "the same reward, not another");
+        .put("activityType", "assessment_passed")).expect(201).json().getString("tokensEarned"), "the same reward, not another");
 
     String admin = api.login(WalletTest.ADMIN_EMAIL, WalletTest.ADMIN_PASSWORD).getString("accessToken");
     JsonObject report = api.get("/api/ledger/verify", admin).expect(200).json();

@@ -188,13 +188,15 @@ class WalletTest {
   @Test
   void historyPagesWithACursor(HttpApi api) {
     JsonObject user = newUser(api);
-    for (int i = 1; i <= 5; i++) {
+    for (int i = 1; i <= 6; i++) {
       grant(api, admin, user.getString("id"), String.valueOf(i));
     }
     JsonObject page = api.get("/api/transactions?limit=2", user.getString("token")).expect(200).json();
-    assertEquals("5", page.getJsonArray("items").getJsonObject(0).getString("amount"), "newest first");
+    assertEquals("6", page.getJsonArray("items").getJsonObject(0).getString("amount"), "newest first");
     StringBuilder amounts = new StringBuilder();
     while (true) {
+      // Three full pages, and no empty fourth: the last full page says there is no next.
+      assertEquals(2, page.getJsonArray("items").size(), page::encode);
       page.getJsonArray("items").forEach(item -> amounts.append(((JsonObject) item).getString("amount")));
       String cursor = page.getString("nextCursor");
       if (cursor == null) {
@@ -202,7 +204,7 @@ class WalletTest {
       }
       page = api.get("/api/transactions?limit=2&cursor=" + cursor, user.getString("token")).expect(200).json();
     }
-    assertEquals("54321", amounts.toString());
+    assertEquals("654321", amounts.toString());
     api.get("/api/transactions?cursor=%%%", user.getString("token")).expectProblem(400, "validation_failed");
     api.get("/api/transactions?type=bribe", user.getString("token")).expectProblem(400, "validation_failed");
     api.get("/api/transactions?limit=1000", user.getString("token")).expectProblem(400, "validation_failed");

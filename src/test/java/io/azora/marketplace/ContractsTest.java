@@ -4,6 +4,7 @@ import io.azora.support.Courses;
 import io.azora.support.HttpApi;
 import io.azora.support.Market;
 import io.azora.support.NodeExtension;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
@@ -133,10 +135,14 @@ class ContractsTest {
     assertEquals("changes_requested", status(api.post(base + first + "/request-changes", e, null).expect(200).json(), 0));
     api.post(base + first + "/submit", f, null).expect(200);
     api.post(base + first + "/approve", f, null).expectProblem(403, "forbidden");
-    JsonObject afterFirst = api.post(base + first + "/approve", e, null).expect(200).json();
+    Map<String, String> key = Map.of("Idempotency-Key", UUID.randomUUID().toString());
+    JsonObject afterFirst = api.send(HttpMethod.POST, base + first + "/approve", e, null, key).expect(200).json();
     assertEquals("released", status(afterFirst, 0));
     assertEquals("active", afterFirst.getString("status"));
     assertEquals("13.5", wallet(freelancer).getString("balance"), "15 less the 10 % fee");
+    // The answer was lost and the employer's client retries with its key: the first answer, not a 409.
+    assertEquals(afterFirst, api.send(HttpMethod.POST, base + first + "/approve", e, null, key).expect(200).json());
+    assertEquals("13.5", wallet(freelancer).getString("balance"), "paid once");
     api.post(base + "nope/submit", f, null).expectProblem(404, "not_found");
 
     // Parallel approvals of the second milestone pay once.
