@@ -10,6 +10,7 @@ import io.vertx.serviceproxy.ServiceException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * What every socket of the API does alike: it is counted against its session (closed at once when the
@@ -155,6 +156,11 @@ abstract class LiveSocket {
       if (ar.failed() || !caller.userId().equals(ar.result().userId())
           || !Objects.equals(caller.sessionId(), ar.result().sessionId())) {
         error(id, 401, "unauthorized", "Not a current access token of this session");
+        return;
+      }
+      if (!Set.copyOf(caller.roles()).equals(Set.copyOf(ar.result().roles()))) {
+        // What this socket does is signed with the roles it opened with: changed roles need a new socket.
+        ws.close((short) 1008, "Roles changed: connect again");
         return;
       }
       expiresAt = Math.max(expiresAt, api.tokenExpiresAt(t));

@@ -1,7 +1,9 @@
 package io.azora.platform;
 
 import io.vertx.core.MultiMap;
+import io.vertx.core.eventbus.DeliveryContext;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 
 import javax.crypto.Mac;
@@ -12,6 +14,7 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -28,6 +31,9 @@ public final class CallerAssertion {
   public static final String HEADER = "x-azora-caller";
   /** The header of a domain's own (background) call: {@link #signService}. */
   public static final String SERVICE_HEADER = "x-azora-service";
+  private static final String SIGN_AS = "sign:";
+  /** A service's signature covers one call: it holds no longer than a call may take to arrive. */
+  static final long SERVICE_TTL_MS = 60_000;
   /** How long an assertion holds: the longest a gateway waits on a call (ledger verification, 300 s). */
   static final long TTL_MS = 300_000;
   private static final byte[] PROCESS_KEY = new SecureRandom().generateSeed(32);
@@ -87,29 +93,59 @@ public final class CallerAssertion {
   }
 
   /**
-   * The signed assertion that a domain itself makes the call ({@code service}: its name), for the calls a
-   * domain makes in the background with no user's request behind them (the marketplace's escrow steps);
-   * null when signing is off. Sent in {@link #SERVICE_HEADER}, never passed on to further calls.
+   * {@code options} for a call a domain makes itself ({@code service}: its name), in the background with no
+   * user's request behind it (the marketplace's escrow steps). Marked only: {@link #signOutbound} signs the
+   * send once its address, action and body are known, so that a signature seen on the bus cannot be
+   * replayed for another call. Never passed on to further calls.
    */
-  public static String signService(String service) {
+  public static DeliveryOptions asService(DeliveryOptions options, String service) {
+    return options.addHeader(SERVICE_HEADER, SIGN_AS + service);
+  }
+
+  /** The outbound interceptor (one per node, see {@link Node}) that signs the sends {@link #asService} marked. */
+  static void signOutbound(DeliveryContext<Object> delivery) {
+    Message<Object> message = delivery.message();
+    String mark = message.headers().get(SERVICE_HEADER);
+    if (mark != null && mark.startsWith(SIGN_AS)) {
+      String signed = signService(mark.substring(SIGN_AS.length()), message.address(), message.headers().get("action"),
+          message.body());
+      if (signed == null) {
+        message.headers().remove(SERVICE_HEADER);  // signing off: nothing checks it either
+      } else {
+        message.headers().set(SERVICE_HEADER, signed);
+      }
+    }
+    delivery.next();
+  }
+
+  /** {@code service}'s signature of one call: to {@code address}, for {@code action}, with this body; null when signing is off. */
+  public static String signService(String service, String address, String action, Object body) {
     byte[] k = key;
     if (k == null) {
       return null;
     }
-    return signed(k, new JsonObject().put("svc", service).put("exp", System.currentTimeMillis() + TTL_MS));
+    return signed(k, new JsonObject().put("svc", service).put("to", address).put("act", action).put("h", digest(body))
+        .put("exp", System.currentTimeMillis() + SERVICE_TTL_MS));
   }
 
-  /** {@code options} carrying {@code service}'s signed assertion (unchanged when signing is off). */
-  public static DeliveryOptions asService(DeliveryOptions options, String service) {
-    String assertion = signService(service);
-    return assertion == null ? options : options.addHeader(SERVICE_HEADER, assertion);
-  }
-
-  /** The service an assertion names, if it is ours, current and a service's; null otherwise. */
-  public static String verifyService(String assertion) {
+  /** The service that signed this very call (its address, action and body), if ours and current; null otherwise. */
+  public static String verifyService(String assertion, String address, String action, Object body) {
     JsonObject payload = payload(assertion);
-    return payload == null || payload.containsKey("u") || !(payload.getValue("svc") instanceof String service)
-        ? null : service;
+    if (payload == null || payload.containsKey("u") || !(payload.getValue("svc") instanceof String service)) {
+      return null;
+    }
+    return Objects.equals(address, payload.getString("to")) && Objects.equals(action, payload.getString("act"))
+        && digest(body).equals(payload.getString("h")) ? service : null;
+  }
+
+  private static String digest(Object body) {
+    String text = body instanceof JsonObject json ? json.encode() : String.valueOf(body);
+    try {
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(
+          MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static String signed(byte[] k, JsonObject payload) {
@@ -158,13 +194,13 @@ public final class CallerAssertion {
    */
   public record Rule(Set<String> adminOnly, boolean userIdIsActor, Set<String> services) {
 
-    /** Why the call is refused, or null when it may go on ({@code headers}: the call's, where its assertions travel). */
-    public String refusal(String action, JsonObject body, MultiMap headers) {
+    /** Why the call to {@code address} is refused, or null when it may go on ({@code headers}: the call's, where its assertions travel). */
+    public String refusal(String address, String action, JsonObject body, MultiMap headers) {
       if (!enabled()) {
         return null;
       }
       if (!services.isEmpty()) {
-        String service = verifyService(headers.get(SERVICE_HEADER));
+        String service = verifyService(headers.get(SERVICE_HEADER), address, action, body);
         return service != null && services.contains(service) ? null : "only " + String.join(", ", services) + " may call this";
       }
       Caller asserted = verify(headers.get(HEADER));

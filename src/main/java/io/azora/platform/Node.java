@@ -108,6 +108,7 @@ public final class Node {
         : Future.succeededFuture(Vertx.builder().with(options).withMetrics(metricsFactory).build());
     return vertx.compose(v -> {
       v.eventBus().addOutboundInterceptor(RequestContext::propagate);
+      v.eventBus().addOutboundInterceptor(CallerAssertion::signOutbound);
       Node node = new Node(v, registry);
       NodeMetrics.register(v, registry);
       if (typed.node().cluster()) {

@@ -17,18 +17,24 @@ import java.util.function.Supplier;
 public final class Periodic {
 
   private static final Logger log = LoggerFactory.getLogger(Periodic.class);
+  /** The longest a stop waits for the run in flight: a run stuck on a dead connection must not hold a shutdown. */
+  static final long STOP_WAIT_MS = 5_000;
 
   private final Vertx vertx;
   private final Supplier<Future<?>> task;
   private final String failure;
   private final long timer;
+  /** A run older than this is given up on (it never answered): the schedule goes on without it. */
+  private final long staleMs;
   private boolean stopped;
   private Future<?> inFlight = Future.succeededFuture();
+  private long startedAt;
 
   private Periodic(Vertx vertx, Duration period, Supplier<Future<?>> task, String failure) {
     this.vertx = vertx;
     this.task = task;
     this.failure = failure;
+    this.staleMs = Math.min(Math.max(period.toMillis() * 10, 30_000), 900_000);
     this.timer = vertx.setPeriodic(period.toMillis(), id -> run());
   }
 
@@ -38,9 +44,16 @@ public final class Periodic {
   }
 
   private void run() {
-    if (stopped || !inFlight.isComplete()) {
-      return;  // the previous run is slower than the period: skip a beat rather than pile up
+    if (stopped) {
+      return;
     }
+    if (!inFlight.isComplete()) {
+      if (System.currentTimeMillis() - startedAt < staleMs) {
+        return;  // the previous run is slower than the period: skip a beat rather than pile up
+      }
+      log.warn("{}: a run started {} ms ago never finished; running again", failure, System.currentTimeMillis() - startedAt);
+    }
+    startedAt = System.currentTimeMillis();
     Future<?> run;
     try {
       run = task.get();
@@ -50,12 +63,22 @@ public final class Periodic {
     inFlight = run.onFailure(err -> log.warn("{}: {}", failure, String.valueOf(err.getMessage())));
   }
 
-  /** No further runs; completes when the one in flight (if any) has finished, however it ended. */
+  /**
+   * No further runs; completes when the one in flight (if any) has finished, however it ended, or after
+   * {@link #STOP_WAIT_MS} (what it waits on is closed next, which ends it).
+   */
   public Future<Void> stop() {
     stopped = true;
     vertx.cancelTimer(timer);
+    if (inFlight.isComplete()) {
+      return Future.succeededFuture();
+    }
     Promise<Void> done = Promise.promise();
-    inFlight.onComplete(ar -> done.tryComplete());
+    long giveUp = vertx.setTimer(STOP_WAIT_MS, id -> done.tryComplete());
+    inFlight.onComplete(ar -> {
+      vertx.cancelTimer(giveUp);
+      done.tryComplete();
+    });
     return done.future();
   }
 }

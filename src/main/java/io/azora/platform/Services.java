@@ -3,10 +3,13 @@ package io.azora.platform;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.serviceproxy.ServiceBinder;
+import io.vertx.serviceproxy.ServiceException;
 import io.vertx.sqlclient.Pool;
 
 /** What every domain verticle wires the same way: its service on the bus, its Redis client. */
@@ -39,8 +42,18 @@ public final class Services {
           done();
           throw e;
         }
-        return result.onComplete(ar -> done());
+        return ((Future<Object>) result).onComplete(ar -> done()).recover(InFlight::refusedDownstream);
       });
+    }
+
+    /**
+     * A domain this call went on to refused its caller (a bare 403 from that domain's caller check, which
+     * this binding would pass on as an unexplained failure): said as what it is.
+     */
+    private static Future<Object> refusedDownstream(Throwable err) {
+      return Future.failedFuture(err instanceof ReplyException re && !(re instanceof ServiceException)
+          && re.failureType() == ReplyFailure.RECIPIENT_FAILURE && re.failureCode() == 403
+          ? Problems.of(403, "caller_unverified", re.getMessage()) : err);
     }
 
     private static Object invoke(java.lang.reflect.Method method, Object impl, Object[] args) {
@@ -109,7 +122,8 @@ public final class Services {
         .setAddress(address)
         .addInterceptor((v, context, msg) -> {
           RequestContext.fromHeaders(msg.headers());
-          String refused = rule == null ? null : rule.refusal(msg.headers().get("action"), msg.body(), msg.headers());
+          String refused = rule == null ? null : rule.refusal(address, msg.headers().get("action"), msg.body(),
+              msg.headers());
           if (refused != null) {
             log.warn("Refused {} on {}: {}", msg.headers().get("action"), address, refused);
             return Future.failedFuture(Problems.of(403, "caller_unverified", "Refused: " + refused));

@@ -42,7 +42,8 @@ final class AskStream {
   private void onAsk(Message<JsonObject> msg) {
     RequestContext.fromHeaders(msg.headers());
     // Elara reads the caller's courses and spends the model's budget: only for the caller the gateway verified.
-    String refused = CallerAssertion.Rule.CALLER_ONLY.refusal("ask", msg.body(), msg.headers());
+    String refused = CallerAssertion.Rule.CALLER_ONLY.refusal(TutoringService.ASK_ADDRESS, "ask", msg.body(),
+        msg.headers());
     if (refused != null) {
       msg.reply(error(Problems.of(403, "caller_unverified", "Refused: " + refused)));
       return;

@@ -95,13 +95,17 @@ class CallerAssertionTest {
     Market.grant(api, Courses.admin(api), victim, "100");
     String thiefsOwn = CallerAssertion.sign(new Caller(thief.getString("id"), UUID.randomUUID().toString(), List.of("student")));
     String forged = thiefsOwn.substring(0, thiefsOwn.indexOf('.') + 1) + "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
-    String anotherDomain = CallerAssertion.signService("education");
     // A contract of the thief's making: the victim's AZR held in escrow, then its milestone released to the thief.
     String contract = UUID.randomUUID().toString();
     String milestone = UUID.randomUUID().toString();
+    JsonObject stateCall = new JsonObject().put("contractId", UUID.randomUUID().toString());  // some other contract
+    String anotherDomain = CallerAssertion.signService("education", EscrowService.ADDRESS, "state", stateCall);
+    // The marketplace's real signature of another call, seen on the bus: it covers that call only.
+    String replayed = CallerAssertion.signService(EscrowService.CALLER, EscrowService.ADDRESS, "state", stateCall);
     String[][] attempts = {
         {}, {CallerAssertion.SERVICE_HEADER, forged}, {CallerAssertion.SERVICE_HEADER, thiefsOwn},
-        {CallerAssertion.HEADER, thiefsOwn}, {CallerAssertion.SERVICE_HEADER, anotherDomain}};
+        {CallerAssertion.HEADER, thiefsOwn}, {CallerAssertion.SERVICE_HEADER, anotherDomain},
+        {CallerAssertion.SERVICE_HEADER, replayed}};
     for (String[] attempt : attempts) {
       DeliveryOptions options = new DeliveryOptions().setSendTimeout(5_000);
       if (attempt.length == 2) {

@@ -65,6 +65,28 @@ class PeriodicTest {
   }
 
   @Test
+  void aRunThatNeverEndsHoldsTheStopOnlySoLong(Vertx vertx) throws Exception {
+    // A run stuck on a connection that never answers: the stop goes on after its wait, so the pool closes.
+    CompletableFuture<Periodic> started = new CompletableFuture<>();
+    AtomicInteger runs = new AtomicInteger();
+    vertx.runOnContext(v -> started.complete(Periodic.every(vertx, Duration.ofMillis(20), () -> {
+      runs.incrementAndGet();
+      return Promise.<Void>promise().future();
+    }, "test task failed")));
+    Periodic task = started.get(5, TimeUnit.SECONDS);
+    while (runs.get() == 0) {
+      Thread.sleep(5);
+    }
+    long begun = System.currentTimeMillis();
+    CompletableFuture<Void> stopped = new CompletableFuture<>();
+    vertx.runOnContext(v -> task.stop().onComplete(ar -> stopped.complete(null)));
+    stopped.get(Periodic.STOP_WAIT_MS + 5_000, TimeUnit.MILLISECONDS);
+    long waited = System.currentTimeMillis() - begun;
+    assertTrue(waited >= Periodic.STOP_WAIT_MS - 100, "waited for the run first: " + waited + " ms");
+    assertEquals(1, runs.get(), "no second run while the first is in flight");
+  }
+
+  @Test
   void aFailingOrThrowingTaskKeepsItsSchedule(Vertx vertx) throws Exception {
     AtomicInteger runs = new AtomicInteger();
     CompletableFuture<Periodic> started = new CompletableFuture<>();

@@ -1,9 +1,11 @@
 package io.azora.tutoring;
 
+import io.azora.support.Courses;
 import io.azora.support.HttpApi;
 import io.azora.support.NodeExtension;
 import io.azora.support.SocketClient;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.Test;
@@ -20,8 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 class SocketTokenExpiryTest {
 
   @RegisterExtension
-  static final NodeExtension node = NodeExtension.with(new JsonObject()
-      .put("auth", new JsonObject().put("accessTokenTtlSeconds", 6)));
+  static final NodeExtension node = NodeExtension.with(Courses.withAdmin(new JsonObject()
+      .put("auth", new JsonObject().put("accessTokenTtlSeconds", 6))));
 
   @Test
   void anExpiredTokenClosesItsSocketAndARenewedOneKeepsItOpen(Vertx vertx) throws Exception {
@@ -47,5 +49,20 @@ class SocketTokenExpiryTest {
     Thread.sleep(300);
     assertNull(renewed.closedWith, "renewed: still open after the first token expired");
     assertEquals((short) 1008, renewed.awaitClose(10));
+  }
+
+  @Test
+  void aRenewalWithOtherRolesClosesTheSocket(Vertx vertx) throws Exception {
+    // What a socket sends on is signed with the roles it opened with: a token with other roles needs a new one.
+    HttpApi api = node.api();
+    JsonObject tokens = api.register("roles-" + UUID.randomUUID() + "@azora.test", "roles-passphrase", "R", null);
+    SocketClient socket = SocketClient.connect(vertx, node.node().port, "/api/events/ws", tokens.getString("accessToken"));
+    api.post("/api/admin/users/" + tokens.getJsonObject("user").getString("id") + "/roles", Courses.admin(api),
+        new JsonObject().put("roles", new JsonArray().add("student").add("instructor"))).expect(200);
+    String next = api.post("/api/auth/refresh", null, new JsonObject().put("refreshToken", tokens.getString("refreshToken")))
+        .expect(200).json().getString("accessToken");
+    socket.send(new JsonObject().put("type", "auth").put("id", "r1").put("token", next));
+    assertEquals((short) 1008, socket.awaitClose(5));
+    assertEquals("Roles changed: connect again", socket.closeReason);
   }
 }
