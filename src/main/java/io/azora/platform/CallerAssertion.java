@@ -107,8 +107,9 @@ public final class CallerAssertion {
     Message<Object> message = delivery.message();
     String mark = message.headers().get(SERVICE_HEADER);
     if (mark != null && mark.startsWith(SIGN_AS)) {
+      // The body as sent (a clustered message's body() is null until it is decoded on the other side).
       String signed = signService(mark.substring(SIGN_AS.length()), message.address(), message.headers().get("action"),
-          message.body());
+          delivery.body());
       if (signed == null) {
         message.headers().remove(SERVICE_HEADER);  // signing off: nothing checks it either
       } else {
