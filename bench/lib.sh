@@ -1,4 +1,8 @@
-# Shared by the bench/run-*.sh scripts (sourced, from the project root, with WORK and CONNS set).
+# Shared by the bench/run-*.sh scripts (sourced, from the project root, with CONNS set).
+
+# Where a run keeps its output (wrk's, the server's log); the local PostgreSQL the scripts seed and read.
+WORK=${WORK:-$(mktemp -d /tmp/azora-bench.XXXXXX)}
+export PGHOST=${PGHOST:-127.0.0.1} PGUSER=${PGUSER:-postgres}
 
 [ -n "${NO_WRK:-}" ] || command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
 # AZORA_JAR: another build to measure (e.g. an earlier commit's, built in a worktree) with the same script.

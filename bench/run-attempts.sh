@@ -11,8 +11,6 @@ cd "$(dirname "$0")/.."
 LEARNERS=${1:-1000}
 DURATION=${2:-15s}
 CONNS=${3:-256}
-WORK=$(mktemp -d /tmp/azora-bench.XXXXXX)
-export PGHOST=127.0.0.1 PGUSER=postgres
 . bench/lib.sh
 
 fresh_bench_data

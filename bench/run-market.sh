@@ -10,8 +10,6 @@ cd "$(dirname "$0")/.."
 DURATION=${1:-15s}
 CONNS=${2:-64}
 USERS=${USERS:-200}
-WORK=$(mktemp -d /tmp/azora-bench.XXXXXX)
-export PGHOST=127.0.0.1 PGUSER=postgres
 . bench/lib.sh
 
 fresh_bench_data

@@ -12,8 +12,6 @@ LEARNERS=${2:-300}
 EVENTS=${3:-200}
 DURATION=15s
 CONNS=${CONNS:-64}
-WORK=$(mktemp -d /tmp/azora-bench.XXXXXX)
-export PGHOST=127.0.0.1 PGUSER=postgres
 . bench/lib.sh
 ADMIN=(AZORA_AUTH_ADMIN_EMAIL=bench-admin@azora.test AZORA_AUTH_ADMIN_PASSWORD=bench-admin-passphrase
   AZORA_EDUCATION_ATTEMPTS_PER_WINDOW=100000000 AZORA_LOG_LEVEL=WARN)

@@ -8,8 +8,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-5}
-WORK=$(mktemp -d /tmp/azora-bench.XXXXXX)
-export PGHOST=127.0.0.1 PGUSER=postgres
 NO_WRK=1 . bench/lib.sh
 JAR=$(realpath "$AZORA_JAR")
 EXTRA=()

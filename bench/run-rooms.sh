@@ -8,8 +8,7 @@
 # Usage: bench/run-rooms.sh   (SOCKETS, RATE, BATCH, AZORA_JAVA_OPTS from the environment)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-WORK=$(mktemp -d /tmp/azora-bench.XXXXXX)
-export PGHOST=127.0.0.1 PGUSER=postgres NO_WRK=1
+NO_WRK=1
 CONNS=0
 . bench/lib.sh
 ulimit -n 20000  # each process: the server holds SOCKETS connections, the client as many

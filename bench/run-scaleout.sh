@@ -11,11 +11,9 @@ cd "$(dirname "$0")/.."
 DURATION=${1:-15s}
 CONNS=${2:-64}
 USERS=${USERS:-200}
-WORK=$(mktemp -d /tmp/azora-bench.XXXXXX)
 ADMIN_EMAIL=bench-admin@azora.test
 ADMIN_PASSWORD=bench-admin-passphrase
 CLUSTER=azora-bench-$$
-export PGHOST=127.0.0.1 PGUSER=postgres
 . bench/lib.sh
 
 PIDS=()

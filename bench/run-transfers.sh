@@ -10,10 +10,8 @@ cd "$(dirname "$0")/.."
 USERS=${1:-1000}
 DURATION=${2:-15s}
 CONNS=${3:-256}
-WORK=$(mktemp -d /tmp/azora-bench.XXXXXX)
 ADMIN_EMAIL=bench-admin@azora.test
 ADMIN_PASSWORD=bench-admin-passphrase
-export PGHOST=127.0.0.1 PGUSER=postgres
 . bench/lib.sh
 
 fresh_bench_data

@@ -50,8 +50,8 @@ class CallerAssertionTest {
 
     String victimId = victim.getString("id");
     String thiefId = thief.getString("id");
-    String thiefsOwn = CallerAssertion.sign(new Caller(thiefId, UUID.randomUUID().toString(), List.of("student")));
-    String forged = thiefsOwn.substring(0, thiefsOwn.indexOf('.') + 1) + "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+    String thiefsOwn = studentsOwn(thiefId);
+    String forged = forged(thiefsOwn);
     for (String header : new String[] {null, forged, thiefsOwn}) {
       DeliveryOptions options = new DeliveryOptions().setSendTimeout(5_000);
       if (header != null) {
@@ -93,8 +93,8 @@ class CallerAssertionTest {
     JsonObject victim = Market.user(api, "employer");
     JsonObject thief = Market.user(api, "student");
     Market.grant(api, Courses.admin(api), victim, "100");
-    String thiefsOwn = CallerAssertion.sign(new Caller(thief.getString("id"), UUID.randomUUID().toString(), List.of("student")));
-    String forged = thiefsOwn.substring(0, thiefsOwn.indexOf('.') + 1) + "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+    String thiefsOwn = studentsOwn(thief.getString("id"));
+    String forged = forged(thiefsOwn);
     // A contract of the thief's making: the victim's AZR held in escrow, then its milestone released to the thief.
     String contract = UUID.randomUUID().toString();
     String milestone = UUID.randomUUID().toString();
@@ -126,6 +126,16 @@ class CallerAssertionTest {
     EscrowState state = marketplace.state(contract).await(10, TimeUnit.SECONDS);
     assertEquals(List.of(), state.milestones());
     assertEquals("0", state.held());
+  }
+
+  /** A real assertion of a student's own caller: what a user could pick up of their own on the bus. */
+  static String studentsOwn(String userId) {
+    return CallerAssertion.sign(new Caller(userId, UUID.randomUUID().toString(), List.of("student")));
+  }
+
+  /** {@code assertion}'s payload under a signature that is not ours. */
+  static String forged(String assertion) {
+    return assertion.substring(0, assertion.indexOf('.') + 1) + "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
   }
 
   static void assertRefused(Future<?> call) throws Exception {
