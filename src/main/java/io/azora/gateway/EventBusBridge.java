@@ -133,12 +133,12 @@ final class EventBusBridge {
           } else if (!decision.allowed()) {
             event.complete(false);
           } else {
-            JsonObject signed = new JsonObject().put("action", action);
+            JsonObject outbound = new JsonObject().put("action", action);  // only ours: the client's are dropped
             String assertion = CallerAssertion.sign(caller);
             if (assertion != null) {
-              signed.put(CallerAssertion.HEADER, assertion);
+              outbound.put(CallerAssertion.HEADER, assertion);
             }
-            event.setRawMessage(frame.copy().put("headers", signed)
+            event.setRawMessage(frame.copy().put("headers", outbound)
                 .put("body", body.copy().put("caller", caller.toJson())));
             event.complete(true);
           }

@@ -23,7 +23,8 @@ final class RoomSocket extends LiveSocket {
   private Future<Void> sending = Future.succeededFuture();
   private int waiting;
 
-  RoomSocket(Api api, ServerWebSocket ws, Caller caller, long tokenExpiresAt, String courseId, String name, int messagesPerMinute) {
+  RoomSocket(Api api, ServerWebSocket ws, Caller caller, long tokenExpiresAt, String courseId, String name,
+             int messagesPerMinute) {
     super(api, ws, caller, tokenExpiresAt);
     this.courseId = courseId;
     this.name = name;
@@ -67,7 +68,8 @@ final class RoomSocket extends LiveSocket {
                 + decision.resetSeconds() + " s");
           } else {
             // Everyone, this sender included, sees it when tutoring publishes it.
-            return TutoringService.createProxy(api.vertx(), api.deliveryAs(caller)).postToRoom(caller, courseId, text).onFailure(err -> failed(id, err)).<Void>mapEmpty();
+            return TutoringService.createProxy(api.vertx(), api.deliveryAs(caller)).postToRoom(caller, courseId, text)
+                .onFailure(err -> failed(id, err)).<Void>mapEmpty();
           }
           return Future.<Void>succeededFuture();
         }, err -> {
